@@ -1,0 +1,18 @@
+"""Assessment's HTTP API: gunicorn "services.assessment.app:create_app()"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from services.assessment.api import BLUEPRINTS
+from services.assessment.bootstrap import runtime_from
+from shared.web import build_app
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the assessment app; config overrides environment names or Flask settings."""
+    return build_app(
+        runtime_from(config), title="Assessment API", blueprints=BLUEPRINTS, config=config
+    )

@@ -1,0 +1,22 @@
+"""Intake's HTTP API: gunicorn "services.intake.app:create_app()"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from services.intake.api import BLUEPRINTS
+from services.intake.bootstrap import runtime_from
+from shared.web import build_app
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the intake app; config overrides environment names or Flask settings."""
+    return build_app(
+        runtime_from(config),
+        title="Intake API",
+        blueprints=BLUEPRINTS,
+        config=config,
+        description="Registering children who may need early intervention.",
+    )

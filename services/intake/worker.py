@@ -1,0 +1,18 @@
+"""Intake's worker: python -m services.intake.worker (relays the outbox)."""
+
+from __future__ import annotations
+
+import sys
+
+from services.intake.bootstrap import runtime_from
+from services.intake.handlers import HANDLERS, TIMERS
+from shared.worker import run_worker
+
+
+def main() -> int:
+    """Run until SIGTERM."""
+    return run_worker(runtime_from(), HANDLERS, TIMERS)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Database access: one engine per service, short transactions, SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Select, create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _sqlite_hooks(engine: Engine) -> None:
+    """Make SQLite behave under several processes: WAL, a busy timeout, write-locking BEGIN."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: two processes never read the same outbox
+        # rows or timer rows at once, and a read-then-write never fails half-way with BUSY.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """An engine and a session factory for one service's own database."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        options: dict[str, Any] = {"future": True, **engine_options}
+        if self.is_sqlite:
+            options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        else:
+            options.setdefault("pool_pre_ping", True)
+            options.setdefault("pool_size", 5)
+            options.setdefault("max_overflow", 10)
+            options.setdefault("pool_timeout", 5)
+            options.setdefault("connect_args", {"connect_timeout": 3})
+        self.engine = create_engine(url, **options)
+        if self.is_sqlite:
+            _sqlite_hooks(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
+
+    @property
+    def is_postgres(self) -> bool:
+        """True on PostgreSQL (row locks with SKIP LOCKED are available)."""
+        return self.engine.dialect.name == "postgresql"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        session = self.sessions()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def lock_for_update(query: Select, db: Database | Session) -> Select:
+    """Lock the selected rows, skipping rows another worker holds (PostgreSQL).
+
+    On SQLite the transaction's BEGIN IMMEDIATE already serialises writers.
+    """
+    bind = db.engine if isinstance(db, Database) else db.get_bind()
+    if bind.dialect.name == "postgresql":
+        return query.with_for_update(skip_locked=True)
+    return query

@@ -1,0 +1,198 @@
+"""Payload schemas of every event type, version 1 (contract §4).
+
+Producers are held to these exactly (an unknown field is refused on publish, so personal data
+cannot leak into an event by accident); consumers tolerate fields added later.
+"""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+SERVICE_TYPES = ("home_based", "day_care", "residential")
+PRIORITIES = ("urgent", "high", "routine")
+LANGUAGES = ("tg", "ru", "en")
+ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin")
+CFM_DOMAINS = (
+    "seeing", "hearing", "walking", "fine_motor", "communication", "learning", "playing",
+    "controlling_behaviour", "self_care", "remembering", "concentrating", "accepting_change",
+    "making_friends", "anxiety", "depression",
+)  # fmt: skip
+DECLINE_REASONS = ("no_capacity", "outside_area", "not_eligible", "family_unreachable", "other")
+NOTIFICATION_STATUSES = ("pending", "held", "sent", "delivered", "failed", "cancelled")
+
+_id = validate.Length(min=1, max=100)
+_short = validate.Length(max=200)
+
+
+class Strict(Schema):
+    """A payload part: unknown fields are refused."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class ChildPart(Strict):
+    given_name = fields.Str(required=True, validate=_short)
+    family_name = fields.Str(required=True, validate=_short)
+    patronymic = fields.Str(load_default=None, allow_none=True, validate=_short)
+    sex = fields.Str(required=True, validate=validate.OneOf(("female", "male")))
+    date_of_birth = fields.Date(required=True)
+    district_code = fields.Str(required=True, validate=_id)
+    jamoat = fields.Str(load_default=None, allow_none=True, validate=_short)
+    village = fields.Str(load_default=None, allow_none=True, validate=_short)
+
+
+class GuardianPart(Strict):
+    name = fields.Str(required=True, allow_none=True, validate=_short)
+    relationship = fields.Str(required=True, allow_none=True, validate=_short)
+    phone = fields.Str(required=True, allow_none=True, validate=validate.Length(max=20))
+    sms_capable = fields.Bool(load_default=True)
+    language = fields.Str(required=True, validate=validate.OneOf(LANGUAGES))
+    sms_consent = fields.Bool(required=True)
+
+
+class ConsentPart(Strict):
+    data_sharing = fields.Bool(required=True)
+    given_by = fields.Str(load_default=None, allow_none=True, validate=_short)
+    recorded_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class ScreeningPart(Strict):
+    concerns = fields.List(fields.Str(validate=validate.OneOf(CFM_DOMAINS)), required=True)
+    urgent = fields.Bool(required=True)
+    urgent_reason = fields.Str(load_default=None, allow_none=True, validate=_short)
+    source = fields.Str(load_default=None, allow_none=True, validate=_short)
+
+
+class ActorPart(Strict):
+    sub = fields.Str(required=True, validate=_id)
+    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
+
+
+class ChildRegistered(Strict):
+    child_id = fields.Str(required=True, validate=_id)
+    child = fields.Nested(ChildPart, required=True)
+    guardian = fields.Nested(GuardianPart, required=True)
+    consent = fields.Nested(ConsentPart, required=True)
+    screening = fields.Nested(ScreeningPart, required=True)
+    registered_by = fields.Nested(ActorPart, required=True)
+    registered_at = fields.AwareDateTime(required=True)
+
+
+class ChildChanges(Strict):
+    child = fields.Nested(ChildPart(partial=True))
+    guardian = fields.Nested(GuardianPart(partial=True))
+    consent = fields.Nested(ConsentPart(partial=True))
+    screening = fields.Nested(ScreeningPart(partial=True))
+
+
+class ChildUpdated(Strict):
+    child_id = fields.Str(required=True, validate=_id)
+    changes = fields.Nested(ChildChanges, required=True)
+    changed_fields = fields.List(fields.Str(), load_default=list)
+    updated_by = fields.Nested(ActorPart, load_default=None, allow_none=True)
+
+
+class ChildConsentWithdrawn(Strict):
+    child_id = fields.Str(required=True, validate=_id)
+    withdrawn_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class AssessmentScheduled(Strict):
+    assessment_id = fields.Str(required=True, validate=_id)
+    child_id = fields.Str(required=True, validate=_id)
+    scheduled_for = fields.AwareDateTime(required=True)
+    place = fields.Str(required=True, validate=_short)
+    place_type = fields.Str(load_default=None, allow_none=True, validate=_short)
+    rescheduled = fields.Bool(load_default=False)
+
+
+class AssessmentCompleted(Strict):
+    assessment_id = fields.Str(required=True, validate=_id)
+    child_id = fields.Str(required=True, validate=_id)
+    age_group = fields.Str(required=True, validate=_short)
+    instrument = fields.Str(load_default=None, allow_none=True, validate=_short)
+    domains = fields.Dict(keys=fields.Str(), values=fields.Dict(), required=True)
+    functional_difficulty = fields.Bool(required=True)
+    priority = fields.Str(required=True, validate=validate.OneOf(PRIORITIES))
+    recommended_service_types = fields.List(
+        fields.Str(validate=validate.OneOf(SERVICE_TYPES)), required=True
+    )
+    rules = fields.List(fields.Raw(), load_default=list)
+    overridden = fields.Bool(load_default=False)
+    completed_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    district_code = fields.Str(load_default=None, allow_none=True, validate=_id)
+    review = fields.Bool(load_default=False)
+
+
+class ProviderContact(Strict):
+    name = fields.Str(required=True, validate=_short)
+    phone = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    address = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    language = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
+
+
+class _Referral(Strict):
+    referral_id = fields.Str(required=True, validate=_id)
+    child_id = fields.Str(required=True, validate=_id)
+    provider_id = fields.Str(load_default=None, allow_none=True, validate=_id)
+    service_type = fields.Str(
+        load_default=None, allow_none=True, validate=validate.OneOf(SERVICE_TYPES)
+    )
+
+
+class ReferralSent(_Referral):
+    provider_id = fields.Str(required=True, validate=_id)
+    service_type = fields.Str(required=True, validate=validate.OneOf(SERVICE_TYPES))
+    respond_by = fields.AwareDateTime(required=True)
+    provider = fields.Nested(ProviderContact, load_default=None, allow_none=True)
+    priority = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(PRIORITIES))
+    automatic = fields.Bool(load_default=False)
+
+
+class ReferralReminder(_Referral):
+    respond_by = fields.AwareDateTime(required=True)
+    provider = fields.Nested(ProviderContact, load_default=None, allow_none=True)
+
+
+class ReferralAccepted(_Referral):
+    provider = fields.Nested(ProviderContact, required=True)
+    start_date = fields.Date(required=True)
+
+
+class ReferralDeclined(_Referral):
+    reason = fields.Str(required=True, validate=validate.OneOf(DECLINE_REASONS))
+
+
+class ReferralExpired(_Referral):
+    respond_by = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class ReferralStarted(_Referral):
+    started_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class ReferralCompleted(_Referral):
+    outcome = fields.Str(required=True, validate=_short)
+
+
+class ReferralCancelled(_Referral):
+    reason = fields.Str(required=True, validate=_short)
+
+
+class ReferralWaitlisted(Strict):
+    child_id = fields.Str(required=True, validate=_id)
+    service_type = fields.Str(required=True, validate=validate.OneOf(SERVICE_TYPES))
+    position = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    region_code = fields.Str(load_default=None, allow_none=True, validate=_id)
+    waitlist_entry_id = fields.Str(load_default=None, allow_none=True, validate=_id)
+
+
+class NotificationStatus(Strict):
+    notification_id = fields.Str(required=True, validate=_id)
+    event_id = fields.Str(required=True, allow_none=True, validate=_id)
+    child_id = fields.Str(load_default=None, allow_none=True, validate=_id)
+    to = fields.Str(required=True, validate=validate.Length(max=20))
+    status = fields.Str(required=True, validate=validate.OneOf(NOTIFICATION_STATUSES))
+    recipient = fields.Str(load_default=None, allow_none=True, validate=_short)
+    reason = fields.Str(load_default=None, allow_none=True, validate=_short)

@@ -1,0 +1,157 @@
+"""The event envelope of the contract (§4), one marshmallow schema per event type and version."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from shared import event_payloads as p
+
+EXCHANGE = "platform.events"
+
+
+class InvalidEvent(ValueError):
+    """An event that does not match the envelope or its type's schema."""
+
+    def __init__(self, reason: str, messages: Any = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.messages = messages
+
+
+class EnvelopeSchema(Schema):
+    """The envelope every event travels in."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = fields.UUID(required=True)
+    type = fields.Str(required=True, validate=validate.Length(min=1, max=100))
+    version = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True)
+    producer = fields.Str(required=True, validate=validate.Length(min=1, max=50))
+    correlation_id = fields.Str(required=True, validate=validate.Length(min=1, max=100))
+    causation_id = fields.Str(required=True, allow_none=True)
+    payload = fields.Dict(required=True)
+
+
+# (type, version) -> payload schema. Consumers look schemas up here; producers validate here.
+REGISTRY: dict[tuple[str, int], type[Schema]] = {
+    ("child.registered", 1): p.ChildRegistered,
+    ("child.updated", 1): p.ChildUpdated,
+    ("child.consent_withdrawn", 1): p.ChildConsentWithdrawn,
+    ("assessment.scheduled", 1): p.AssessmentScheduled,
+    ("assessment.completed", 1): p.AssessmentCompleted,
+    ("referral.sent", 1): p.ReferralSent,
+    ("referral.reminder", 1): p.ReferralReminder,
+    ("referral.accepted", 1): p.ReferralAccepted,
+    ("referral.declined", 1): p.ReferralDeclined,
+    ("referral.expired", 1): p.ReferralExpired,
+    ("referral.started", 1): p.ReferralStarted,
+    ("referral.completed", 1): p.ReferralCompleted,
+    ("referral.cancelled", 1): p.ReferralCancelled,
+    ("referral.waitlisted", 1): p.ReferralWaitlisted,
+    ("notification.sent", 1): p.NotificationStatus,
+    ("notification.delivered", 1): p.NotificationStatus,
+    ("notification.failed", 1): p.NotificationStatus,
+}
+
+EVENT_TYPES = sorted({t for t, _ in REGISTRY})
+_schemas: dict[tuple[str, int], Schema] = {}
+
+
+def payload_schema(event_type: str, version: int = 1) -> Schema:
+    """The payload schema of an event type and version (InvalidEvent when unknown)."""
+    key = (event_type, version)
+    if key not in REGISTRY:
+        raise InvalidEvent(f"unknown event type or version: {event_type} v{version}")
+    if key not in _schemas:
+        _schemas[key] = REGISTRY[key]()
+    return _schemas[key]
+
+
+def _only_unknown_fields(messages: Any) -> bool:
+    if isinstance(messages, dict):
+        return all(_only_unknown_fields(v) for v in messages.values())
+    if isinstance(messages, list):
+        return all(m == "Unknown field." for m in messages)
+    return False
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event: what happened, to which child, caused by what."""
+
+    id: str
+    type: str
+    version: int
+    occurred_at: str
+    producer: str
+    correlation_id: str
+    causation_id: str | None
+    payload: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The envelope as a JSON-ready dict."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """The envelope as JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def make_event(
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    producer: str,
+    correlation_id: str,
+    causation_id: str | None = None,
+    version: int = 1,
+    occurred_at: datetime | None = None,
+    event_id: str | None = None,
+) -> Event:
+    """Build an event, refusing a payload that does not match its schema exactly."""
+    errors = payload_schema(event_type, version).validate(payload)
+    if errors:
+        raise InvalidEvent(f"{event_type} v{version} payload is invalid: {errors}", errors)
+    when = (occurred_at or datetime.now(UTC)).astimezone(UTC)
+    return Event(
+        id=event_id or str(uuid.uuid4()),
+        type=event_type,
+        version=version,
+        occurred_at=when.isoformat(),
+        producer=producer,
+        correlation_id=str(correlation_id),
+        causation_id=causation_id,
+        payload=json.loads(json.dumps(payload, default=str)),
+    )
+
+
+def parse_event(body: bytes | str | dict[str, Any]) -> Event:
+    """Parse and validate a received event; newer producers' extra fields are tolerated."""
+    try:
+        data = json.loads(body) if isinstance(body, bytes | str) else body
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidEvent(f"body is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InvalidEvent("body is not a JSON object")
+    try:
+        EnvelopeSchema().load(data)
+    except ValidationError as exc:
+        raise InvalidEvent(f"invalid envelope: {exc.messages}", exc.messages) from exc
+    schema = payload_schema(data["type"], data["version"])
+    errors = schema.validate(data["payload"])
+    if errors and not _only_unknown_fields(errors):
+        raise InvalidEvent(f"invalid {data['type']} payload: {errors}", errors)
+    return Event(**{k: data[k] for k in EnvelopeSchema().fields})
+
+
+def parse_time(value: str) -> datetime:
+    """Parse an ISO 8601 timestamp from a payload."""
+    return datetime.fromisoformat(value)

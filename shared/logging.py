@@ -1,0 +1,91 @@
+"""Structured JSON logs: one line per record, with the request or event context attached."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+_context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_context", default={})  # noqa: B039
+
+# A Tajik phone number written in any usual way; masked in every log line as a last line of defence.
+_PHONE = re.compile(r"(?<!\d)(?:\+|00)?992[\s-]?(\d[\s-]?){5}(\d[\s-]?\d[\s-]?\d[\s-]?\d)(?!\d)")
+_BEARER = re.compile(r"(?i)bearer\s+[A-Za-z0-9\-_.]+")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Keep only the country code and the last four digits of a phone number."""
+    if not phone:
+        return phone
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    prefix = "+992" if digits.startswith("992") and len(digits) > 9 else ""
+    hidden = len(digits) - 4 - (3 if prefix else 0)
+    return f"{prefix}{'*' * hidden}{digits[-4:]}"
+
+
+def scrub(text: str) -> str:
+    """Mask phone numbers and bearer tokens in free text."""
+    text = _BEARER.sub("Bearer ***", text)
+    return _PHONE.sub(lambda m: mask_phone(m.group(0)) or "", text)
+
+
+@contextlib.contextmanager
+def log_context(**values: Any) -> Iterator[None]:
+    """Attach values (event id, type, correlation id, request id) to every log line inside."""
+    token = _context.set({**_context.get(), **{k: v for k, v in values.items() if v is not None}})
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def current_context() -> dict[str, Any]:
+    """The values attached by the enclosing log_context blocks."""
+    return dict(_context.get())
+
+
+class JsonFormatter(logging.Formatter):
+    """Format a record as one JSON object per line."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "service": self.service,
+            "logger": record.name,
+            "msg": scrub(record.getMessage()),
+        }
+        line.update(_context.get())
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            line.update(fields)
+        if record.exc_info:
+            line["error"] = scrub(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    """Send every log record to stderr as JSON lines (idempotent)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_platform", False):
+            root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(service))
+    handler._platform = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("amqp", "kombu", "urllib3", "alembic.runtime.migration"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

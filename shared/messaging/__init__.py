@@ -1,0 +1,1 @@
+"""RabbitMQ (or server-less kombu) messaging: topology, publisher with confirms, consumer."""

@@ -1,0 +1,164 @@
+"""Consuming a service's queue: JSON only, ack after commit, retries with back-off, dead letters."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from kombu import Consumer
+from kombu.message import Message
+
+from shared.events import Event, InvalidEvent, parse_event
+from shared.logging import log_context
+from shared.messaging.connection import connect
+from shared.messaging.publisher import Outgoing, Publisher
+from shared.messaging.topology import Topology
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS_HEADER = "x-attempts"
+REASON_HEADER = "x-dead-reason"
+
+
+class EventConsumer:
+    """Consumes one service's queue until stopped, recovering from broker restarts by itself."""
+
+    def __init__(
+        self,
+        service: str,
+        broker_url: str,
+        topology: Topology,
+        handle: Callable[[Event], Any],
+        stop: threading.Event,
+        prefetch: int = 50,
+    ) -> None:
+        self.service = service
+        self.broker_url = broker_url
+        self.topology = topology
+        self.handle = handle
+        self.stop = stop
+        self.prefetch = prefetch
+        self.side = Publisher(broker_url, topology=topology)
+        self.handled = 0
+        self.dead_lettered = 0
+        self.retried = 0
+
+    def run(self) -> None:
+        """Consume until the stop event is set; reconnect with back-off on broker errors."""
+        backoff = 0.5
+        while not self.stop.is_set():
+            try:
+                self._consume()
+                backoff = 0.5
+            except Exception as exc:
+                log.warning(
+                    "consumer lost the broker; reconnecting",
+                    extra={"fields": {"error": repr(exc), "retry_in": backoff}},
+                )
+                self.stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+        self.side.close()
+
+    def _consume(self) -> None:
+        connection = connect(self.broker_url)
+        try:
+            connection.ensure_connection(max_retries=1)
+            self.topology.declare(connection)
+            queue = self.topology.main_queue(self.service)
+            channel = connection.channel()
+            consumer = Consumer(
+                channel, queues=[queue], on_message=self._on_message, accept=["json"]
+            )
+            consumer.qos(prefetch_count=self.prefetch)
+            with consumer:
+                log.info("consuming", extra={"fields": {"queue": queue.name}})
+                while not self.stop.is_set():
+                    try:
+                        connection.drain_events(timeout=1.0)
+                    except TimeoutError:
+                        connection.heartbeat_check()
+        finally:
+            with contextlib.suppress(Exception):
+                connection.release()
+
+    def _on_message(self, message: Message) -> None:
+        headers = message.headers or {}
+        attempts = int(headers.get(ATTEMPTS_HEADER, 0) or 0)
+        try:
+            event = self._decode(message)
+        except InvalidEvent as exc:
+            self._dead_letter(message, attempts, exc.reason)
+            return
+        with log_context(
+            event_id=event.id, event_type=event.type, correlation_id=event.correlation_id
+        ):
+            started = time.monotonic()
+            try:
+                outcome = self.handle(event)
+            except Exception as exc:
+                log.exception("event handler failed")
+                self._retry_or_dead_letter(message, attempts, f"{type(exc).__name__}: {exc}")
+                return
+            message.ack()
+            self.handled += 1
+            log.info(
+                "event handled" if outcome is not False else "duplicate event skipped",
+                extra={"fields": {"ms": round((time.monotonic() - started) * 1000, 1)}},
+            )
+
+    def _decode(self, message: Message) -> Event:
+        if message.content_type != "application/json":
+            raise InvalidEvent(f"content type {message.content_type!r} is not application/json")
+        return parse_event(message.body)
+
+    def _retry_or_dead_letter(self, message: Message, attempts: int, reason: str) -> None:
+        delays = self.topology.retry_delays
+        if attempts >= len(delays):
+            self._dead_letter(message, attempts + 1, reason)
+            return
+        names = self.topology.names
+        if self.topology.server:
+            target = (self.topology.retry, names.retry_queue(self.service, attempts + 1))
+        else:
+            # Server-less transports have no message TTL: wait here, then requeue.
+            self.stop.wait(min(delays[attempts], 5.0))
+            target = (self.topology.requeue, names.queue(self.service))
+        self._forward(
+            message, target, {ATTEMPTS_HEADER: attempts + 1, "x-last-error": reason[:500]}
+        )
+        self.retried += 1
+
+    def _dead_letter(self, message: Message, attempts: int, reason: str) -> None:
+        log.error("dead-lettering a message", extra={"fields": {"reason": reason[:500]}})
+        target = (self.topology.dead, self.topology.names.queue(self.service))
+        headers = {
+            ATTEMPTS_HEADER: attempts,
+            REASON_HEADER: reason[:1000],
+            "x-dead-at": datetime.now(UTC).isoformat(),
+            "x-original-routing-key": message.delivery_info.get("routing_key", ""),
+        }
+        self._forward(message, target, headers)
+        self.dead_lettered += 1
+
+    def _forward(self, message: Message, target: tuple[Any, str], extra: dict[str, Any]) -> None:
+        """Publish a copy (confirmed) and only then ack the original: nothing is lost."""
+        exchange, routing_key = target
+        props = message.properties or {}
+        body = message.body if isinstance(message.body, bytes | str) else str(message.body)
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", errors="replace")
+        outgoing = Outgoing(
+            body=body,
+            exchange=exchange,
+            routing_key=routing_key,
+            message_id=props.get("message_id") or f"unidentified-{time.time_ns()}",
+            headers={**(message.headers or {}), **extra},
+            correlation_id=props.get("correlation_id"),
+        )
+        self.side.publish([outgoing])
+        message.ack()

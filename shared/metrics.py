@@ -1,0 +1,79 @@
+"""Prometheus metrics: HTTP per process; events and outbox lag read from the database."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import func, select
+
+from shared.outbox import outbox_lag_seconds
+from shared.runtime import Runtime
+
+
+class _EventCollector:
+    """Reads event counts and the outbox lag from the service's database at scrape time."""
+
+    def __init__(self) -> None:
+        self.runtime: Runtime | None = None
+
+    def collect(self):
+        if self.runtime is None:
+            return
+        runtime = self.runtime
+        outbox, processed = runtime.tables.outbox, runtime.tables.processed
+        try:
+            with runtime.db.session() as session:
+                published = session.execute(
+                    select(func.count()).where(outbox.c.published_at.is_not(None))
+                ).scalar_one()
+                pending = session.execute(
+                    select(func.count()).where(outbox.c.published_at.is_(None))
+                ).scalar_one()
+                consumed = session.execute(select(func.count()).select_from(processed)).scalar_one()
+                lag = outbox_lag_seconds(session, outbox, runtime.now())
+        except Exception:
+            return
+        for name, doc, value in (
+            (
+                "platform_events_published",
+                "Events this service published (confirmed by the broker)",
+                published,
+            ),
+            ("platform_outbox_pending", "Events waiting in the outbox", pending),
+            ("platform_events_consumed", "Events this service handled", consumed),
+            ("platform_outbox_lag_seconds", "Age of the oldest unsent event", lag),
+        ):
+            yield GaugeMetricFamily(name, doc, value=value)
+
+
+class Metrics:
+    """One registry per app, so several apps in one test process do not collide."""
+
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "http_requests",
+            "HTTP requests",
+            ["service", "method", "endpoint", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            ["service", "method", "endpoint"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
+        self.service = service
+        self._events = _EventCollector()
+        self.registry.register(self._events)
+
+    def observe_request(self, method: str, endpoint: str, status: int, seconds: float) -> None:
+        """Count one request and its latency."""
+        self.requests.labels(self.service, method, endpoint, str(status)).inc()
+        self.latency.labels(self.service, method, endpoint).observe(seconds)
+
+    def render(self, runtime: Runtime) -> bytes:
+        """The Prometheus text exposition of everything."""
+        self._events.runtime = runtime
+        return generate_latest(self.registry)

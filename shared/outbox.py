@@ -1,0 +1,173 @@
+"""Transactional outbox: events are rows committed with the state change, relayed afterwards."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from shared.db import Database, lock_for_update
+from shared.events import Event
+from shared.messaging.publisher import Outgoing, Publisher, PublishError, event_message
+from shared.messaging.topology import Topology
+
+log = logging.getLogger(__name__)
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """The outbox: one row per event, unsent until the broker confirmed it."""
+    table = Table(
+        "outbox",
+        metadata,
+        Column("id", String(64), primary_key=True),
+        Column("event_type", String(100), nullable=False),
+        Column("correlation_id", String(100), nullable=False, index=True),
+        Column("body", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+    )
+    Index(
+        "ix_outbox_unsent",
+        table.c.created_at,
+        postgresql_where=table.c.published_at.is_(None),
+        sqlite_where=table.c.published_at.is_(None),
+    )
+    return table
+
+
+def add_to_outbox(session: Session, table: Table, event: Event) -> None:
+    """Store an event in the caller's transaction; it is published only if that commits."""
+    session.execute(
+        insert(table).values(
+            id=event.id,
+            event_type=event.type,
+            correlation_id=event.correlation_id,
+            body=event.to_json(),
+            created_at=datetime.fromisoformat(event.occurred_at),
+            attempts=0,
+        )
+    )
+
+
+def outbox_lag_seconds(session: Session, table: Table, now: datetime) -> float:
+    """Age in seconds of the oldest unsent event (0 when everything is sent)."""
+    oldest = session.execute(
+        select(func.min(table.c.created_at)).where(table.c.published_at.is_(None))
+    ).scalar()
+    if oldest is None:
+        return 0.0
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return max(0.0, (now - oldest).total_seconds())
+
+
+class OutboxRelay:
+    """Publishes unsent outbox rows oldest first, marking them sent only after the confirm."""
+
+    def __init__(
+        self,
+        db: Database,
+        table: Table,
+        publisher: Publisher,
+        topology: Topology,
+        batch_size: int = 200,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.db = db
+        self.table = table
+        self.publisher = publisher
+        self.topology = topology
+        self.batch_size = batch_size
+        self.clock = clock
+        self.published = 0
+        # Test hook: called after the broker confirmed a batch, before rows are marked sent.
+        self.after_confirm: Callable[[list[str]], None] | None = None
+
+    def relay_once(self) -> int:
+        """Publish one batch; return how many events the broker confirmed."""
+        t = self.table
+        query = (
+            select(t.c.id, t.c.body)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.created_at, t.c.id)
+            .limit(self.batch_size)
+        )
+        with self.db.session() as session:
+            rows = session.execute(lock_for_update(query, self.db)).all()
+            if not rows:
+                return 0
+            messages = [self._message(row.id, row.body) for row in rows]
+            try:
+                confirmed = self.publisher.publish(messages)
+            except PublishError as exc:
+                self._record_failure(session, [r.id for r in rows], str(exc))
+                raise
+            if self.after_confirm:
+                self.after_confirm(confirmed)
+            now = self.clock()
+            if confirmed:
+                session.execute(
+                    update(t)
+                    .where(t.c.id.in_(confirmed))
+                    .values(published_at=now, attempts=t.c.attempts + 1)
+                )
+            refused = [r.id for r in rows if r.id not in set(confirmed)]
+            if refused:
+                self._record_failure(session, refused, "refused by the broker")
+        self.published += len(confirmed)
+        return len(confirmed)
+
+    def _message(self, event_id: str, body: str) -> Outgoing:
+        return event_message(Event(**json.loads(body)), self.topology.events)
+
+    def _record_failure(self, session: Session, ids: list[str], error: str) -> None:
+        t = self.table
+        session.execute(
+            update(t)
+            .where(t.c.id.in_(ids))
+            .values(attempts=t.c.attempts + 1, last_error=error[:500])
+        )
+
+    def run(self, stop: threading.Event, wake: threading.Event, poll_seconds: float) -> None:
+        """Relay until stopped: drain while there is work, then wait for a wake-up or a poll."""
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                while not stop.is_set() and self.relay_once() > 0:
+                    pass
+                backoff = 0.5
+                self.publisher.heartbeat()
+            except PublishError as exc:
+                log.warning(
+                    "outbox relay cannot publish; retrying", extra={"fields": {"error": str(exc)}}
+                )
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            wake.wait(poll_seconds)
+            wake.clear()

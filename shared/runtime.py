@@ -1,0 +1,133 @@
+"""A service's composition root: settings, its database, its messaging tables, its clock."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import MetaData, Table
+from sqlalchemy.orm import Session
+
+from shared.config import Settings
+from shared.db import Database
+from shared.events import Event, make_event
+from shared.inbox import processed_events_table
+from shared.outbox import add_to_outbox, outbox_table
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class MessagingTables:
+    """The outbox and processed-events tables inside one service's metadata."""
+
+    outbox: Table
+    processed: Table
+
+
+def messaging_tables(metadata: MetaData) -> MessagingTables:
+    """Add the outbox and processed-events tables to a service's metadata."""
+    return MessagingTables(
+        outbox=outbox_table(metadata), processed=processed_events_table(metadata)
+    )
+
+
+@dataclass
+class UnitOfWork:
+    """One transaction: the state change and the events it emits commit together."""
+
+    session: Session
+    runtime: Runtime
+    cause: Event | None = None
+    now: datetime = field(default_factory=utcnow)
+    emitted: list[Event] = field(default_factory=list)
+
+    def emit(
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        correlation_id: str | None = None,
+        version: int = 1,
+    ) -> Event:
+        """Add an event to the outbox (validated against its schema) in this transaction."""
+        correlation = correlation_id or (self.cause.correlation_id if self.cause else None)
+        if not correlation:
+            raise ValueError("an event needs a correlation id (the child's id)")
+        event = make_event(
+            event_type,
+            payload,
+            producer=self.runtime.settings.service,
+            correlation_id=correlation,
+            causation_id=self.cause.id if self.cause else None,
+            version=version,
+            occurred_at=self.now,
+        )
+        add_to_outbox(self.session, self.runtime.tables.outbox, event)
+        self.emitted.append(event)
+        return event
+
+
+class Runtime:
+    """Everything a service's API or worker needs, wired once from configuration."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        metadata: MetaData,
+        tables: MessagingTables,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.metadata = metadata
+        self.tables = tables
+        self.clock = clock
+        self.db = Database(settings.database_url)
+        # Set when something was written to the outbox in this process (wakes the relay).
+        self.outbox_wake = threading.Event()
+
+    def now(self) -> datetime:
+        """The current time from this runtime's clock (injectable in tests)."""
+        return self.clock()
+
+    @contextlib.contextmanager
+    def unit_of_work(self, cause: Event | None = None) -> Iterator[UnitOfWork]:
+        """Open a transaction; commit it and its events on success, roll both back on error."""
+        with self.db.session() as session:
+            uow = UnitOfWork(session=session, runtime=self, cause=cause, now=self.now())
+            yield uow
+        if uow.emitted:
+            self.outbox_wake.set()
+
+    def create_all(self) -> None:
+        """Create the tables directly (tests); production uses the migrations."""
+        self.metadata.create_all(self.db.engine)
+
+
+def build_runtime(
+    service: str,
+    metadata: MetaData,
+    tables: MessagingTables,
+    config: dict[str, Any] | None = None,
+) -> Runtime:
+    """The runtime of a service from the environment, with overrides from a config mapping.
+
+    A mapping may override any environment name (DATABASE_URL, BROKER_URL, …) or hand in a
+    ready "RUNTIME" (tests that share one runtime and clock between an app and a worker).
+    """
+    import os
+
+    from shared.config import ENV_NAMES, load_settings
+
+    config = config or {}
+    if config.get("RUNTIME") is not None:
+        return config["RUNTIME"]
+    env = {**os.environ, **{k: str(v) for k, v in config.items() if k in ENV_NAMES}}
+    return Runtime(load_settings(service, env), metadata, tables)

@@ -1,0 +1,179 @@
+"""pytest fixtures for real PostgreSQL and RabbitMQ, per-test databases and broker namespaces.
+
+Servers come from POSTGRES_URL / RABBITMQ_URL when set, else the local servers when they answer,
+else testcontainers when a Docker engine exists. With CI=true a missing server fails the run;
+elsewhere the tests that need it are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from shared.messaging.connection import connect
+from shared.messaging.topology import Names, Topology
+from shared.testing import (
+    DEFAULT_POSTGRES_URL,
+    DEFAULT_RABBITMQ_URL,
+    TEST_JWT_SECRET,
+    docker_available,
+    unique,
+    url_answers,
+)
+from shared.testing.harness import ServiceHarness
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _unavailable(what: str) -> None:
+    message = f"{what} is not reachable (set its URL, start it, or run a Docker engine)"
+    if IN_CI:
+        pytest.fail(f"CI: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server URL (the maintenance database) for creating test databases."""
+    url = os.environ.get("POSTGRES_URL") or DEFAULT_POSTGRES_URL
+    if url_answers(url, 5432):
+        yield url
+        return
+    if docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16", driver="psycopg") as container:
+            yield container.get_connection_url()
+        return
+    _unavailable("PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_url() -> Iterator[str]:
+    """A RabbitMQ server URL."""
+    url = os.environ.get("RABBITMQ_URL") or DEFAULT_RABBITMQ_URL
+    if url_answers(url, 5672):
+        yield url
+        return
+    if docker_available():
+        from testcontainers.rabbitmq import RabbitMqContainer
+
+        with RabbitMqContainer("rabbitmq:3.13") as container:
+            params = container.get_connection_params()
+            yield f"amqp://guest:guest@{params.host}:{params.port}//"
+        return
+    _unavailable("RabbitMQ")
+
+
+@pytest.fixture
+def make_database(postgres_url: str) -> Iterator[Callable[[str], str]]:
+    """Create fresh PostgreSQL databases for this test; dropped afterwards."""
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    created: list[str] = []
+
+    def _make(prefix: str = "t") -> str:
+        name = unique(prefix).lower()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        base = postgres_url.rsplit("/", 1)[0]
+        return f"{base}/{name}"
+
+    yield _make
+    with admin.connect() as connection:
+        for name in created:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def delete_namespace(
+    broker_url: str, namespace: str, retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
+) -> None:
+    """Delete every queue and exchange of a test namespace."""
+    topology = Topology(namespace, retry_delays=retry_delays)
+    names = Names(namespace)
+    connection = connect(broker_url)
+    try:
+        channel = connection.channel()
+        for queue in topology.all_queues():
+            channel.queue_delete(queue.name)
+        for exchange in (
+            names.events,
+            names.dead_exchange,
+            names.retry_exchange,
+            names.requeue_exchange,
+        ):
+            channel.exchange_delete(exchange)
+    except Exception:
+        pass
+    finally:
+        connection.release()
+
+
+@pytest.fixture
+def broker_namespace(rabbitmq_url: str) -> Iterator[str]:
+    """A unique exchange/queue prefix for this test on the real broker; deleted afterwards."""
+    namespace = unique("t")
+    yield namespace
+    delete_namespace(rabbitmq_url, namespace)
+
+
+@pytest.fixture
+def service_harness(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[..., ServiceHarness]]:
+    """Build a service (runtime, app, test client, worker) on real or embedded servers.
+
+    service_harness(service, runtime_from, create_app, handlers, timers, backend="real"|"embedded",
+    clock=None, env={...})
+    """
+    made: list[ServiceHarness] = []
+    namespaces: dict[str, str] = {}
+
+    def _make(
+        service: str,
+        runtime_from: Callable,
+        create_app: Callable,
+        handlers: dict,
+        timers: list | None = None,
+        backend: str = "real",
+        clock: Any = None,
+        env: dict[str, str] | None = None,
+        namespace: str | None = None,
+    ) -> ServiceHarness:
+        config: dict[str, Any] = {
+            "JWT_SECRET": TEST_JWT_SECRET,
+            "RETRY_DELAYS": "0.2,0.5",
+            **(env or {}),
+        }
+        if backend == "real":
+            make_database = request.getfixturevalue("make_database")
+            broker = request.getfixturevalue("rabbitmq_url")
+            if namespace is None:
+                namespace = namespaces.setdefault("default", unique("t"))
+            config.update(
+                DATABASE_URL=make_database(service), BROKER_URL=broker, BROKER_NAMESPACE=namespace
+            )
+        else:
+            config.update(
+                DATABASE_URL=f"sqlite:///{tmp_path / (service + '.db')}",
+                BROKER_URL=f"filesystem://{tmp_path / 'broker'}",
+            )
+        harness = ServiceHarness(
+            service, runtime_from, create_app, handlers, timers or [], config, clock
+        )
+        made.append(harness)
+        return harness
+
+    yield _make
+    for harness in made:
+        harness.close()
+    if namespaces:
+        broker = request.getfixturevalue("rabbitmq_url")
+        for namespace in namespaces.values():
+            delete_namespace(broker, namespace, (0.2, 0.5))

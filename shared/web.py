@@ -1,0 +1,297 @@
+"""HTTP plumbing every service shares: the error shape, health, readiness, metrics, OpenAPI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any, NoReturn
+
+from flask import Flask, Response, g, request
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint, abort
+from marshmallow import Schema, fields
+from sqlalchemy.exc import DBAPIError, OperationalError
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from shared.logging import configure_logging, log_context
+from shared.metrics import Metrics
+from shared.runtime import Runtime
+
+log = logging.getLogger(__name__)
+CONTRACT_VERSION = "1.0"
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ErrorBodySchema(Schema):
+    code = fields.Str(required=True)
+    message = fields.Str(required=True)
+    fields = fields.Dict(required=True)
+
+
+class ErrorSchema(Schema):
+    """Every 4xx/5xx body (contract §3)."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+def error(
+    status: int, message: str, *, code: str | None = None, fields: Any = None, **details: Any
+) -> NoReturn:
+    """Stop the request with the contract's error shape; details are added to the error object."""
+    abort(status, message=message, code=code, errors=fields or {}, details=details)
+
+
+class JsonParser(FlaskParser):
+    """webargs' parser, with absurdly nested JSON treated as malformed rather than a crash."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as exc:
+            raise json.JSONDecodeError("JSON nested too deeply", "(nested)", 0) from exc
+
+
+# Every blueprint parses with it, whichever Blueprint class a service imports.
+Blueprint.ARGUMENTS_PARSER = JsonParser()
+
+
+def _flatten(messages: Any) -> dict[str, Any]:
+    """webargs' {location: {field: [msgs]}} → {field: [msgs]}."""
+    if not isinstance(messages, dict):
+        return {"_schema": messages} if messages else {}
+    out: dict[str, Any] = {}
+    for location, value in messages.items():
+        if location in ("json", "query", "form", "headers", "view_args", "path") and isinstance(
+            value, dict
+        ):
+            out.update(value)
+        elif location in ("json", "query", "form", "headers"):
+            out["_body" if location == "json" else f"_{location}"] = value
+        else:
+            out[location] = value
+    return out
+
+
+def error_body(
+    status: int, message: str, code: str | None = None, fields_: Any = None, **details: Any
+) -> dict:
+    """The JSON body of an error response."""
+    body = {
+        "code": code or ERROR_CODES.get(status, "error"),
+        "message": message,
+        "fields": fields_ or {},
+    }
+    body.update(details)
+    return {"error": body}
+
+
+class PlatformApi(Api):
+    """flask-smorest's Api with the platform's error shape everywhere."""
+
+    ERROR_SCHEMA = ErrorSchema
+    ARGUMENTS_PARSER = JsonParser()
+
+    def handle_http_exception(self, exc: HTTPException):  # type: ignore[override]
+        data = getattr(exc, "data", None) or {}
+        status = exc.code or 500
+        fields_ = _flatten(data.get("errors") or data.get("messages") or {})
+        if status == 422 and not fields_:
+            fields_ = {}
+        message = data.get("message") or _default_message(status, exc, fields_)
+        body = error_body(status, message, data.get("code"), fields_, **(data.get("details") or {}))
+        headers = data.get("headers") or {}
+        return body, status, headers
+
+
+def _default_message(status: int, exc: HTTPException, fields_: dict) -> str:
+    if status == 400 and "_body" in fields_:
+        return "the request body is not valid JSON"
+    if status == 422:
+        return "some fields are invalid"
+    if status >= 500:
+        return "internal error" if status == 500 else (exc.description or "unavailable")
+    return exc.description or exc.name
+
+
+def _json_error(status: int, message: str, code: str | None = None) -> Response:
+    return Response(
+        json.dumps(error_body(status, message, code)), status, mimetype="application/json"
+    )
+
+
+def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def _database_down(exc: Exception) -> Response:
+        log.error("database unavailable", extra={"fields": {"error": type(exc).__name__}})
+        return _json_error(
+            503, "the database is unavailable; try again shortly", "database_unavailable"
+        )
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            return app.extensions["platform_api"].handle_http_exception(exc)
+        log.exception("unhandled error")
+        return _json_error(500, "internal error", "internal_error")
+
+    @app.before_request
+    def _check_body() -> Response | None:
+        g.started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        has_body = (request.content_length or 0) > 0
+        if request.method in ("POST", "PUT", "PATCH") and has_body and not request.is_json:
+            return _json_error(415, "send the request body as application/json")
+        return None
+
+
+def _install_request_log(app: Flask, metrics: Metrics) -> None:
+    @app.after_request
+    def _log(response: Response) -> Response:
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        metrics.observe_request(request.method, endpoint, response.status_code, elapsed)
+        principal = g.get("principal")
+        with log_context(request_id=g.get("request_id")):
+            log.info(
+                "request",
+                extra={
+                    "fields": {
+                        "method": request.method,
+                        "path": endpoint,
+                        "status": response.status_code,
+                        "ms": round(elapsed * 1000, 1),
+                        "role": principal.role if principal else None,
+                        "sub": principal.sub if principal else None,
+                    }
+                },
+            )
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+
+ops = Blueprint("ops", __name__, description="Health, readiness and metrics (no auth)")
+
+
+class HealthSchema(Schema):
+    status = fields.Str(required=True)
+    service = fields.Str(required=True)
+    checks = fields.Dict()
+
+
+@ops.route("/healthz")
+class Health(MethodView):
+    @ops.doc(security=[])
+    @ops.response(200, HealthSchema)
+    def get(self):
+        """Report that the process is alive."""
+        return {"status": "ok", "service": _runtime().settings.service}
+
+
+@ops.route("/readyz")
+class Ready(MethodView):
+    @ops.doc(security=[])
+    @ops.response(200, HealthSchema)
+    @ops.alt_response(503, schema=ErrorSchema)
+    def get(self):
+        """Report whether the database and the broker answer (503 otherwise)."""
+        from shared.readiness import check_ready
+
+        checks = check_ready(_runtime())
+        if all(v == "ok" for v in checks.values()):
+            return {"status": "ready", "service": _runtime().settings.service, "checks": checks}
+        failing = ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
+        body = error_body(503, f"not ready ({failing})", "not_ready", checks=checks)
+        return Response(json.dumps(body), 503, mimetype="application/json")
+
+
+@ops.route("/metrics")
+class MetricsView(MethodView):
+    @ops.doc(
+        security=[],
+        responses={
+            "200": {
+                "description": "Prometheus text format",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            }
+        },
+    )
+    def get(self):
+        """Expose Prometheus metrics: requests, events, outbox lag."""
+        from flask import current_app
+
+        metrics: Metrics = current_app.extensions["platform_metrics"]
+        return Response(metrics.render(_runtime()), mimetype="text/plain; version=0.0.4")
+
+
+def _runtime() -> Runtime:
+    from flask import current_app
+
+    return current_app.extensions["runtime"]
+
+
+def current_runtime() -> Runtime:
+    """The runtime (database, clock, settings) of the app serving this request."""
+    return _runtime()
+
+
+def build_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    blueprints: Iterable[Blueprint],
+    config: dict[str, Any] | None = None,
+    description: str = "",
+) -> Flask:
+    """The Flask app of a service: its blueprints plus the shared plumbing."""
+    settings = runtime.settings
+    configure_logging(f"{settings.service}-api", settings.log_level)
+    app = Flask(f"services.{settings.service}")
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION=CONTRACT_VERSION,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        JWT_SECRET=settings.jwt_secret,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+        },
+    )
+    app.config.update({k: v for k, v in (config or {}).items() if k.isupper()})
+    app.extensions["runtime"] = runtime
+    app.extensions["platform_metrics"] = Metrics(settings.service)
+    api = PlatformApi(app)
+    app.extensions["platform_api"] = api
+    api.register_blueprint(ops)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    _install_error_handlers(app)
+    _install_request_log(app, app.extensions["platform_metrics"])
+    app.register_error_handler(InternalServerError, api.handle_http_exception)
+    return app
