@@ -47,6 +47,8 @@ class EventConsumer:
         self.handled = 0
         self.dead_lettered = 0
         self.retried = 0
+        # Test hook: called after the handler committed, before the ack.
+        self.after_handle: Callable[[Event], None] | None = None
 
     def run(self) -> None:
         """Consume until the stop event is set; reconnect with back-off on broker errors."""
@@ -104,6 +106,8 @@ class EventConsumer:
                 log.exception("event handler failed")
                 self._retry_or_dead_letter(message, attempts, f"{type(exc).__name__}: {exc}")
                 return
+            if self.after_handle:
+                self.after_handle(event)
             message.ack()
             self.handled += 1
             log.info(

@@ -140,16 +140,22 @@ class EventTap:
         self._ready.wait(10)
 
     def _run(self) -> None:
-        with self._connection.Consumer(self._queue, callbacks=[self._on_message], accept=["json"]):
+        try:
+            with self._connection.Consumer(self._queue, on_message=self._on_message):
+                self._ready.set()
+                while not self._stop.is_set():
+                    try:
+                        self._connection.drain_events(timeout=0.2)
+                    except TimeoutError:
+                        continue
+        except Exception:  # the broker went away: this tap (an exclusive queue) ends with it
             self._ready.set()
-            while not self._stop.is_set():
-                try:
-                    self._connection.drain_events(timeout=0.2)
-                except TimeoutError:
-                    continue
 
-    def _on_message(self, body: Any, message: Any) -> None:
-        self.events.append(json.loads(body) if isinstance(body, str | bytes) else body)
+    def _on_message(self, message: Any) -> None:
+        try:
+            self.events.append(json.loads(message.body))
+        except ValueError:
+            self.events.append({"type": None, "id": None, "raw": message.body})
         message.ack()
 
     def of_type(self, event_type: str) -> list[dict[str, Any]]:
