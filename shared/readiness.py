@@ -17,6 +17,7 @@ CACHE_SECONDS = 2.0
 def _broker_status(broker_url: str) -> str:
     if not is_server(broker_url):
         folder = broker_url.split("://", 1)[1]
+        os.makedirs(folder, exist_ok=True)
         return (
             "ok"
             if os.path.isdir(folder) and os.access(folder, os.W_OK)

@@ -11,9 +11,7 @@ from typing import Any
 
 from kombu import Connection, Exchange, Producer
 
-from shared.events import Event
 from shared.messaging.connection import connect, is_server
-from shared.subscriptions import is_routed
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +33,6 @@ class Outgoing:
     mandatory: bool = False
     headers: dict[str, Any] = field(default_factory=dict)
     correlation_id: str | None = None
-
-
-def event_message(event: Event, exchange: Exchange) -> Outgoing:
-    """The message that carries an event on the events exchange."""
-    return Outgoing(
-        body=event.to_json(),
-        exchange=exchange,
-        routing_key=event.type,
-        message_id=event.id,
-        mandatory=is_routed(event.type),
-        headers={"event_type": event.type, "producer": event.producer},
-        correlation_id=event.correlation_id,
-    )
 
 
 class _Confirms:
