@@ -16,6 +16,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "notifications": (
         *_CHILD,
         "assessment.scheduled",
+        "assessment.completed",
         "referral.sent",
         "referral.reminder",
         "referral.accepted",

@@ -70,25 +70,37 @@ def rabbitmq_url() -> Iterator[str]:
     _unavailable("RabbitMQ")
 
 
+def create_database(postgres_url: str, prefix: str = "t") -> str:
+    """Create a fresh database on the server and return its URL."""
+    name = unique(prefix).lower()
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{postgres_url.rsplit('/', 1)[0]}/{name}"
+
+
+def drop_database(postgres_url: str, database_url: str) -> None:
+    """Drop a database made by create_database, disconnecting whoever still uses it."""
+    name = database_url.rsplit("/", 1)[1]
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
 def make_database(postgres_url: str) -> Iterator[Callable[[str], str]]:
     """Create fresh PostgreSQL databases for this test; dropped afterwards."""
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     created: list[str] = []
 
     def _make(prefix: str = "t") -> str:
-        name = unique(prefix).lower()
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        created.append(name)
-        base = postgres_url.rsplit("/", 1)[0]
-        return f"{base}/{name}"
+        created.append(create_database(postgres_url, prefix))
+        return created[-1]
 
     yield _make
-    with admin.connect() as connection:
-        for name in created:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    for url in created:
+        drop_database(postgres_url, url)
 
 
 def delete_namespace(
@@ -132,7 +144,6 @@ def service_harness(
     service_harness(service, runtime_from, create_app, handlers, timers, backend="real"|"embedded",
     clock=None, env={...})
     """
-    made: list[ServiceHarness] = []
     namespaces: dict[str, str] = {}
 
     def _make(
@@ -152,12 +163,14 @@ def service_harness(
             **(env or {}),
         }
         if backend == "real":
-            make_database = request.getfixturevalue("make_database")
+            postgres_url = request.getfixturevalue("postgres_url")
             broker = request.getfixturevalue("rabbitmq_url")
             if namespace is None:
                 namespace = namespaces.setdefault("default", unique("t"))
             config.update(
-                DATABASE_URL=make_database(service), BROKER_URL=broker, BROKER_NAMESPACE=namespace
+                DATABASE_URL=create_database(postgres_url, service),
+                BROKER_URL=broker,
+                BROKER_NAMESPACE=namespace,
             )
         else:
             config.update(
@@ -167,12 +180,13 @@ def service_harness(
         harness = ServiceHarness(
             service, runtime_from, create_app, handlers, timers or [], config, clock
         )
-        made.append(harness)
+        if backend == "real":
+            request.addfinalizer(lambda: drop_database(postgres_url, config["DATABASE_URL"]))
+        # Finalizers run last in, first out: the worker stops before its database is dropped.
+        request.addfinalizer(harness.close)
         return harness
 
     yield _make
-    for harness in made:
-        harness.close()
     if namespaces:
         broker = request.getfixturevalue("rabbitmq_url")
         for namespace in namespaces.values():

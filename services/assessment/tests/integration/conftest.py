@@ -1,0 +1,39 @@
+import pytest
+
+from services.assessment import app, bootstrap, handlers
+from shared.testing import EventTap, FakeClock
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def assessment(service_harness, clock):
+    """The assessment service on real PostgreSQL and RabbitMQ, its worker running."""
+    harness = service_harness(
+        "assessment",
+        bootstrap.runtime_from,
+        app.create_app,
+        handlers.HANDLERS,
+        handlers.TIMERS,
+        clock=clock,
+    )
+    harness.start_worker()
+    yield harness
+    # Stopped here, before the test database is dropped under a running worker.
+    harness.close()
+
+
+@pytest.fixture
+def tap(assessment, rabbitmq_url):
+    """Every event on the test's exchange."""
+    listener = EventTap(rabbitmq_url, assessment.namespace)
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def case_manager(assessment):
+    return assessment.auth("case_manager", ["rudaki"], sub="cm-rudaki")
