@@ -1,33 +1,46 @@
-"""Notifications' resources (walking skeleton: list a child's SMS)."""
+"""Notifications' resources for case managers and admins: the SMS of a child, and the replies."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
-from services.notifications.models import Notification
-from shared.auth import require_role
-from shared.logging import mask_phone
-from shared.pagination import PageArgsSchema, page_of, paginate
+from services.notifications.api_gateway import blp as gateway_blp
+from services.notifications.models import InboundMessage, Notification, StatusChange
+from services.notifications.schemas import (
+    InboundMessageQueryArgsSchema,
+    InboundMessageSchema,
+    NotificationDetailSchema,
+    NotificationQueryArgsSchema,
+    NotificationSchema,
+)
+from shared.auth import Principal, not_found_unless, require_role
+from shared.pagination import page_of, paginate
 from shared.web import current_runtime
 
-blp = Blueprint("notifications", __name__, url_prefix="/notifications", description="SMS sent")
+blp = Blueprint(
+    "notifications",
+    __name__,
+    url_prefix="/notifications",
+    description="SMS to families and providers: text, cost and status history",
+)
+replies_blp = Blueprint(
+    "inbound-messages",
+    __name__,
+    url_prefix="/inbound-messages",
+    description="Families' replies that were not STOP/START, for the case manager",
+)
+READERS = ("case_manager", "admin")
 
 
-class NotificationQueryArgsSchema(PageArgsSchema):
-    child_id = fields.Str()
-
-
-class NotificationSchema(Schema):
-    id = fields.Str()
-    event_type = fields.Str()
-    recipient = fields.Str()
-    to = fields.Function(lambda n: mask_phone(n.to))
-    language = fields.Str()
-    text = fields.Str()
-    status = fields.Str()
+def _in_scope(query: Select, column: Any, principal: Principal) -> Select:
+    """Limit a query to the caller's districts (admins see every district)."""
+    if principal.is_admin:
+        return query
+    return query.where(column.in_(principal.districts))
 
 
 @blp.route("")
@@ -35,13 +48,56 @@ class Notifications(MethodView):
     @blp.arguments(NotificationQueryArgsSchema, location="query")
     @blp.response(200, page_of(NotificationSchema))
     def get(self, args: dict):
-        """List notifications, newest first."""
-        require_role("case_manager", "admin")
+        """List notifications in the caller's districts, newest first."""
+        principal = require_role(*READERS)
         query = select(Notification).order_by(Notification.created_at.desc(), Notification.id)
-        if args.get("child_id"):
-            query = query.where(Notification.child_id == args["child_id"])
+        query = _in_scope(query, Notification.district_code, principal)
+        for name in ("child_id", "status", "recipient"):
+            if args.get(name):
+                query = query.where(getattr(Notification, name) == args[name])
         with current_runtime().unit_of_work() as uow:
             return paginate(uow.session, query, args["page"], args["page_size"])
 
 
-BLUEPRINTS = [blp]
+@blp.route("/<string:notification_id>")
+class NotificationById(MethodView):
+    @blp.response(200, NotificationDetailSchema)
+    def get(self, notification_id: str):
+        """Show one notification with its status history."""
+        principal = require_role(*READERS)
+        with current_runtime().unit_of_work() as uow:
+            n = uow.session.get(Notification, notification_id)
+            not_found_unless(
+                n is not None and principal.covers_district(n.district_code), "notification"
+            )
+            history = uow.session.scalars(
+                select(StatusChange)
+                .where(StatusChange.notification_id == notification_id)
+                .order_by(StatusChange.at, StatusChange.id)
+            ).all()
+            body = {column.key: getattr(n, column.key) for column in Notification.__table__.c}
+            body["history"] = [
+                {"status": row.status, "reason": row.reason, "at": row.at} for row in history
+            ]
+            return body
+
+
+@replies_blp.route("")
+class InboundMessages(MethodView):
+    @replies_blp.arguments(InboundMessageQueryArgsSchema, location="query")
+    @replies_blp.response(200, page_of(InboundMessageSchema))
+    def get(self, args: dict):
+        """List families' replies in the caller's districts, newest first."""
+        principal = require_role(*READERS)
+        query = select(InboundMessage).order_by(
+            InboundMessage.received_at.desc(), InboundMessage.id
+        )
+        query = _in_scope(query, InboundMessage.district_code, principal)
+        for name in ("child_id", "action"):
+            if args.get(name):
+                query = query.where(getattr(InboundMessage, name) == args[name])
+        with current_runtime().unit_of_work() as uow:
+            return paginate(uow.session, query, args["page"], args["page_size"])
+
+
+BLUEPRINTS = [blp, replies_blp, gateway_blp]

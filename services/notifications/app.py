@@ -7,12 +7,28 @@ from typing import Any
 from flask import Flask
 
 from services.notifications.api import BLUEPRINTS
+from services.notifications.api_gateway import SECRET_HEADER
 from services.notifications.bootstrap import runtime_from
+from services.notifications.metrics import SmsCollector
 from shared.web import build_app
+
+DESCRIPTION = (
+    "SMS to families (Tajik by default, Russian) and providers. Every text records its encoding "
+    "(GSM-7 or UCS-2), characters and segments. Phones are always masked."
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the notifications app; config overrides environment names or Flask settings."""
-    return build_app(
-        runtime_from(config), title="Notifications API", blueprints=BLUEPRINTS, config=config
+    app = build_app(
+        runtime_from(config),
+        title="Notifications API",
+        blueprints=BLUEPRINTS,
+        config=config,
+        description=DESCRIPTION,
     )
+    app.extensions["platform_metrics"].registry.register(SmsCollector(app.extensions["runtime"]))
+    app.extensions["platform_api"].spec.components.security_scheme(
+        "gatewaySecret", {"type": "apiKey", "in": "header", "name": SECRET_HEADER}
+    )
+    return app

@@ -1,62 +1,178 @@
-"""Event type → handler (walking skeleton: a registration SMS through the console gateway)."""
+"""Event type → handler: keep the family's contact, create the SMS each event calls for."""
 
 from __future__ import annotations
 
 import logging
-import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from services.notifications.models import Notification
+from services.notifications import records
+from services.notifications.config import sms_setup
+from services.notifications.domain import planning
+from services.notifications.domain.masking import mask_phone
+from services.notifications.models import Contact, InboundMessage, Notification
+from services.notifications.sending import TIMERS
 from shared.events import Event
 from shared.handling import Handler
-from shared.logging import mask_phone
-from shared.runtime import Runtime, UnitOfWork
+from shared.runtime import UnitOfWork
 from shared.subscriptions import SUBSCRIPTIONS
-from shared.worker import Timer
 
 log = logging.getLogger(__name__)
 
+__all__ = ["HANDLERS", "TIMERS"]
 
-def child_registered(uow: UnitOfWork, event: Event) -> None:
-    """Record the family's registration SMS."""
-    guardian = event.payload["guardian"]
-    if not guardian.get("phone") or not guardian.get("sms_consent"):
-        return
-    name = event.payload["child"]["given_name"]
-    uow.session.add(
-        Notification(
-            id=str(uuid.uuid4()),
-            event_id=event.id,
-            event_type=event.type,
-            child_id=event.payload["child_id"],
-            recipient="guardian",
-            to=guardian["phone"],
-            language=guardian["language"],
-            text=f"{name} is registered for early intervention support.",
-            status="pending",
-            attempts=0,
-            created_at=uow.now,
-        )
+# Once a referral is answered or closed, its provider reminders have nothing left to ask.
+_CLOSES_REFERRAL = {
+    "referral.accepted",
+    "referral.declined",
+    "referral.expired",
+    "referral.completed",
+    "referral.cancelled",
+}
+
+
+def _domain_contact(row: Contact | None) -> planning.Contact | None:
+    if row is None:
+        return None
+    return planning.Contact(
+        child_id=row.child_id,
+        given_name=row.given_name,
+        phone=row.phone,
+        language=row.language,
+        sms_consent=row.sms_consent,
+        sms_capable=row.sms_capable,
+        district_code=row.district_code,
+        erased=row.erased_at is not None,
     )
 
 
-def _not_yet(uow: UnitOfWork, event: Event) -> None:
-    """Acknowledge an event this skeleton does not act on yet."""
+def _notify(uow: UnitOfWork, event: Event, contact: Contact | None) -> None:
+    """Create every SMS the event calls for, in the handler's transaction."""
+    setup = sms_setup(uow.runtime)
+    drafts = planning.plan(event.type, event.payload, _domain_contact(contact), setup.plan)
+    for draft in drafts:
+        n = records.create_notification(
+            uow,
+            setup,
+            draft,
+            event_id=event.id,
+            event_type=event.type,
+            child_id=event.payload.get("child_id"),
+            district_code=contact.district_code if contact else None,
+        )
+        log.info(
+            "notification created",
+            extra={"fields": {"notification_id": n.id, "template": n.template, "to": n.to_masked}},
+        )
 
 
-def send_pending(runtime: Runtime) -> int:
-    """Send pending notifications through the console gateway."""
-    with runtime.unit_of_work() as uow:
-        pending = uow.session.scalars(
-            select(Notification).where(Notification.status == "pending").limit(50)
-        ).all()
-        for n in pending:
-            log.info("SMS", extra={"fields": {"to": mask_phone(n.to), "notification_id": n.id}})
-            n.status, n.sent_at, n.attempts = "sent", uow.now, n.attempts + 1
-        return len(pending)
+def _apply_guardian(row: Contact, guardian: dict[str, Any]) -> None:
+    for field in ("phone", "language", "sms_consent", "sms_capable"):
+        if field in guardian and guardian[field] is not None:
+            setattr(row, field, guardian[field])
 
 
-HANDLERS: dict[str, Handler] = {t: _not_yet for t in SUBSCRIPTIONS["notifications"]}
-HANDLERS["child.registered"] = child_registered
-TIMERS: list[Timer] = [Timer("send", 0.2, send_pending)]
+def child_registered(uow: UnitOfWork, event: Event) -> None:
+    """Remember how to reach the family, then tell them the child is registered."""
+    p = event.payload
+    row = uow.session.get(Contact, p["child_id"])
+    if row is not None and row.erased_at is not None:
+        return  # consent was withdrawn: never bring the data back
+    row = row or Contact(child_id=p["child_id"], sms_consent=False, sms_capable=True)
+    row.given_name = p["child"]["given_name"]
+    row.district_code = p["child"]["district_code"]
+    _apply_guardian(row, p["guardian"])
+    row.updated_at = uow.now
+    uow.session.add(row)
+    _notify(uow, event, row)
+
+
+def child_updated(uow: UnitOfWork, event: Event) -> None:
+    """Follow changes of the family's phone, language, consent or the child's district."""
+    row = uow.session.get(Contact, event.payload["child_id"])
+    if row is None or row.erased_at is not None:
+        return
+    changes = event.payload.get("changes") or {}
+    child, guardian = changes.get("child") or {}, changes.get("guardian") or {}
+    old_phone = row.phone
+    row.given_name = child.get("given_name") or row.given_name
+    if child.get("district_code"):
+        row.district_code = child["district_code"]
+        uow.session.execute(
+            update(Notification)
+            .where(Notification.child_id == row.child_id)
+            .values(district_code=row.district_code)
+        )
+    _apply_guardian(row, guardian)
+    row.updated_at = uow.now
+    if row.phone != old_phone or not row.sms_consent:
+        _follow_contact(uow, row)
+
+
+def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
+    """Send waiting family SMS to the new number, or cancel them when SMS is no longer wanted."""
+    waiting = records.open_notifications(uow, child_id=row.child_id, recipient="guardian")
+    if not _domain_contact(row).reachable:
+        records.cancel(uow, waiting, "the family no longer receives SMS")
+        return
+    for n in waiting:
+        n.to, n.to_masked, n.updated_at = row.phone, mask_phone(row.phone), uow.now
+
+
+def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
+    """Cancel the child's waiting SMS and erase phones, names and texts."""
+    child_id = event.payload["child_id"]
+    row = uow.session.get(Contact, child_id) or Contact(child_id=child_id, sms_consent=False)
+    row.given_name = row.phone = None
+    row.sms_consent = False
+    row.erased_at = row.erased_at or uow.now
+    row.updated_at = uow.now
+    uow.session.add(row)
+    records.cancel(uow, records.open_notifications(uow, child_id=child_id), "consent withdrawn")
+    for n in uow.session.scalars(select(Notification).where(Notification.child_id == child_id)):
+        records.erase(n, uow.now)
+    uow.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.child_id == child_id)
+        .values(phone=None, phone_masked=None, text=None)
+    )
+
+
+def notify_family_or_provider(uow: UnitOfWork, event: Event) -> None:
+    """Send the SMS this event calls for (family or provider)."""
+    _notify(uow, event, uow.session.get(Contact, event.payload["child_id"]))
+
+
+def referral_changed(uow: UnitOfWork, event: Event) -> None:
+    """Drop provider reminders a closed referral no longer needs, then tell the family."""
+    referral_id = event.payload.get("referral_id")
+    if referral_id:
+        waiting = records.open_notifications(uow, subject_id=referral_id, recipient="provider")
+        records.cancel(uow, waiting, f"the referral moved on ({event.type})")
+    notify_family_or_provider(uow, event)
+
+
+_ALL: dict[str, Handler] = {
+    "child.registered": child_registered,
+    "child.updated": child_updated,
+    "child.consent_withdrawn": child_consent_withdrawn,
+    "assessment.scheduled": notify_family_or_provider,
+    "assessment.completed": notify_family_or_provider,
+    "referral.sent": notify_family_or_provider,
+    "referral.reminder": notify_family_or_provider,
+    "referral.accepted": referral_changed,
+    "referral.declined": referral_changed,
+    "referral.expired": referral_changed,
+    "referral.waitlisted": notify_family_or_provider,
+    "referral.completed": referral_changed,
+    "referral.cancelled": referral_changed,
+}
+
+# Handle exactly the platform's subscription row (the contract lists assessment.completed for this
+# service; it is handled as soon as the row routes it here).
+HANDLERS: dict[str, Handler] = {
+    event_type: handler
+    for event_type, handler in _ALL.items()
+    if event_type in SUBSCRIPTIONS["notifications"]
+}

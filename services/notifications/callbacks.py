@@ -1,0 +1,142 @@
+"""What the gateway tells us: delivery receipts and the families' replies."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+
+from services.notifications import records
+from services.notifications.config import SmsSetup
+from services.notifications.domain import planning, replies
+from services.notifications.domain import status as st
+from services.notifications.domain.masking import mask_phone
+from services.notifications.models import Contact, InboundMessage, Notification, OptOut
+from shared.runtime import UnitOfWork
+
+OPTED_OUT = "opted_out"
+OPTED_IN = "opted_in"
+RECORDED = "recorded"
+UNCHANGED = "unchanged"
+
+
+def find_notification(
+    uow: UnitOfWork, notification_id: str | None, gateway_message_id: str | None
+) -> Notification | None:
+    """Find the notification a receipt is about, by our id or the gateway's."""
+    if notification_id:
+        return uow.session.get(Notification, notification_id, with_for_update=True)
+    if gateway_message_id:
+        query = select(Notification).where(Notification.gateway_message_id == gateway_message_id)
+        return uow.session.scalars(query.with_for_update()).first()
+    return None
+
+
+def apply_receipt(uow: UnitOfWork, n: Notification, receipt: st.Receipt) -> bool:
+    """Move a notification forward by a receipt; repeated or late receipts change nothing."""
+    target = st.receipt_move(n.status, receipt)
+    if target is None:
+        return False
+    reason = f"gateway receipt: {receipt.reason}" if receipt.reason else None
+    return records.move(uow, n, target, reason)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The outcome of one inbound SMS."""
+
+    id: str
+    action: str
+    child_id: str | None
+
+
+def _fingerprint(phone: str, text: str, received_at: datetime) -> str:
+    raw = f"{phone}|{received_at.isoformat()}|{text}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _family_of(uow: UnitOfWork, phone: str) -> list[Contact]:
+    query = select(Contact).where(Contact.phone == phone, Contact.erased_at.is_(None))
+    return list(uow.session.scalars(query.order_by(Contact.updated_at.desc())))
+
+
+def _set_opt_out(uow: UnitOfWork, phone: str, opted_out: bool) -> bool:
+    """Record the phone's choice; False when it already stood."""
+    row = uow.session.get(OptOut, phone)
+    if row is not None and row.opted_out == opted_out:
+        return False
+    if row is None and not opted_out:
+        return False  # START from a phone that never stopped: nothing to undo
+    row = row or OptOut(phone=phone)
+    row.opted_out, row.changed_at = opted_out, uow.now
+    uow.session.add(row)
+    return True
+
+
+def _confirm(
+    uow: UnitOfWork, setup: SmsSetup, template: str, phone: str, family: list[Contact], source: str
+) -> None:
+    """Queue the reply to STOP / START in the family's language."""
+    language = family[0].language if family else None
+    draft = replace(planning.confirmation(template, phone, language), subject_id=source)
+    child = family[0] if len(family) == 1 else None
+    records.create_notification(
+        uow,
+        setup,
+        draft,
+        event_id=None,
+        event_type=f"inbound_sms.{template}",
+        child_id=child.child_id if child else None,
+        district_code=family[0].district_code if family else None,
+    )
+
+
+def _act(
+    uow: UnitOfWork, setup: SmsSetup, kind: str, phone: str, family: list[Contact], source: str
+) -> str:
+    """Opt out or in (with a confirmation SMS), or leave the text for a case manager."""
+    if kind == replies.OTHER:
+        return RECORDED
+    stopping = kind == replies.STOP
+    if not _set_opt_out(uow, phone, stopping):
+        return UNCHANGED
+    if stopping:
+        waiting = records.open_notifications(uow, to=phone)
+        records.cancel(uow, waiting, "the phone opted out of SMS")
+    _confirm(uow, setup, OPTED_OUT if stopping else OPTED_IN, phone, family, source)
+    return OPTED_OUT if stopping else OPTED_IN
+
+
+def record_reply(
+    uow: UnitOfWork, setup: SmsSetup, phone: str, text: str, received_at: datetime
+) -> Reply:
+    """Handle one inbound SMS once: a repeated callback returns the first outcome."""
+    fingerprint = _fingerprint(phone, text, received_at)
+    known = uow.session.scalars(
+        select(InboundMessage).where(InboundMessage.fingerprint == fingerprint)
+    ).first()
+    if known is not None:
+        return Reply(known.id, known.action, known.child_id)
+    family = _family_of(uow, phone)
+    message_id = str(uuid.uuid4())
+    kind = replies.classify_reply(text, setup.words)
+    action = _act(uow, setup, kind, phone, family, message_id)
+    child = family[0] if len(family) == 1 else None
+    uow.session.add(
+        InboundMessage(
+            id=message_id,
+            fingerprint=fingerprint,
+            phone=phone,
+            phone_masked=mask_phone(phone),
+            text=text,
+            action=action,
+            child_id=child.child_id if child else None,
+            district_code=family[0].district_code if family else None,
+            received_at=received_at,
+            recorded_at=uow.now,
+        )
+    )
+    return Reply(message_id, action, child.child_id if child else None)

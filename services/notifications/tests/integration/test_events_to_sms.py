@@ -1,0 +1,162 @@
+"""Each event's recipients and texts, in Tajik and Russian; consent and erasure."""
+
+import uuid
+
+import pytest
+
+from services.notifications.tests.integration import events as ev
+from services.notifications.tests.integration.support import drain, emitted, handle, only, rows
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "tg",
+            "Фарзона барои кӯмаки барвақт сабт шуд. "
+            "Корманди иҷтимоии ноҳия то 09.12.2026 ба шумо занг мезанад.",
+        ),
+        (
+            "ru",
+            "Фарзона: заявка на раннюю помощь принята. "
+            "Соцработник района позвонит вам до 09.12.2026.",
+        ),
+    ],
+)
+def test_registration_sms_in_the_familys_language(service, language, text):
+    registered = ev.registered(language=language)
+    handle(service, registered)
+    sms = only(rows(service, child_id=registered.payload["child_id"]))
+    assert (sms.recipient, sms.to, sms.language, sms.text) == (
+        "guardian",
+        ev.FAMILY_PHONE,
+        language,
+        text,
+    )
+    assert (sms.encoding, sms.segments, sms.characters) == ("UCS-2", 2, len(text))
+    assert sms.status == "pending" and sms.event_id == registered.id
+    assert "Раҳимова" not in sms.text  # never the surname
+
+
+def test_urgent_registration_promises_a_call_within_three_days(service):
+    registered = ev.registered(urgent=True)
+    handle(service, registered)
+    assert "28.11.2026" in only(rows(service)).text
+
+
+@pytest.mark.parametrize("language", ["tg", "ru"])
+def test_each_family_event_sends_its_own_text(service, language):
+    registered = ev.registered(language=language)
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    expected = {
+        "assessment.scheduled": ("01.12.2026", "10:00", "хона"),
+        "referral.accepted": ("Маркази рӯзонаи Нур", "Рӯдакӣ, Гулистон 5", "10.12.2026"),
+        "referral.waitlisted": ("3",),
+        "referral.declined": (),
+        "referral.expired": (),
+        "referral.completed": (),
+    }
+    produced = {
+        "assessment.scheduled": ev.scheduled(child_id),
+        "referral.accepted": ev.referral_accepted(child_id),
+        "referral.waitlisted": ev.waitlisted(child_id),
+        "referral.declined": ev.referral("referral.declined", child_id),
+        "referral.expired": ev.referral("referral.expired", child_id),
+        "referral.completed": ev.referral("referral.completed", child_id),
+    }
+    handle(service, *produced.values())
+    texts = {}
+    for event_type, fragments in expected.items():
+        sms = only(rows(service, event_type=event_type))
+        assert sms.recipient == "guardian" and sms.language == language
+        assert sms.text.startswith("Фарзона")
+        assert all(fragment in sms.text for fragment in fragments), sms.text
+        texts[event_type] = sms.text
+    assert len(set(texts.values())) == len(texts)
+
+
+def test_provider_is_asked_to_answer_and_reminded_in_its_language(service):
+    registered = ev.registered()
+    child_id = registered.payload["child_id"]
+    referral_id = str(uuid.uuid4())
+    handle(service, registered, ev.referral_sent(child_id, referral_id))
+    handle(service, ev.referral_reminder(child_id, referral_id))
+    asked = only(rows(service, event_type="referral.sent"))
+    reminded = only(rows(service, event_type="referral.reminder"))
+    assert (asked.recipient, asked.to, asked.language) == ("provider", ev.PROVIDER_PHONE, "ru")
+    ref = referral_id.replace("-", "")[:8].upper()
+    assert asked.text == f"Новое направление № {ref}. Ответьте до 28.11.2026 10:00."
+    assert reminded.text.startswith("Напоминание") and ref in reminded.text
+    assert "Фарзона" not in asked.text  # providers learn the child in the system, not by SMS
+    assert asked.district_code == "rudaki"
+
+
+def test_answered_referral_drops_the_providers_waiting_reminder(service):
+    registered = ev.registered()
+    child_id = registered.payload["child_id"]
+    referral_id = str(uuid.uuid4())
+    handle(service, registered, ev.referral_reminder(child_id, referral_id))
+    handle(service, ev.referral_accepted(child_id, referral_id))
+    reminder = only(rows(service, event_type="referral.reminder"))
+    assert reminder.status == "cancelled"
+
+
+def test_same_event_five_times_creates_one_sms(service):
+    registered = ev.registered()
+    handle(service, *[registered] * 5)
+    assert len(rows(service)) == 1
+
+
+def test_no_sms_without_consent_or_phone(service):
+    handle(service, ev.registered(consent=False), ev.registered(phone=None))
+    assert rows(service) == []
+
+
+def test_consent_withdrawal_cancels_waiting_sms_and_erases_phones_and_texts(service):
+    registered = ev.registered()
+    child_id = registered.payload["child_id"]
+    handle(service, registered, ev.scheduled(child_id))
+    handle(service, ev.consent_withdrawn(child_id))
+    left = rows(service, child_id=child_id)
+    assert {n.status for n in left} == {"cancelled"}
+    assert all(n.to is None and n.text is None and n.to_masked is None for n in left)
+    handle(service, ev.referral("referral.declined", child_id))
+    assert len(rows(service, child_id=child_id)) == 2  # nothing new after withdrawal
+    assert emitted(service, "notification.sent") == []
+
+
+def test_family_phone_change_goes_to_the_new_number(service, gateway):
+    registered = ev.registered()
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    handle(service, ev.updated(child_id, guardian={"phone": "+992901112233", "language": "ru"}))
+    waiting = only(rows(service, event_type="child.registered"))
+    assert (waiting.status, waiting.to) == ("pending", "+992901112233")
+    assert waiting.to_masked == "+992*****2233"
+    handle(service, ev.scheduled(child_id))
+    moved = only(rows(service, event_type="assessment.scheduled"))
+    assert (moved.to, moved.language) == ("+992901112233", "ru")
+    drain(service)
+    assert gateway.sent_to(ev.FAMILY_PHONE) == []
+    assert len(gateway.sent_to("+992901112233")) == 2
+
+
+def test_sms_consent_withdrawn_in_an_update_cancels_waiting_sms(service):
+    registered = ev.registered()
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    handle(service, ev.updated(child_id, guardian={"sms_consent": False}))
+    assert only(rows(service)).status == "cancelled"
+    handle(service, ev.scheduled(child_id))
+    assert len(rows(service)) == 1
+
+
+def test_district_change_moves_the_sms_to_the_new_case_manager(service):
+    registered = ev.registered(district="rudaki")
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    handle(service, ev.updated(child_id, district_code="vahdat"))
+    assert only(rows(service)).district_code == "vahdat"

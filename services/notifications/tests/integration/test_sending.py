@@ -1,0 +1,185 @@
+"""The sender against the stand-in gateway: once only, retries, failures, timeouts, windows."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from services.notifications import sending
+from services.notifications.config import sms_setup
+from services.notifications.sending import send_due
+from services.notifications.tests.integration import events as ev
+from services.notifications.tests.integration.support import drain, emitted, handle, only, rows
+
+pytestmark = pytest.mark.integration
+
+
+def registered_sms(service):
+    registered = ev.registered()
+    handle(service, registered)
+    return registered
+
+
+def test_pending_sms_is_sent_once_and_reported_with_the_phone_masked(service, gateway):
+    registered = registered_sms(service)
+    drain(service)
+    drain(service)
+    sms = only(rows(service))
+    assert sms.status == "sent" and sms.attempts == 1
+    delivered = only(gateway.sent_to(ev.FAMILY_PHONE))
+    assert delivered.transaction_id == sms.id and delivered.text == sms.text
+    assert delivered.encoding == "UCS-2"
+    event = only(emitted(service, "notification.sent"))
+    assert event["payload"]["to"] == "+992*****4567"
+    assert event["payload"]["event_id"] == registered.id
+    assert event["correlation_id"] == registered.payload["child_id"]
+    assert ev.FAMILY_PHONE not in str(event)
+
+
+def test_server_errors_and_overload_are_retried(service, gateway):
+    registered_sms(service)
+    gateway.fail_next(1, status=500)
+    gateway.fail_next(1, status=429)
+    drain(service)
+    sms = only(rows(service))
+    assert (sms.status, sms.attempts) == ("sent", 3)
+    assert len(gateway.sent_to(ev.FAMILY_PHONE)) == 1
+
+
+def test_transient_errors_fail_after_the_last_attempt_with_the_reason(service, gateway):
+    registered_sms(service)
+    gateway.fail_next(3, status=503)
+    drain(service)
+    sms = only(rows(service))
+    assert (sms.status, sms.attempts) == ("failed", 3)
+    assert "3 attempts" in sms.reason and "503" in sms.reason
+    failed = only(emitted(service, "notification.failed"))
+    assert failed["payload"]["status"] == "failed" and "503" in failed["payload"]["reason"]
+    assert gateway.sent_to(ev.FAMILY_PHONE) == []
+
+
+def test_permanent_error_fails_at_once(service, gateway):
+    registered_sms(service)
+    gateway.fail_next(1, status=400, code="invalid_number")
+    drain(service)
+    sms = only(rows(service))
+    assert (sms.status, sms.attempts) == ("failed", 1)
+    assert "invalid_number" in sms.reason
+
+
+def test_retry_waits_for_its_back_off(make_service, gateway, clock):
+    service = make_service(SMS_RANDOM=lambda: 0.5, SMS_RETRY_BASE_SECONDS="60")
+    registered_sms(service)
+    gateway.fail_next(1, status=500)
+    drain(service)
+    assert only(rows(service)).status == "pending"
+    clock.advance(seconds=29)
+    drain(service)
+    assert gateway.sent_to(ev.FAMILY_PHONE) == []
+    clock.advance(seconds=1)
+    drain(service)
+    assert only(rows(service)).status == "sent"
+
+
+def test_timeout_is_resolved_by_asking_the_gateway_not_by_resending(service, gateway):
+    registered_sms(service)
+    gateway.stall_next(seconds=3)
+    drain(service)
+    sms = only(rows(service))
+    assert sms.status == "sent" and sms.attempts == 1 and sms.status_queries == 1
+    assert len(gateway.sent_to(ev.FAMILY_PHONE)) == 1
+    posts = [r for r in gateway.requests if r.get("transaction_id") == sms.id]
+    assert len(posts) == 1
+
+
+def test_worker_killed_after_the_gateway_accepted_sends_no_second_sms(service, gateway, clock):
+    registered_sms(service)
+    runtime = service.runtime
+    # A sender claims the SMS, the gateway accepts it, and the process dies before recording.
+    job = sending._claim(runtime, sms_setup(runtime))
+    result = sms_setup(runtime).gateway.send(job.id, job.to, job.text, job.encoding)
+    assert result.outcome == "accepted"
+    assert only(rows(service)).status == "pending"
+    drain(service)
+    assert len(gateway.sent_to(ev.FAMILY_PHONE)) == 1  # claimed by the dead sender for a while
+    clock.advance(minutes=2)
+    drain(service)
+    sms = only(rows(service))
+    assert sms.status == "sent" and sms.status_queries == 1
+    assert len(gateway.sent_to(ev.FAMILY_PHONE)) == 1
+    assert len([r for r in gateway.requests if r.get("transaction_id") == sms.id]) == 1
+
+
+def test_gateway_that_lost_the_transaction_gets_it_again(service, gateway, clock):
+    registered_sms(service)
+    sending._claim(service.runtime, sms_setup(service.runtime))  # dies before calling out
+    clock.advance(minutes=2)
+    drain(service)
+    assert only(rows(service)).status == "sent"
+    assert len(gateway.sent_to(ev.FAMILY_PHONE)) == 1
+
+
+def test_family_sms_is_held_over_quiet_hours_and_sent_at_eight(service, gateway, clock):
+    clock.set(datetime(2026, 11, 25, 17, 30, tzinfo=UTC))  # 22:30 in Dushanbe
+    registered_sms(service)
+    drain(service)
+    sms = only(rows(service))
+    assert sms.status == "held" and sms.reason == "quiet hours"
+    assert sms.due_at == datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 26, 2, 59, tzinfo=UTC))  # 07:59
+    drain(service)
+    assert gateway.sent_to(ev.FAMILY_PHONE) == []
+    clock.set(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))  # 08:00
+    drain(service)
+    assert only(rows(service)).status == "sent"
+    service_history = service.client.get(
+        f"/notifications/{sms.id}", headers=service.auth("admin")
+    ).get_json()["history"]
+    assert [h["status"] for h in service_history] == ["pending", "held", "pending", "sent"]
+
+
+def test_provider_sms_is_not_held_by_quiet_hours(service, gateway, clock):
+    clock.set(datetime(2026, 11, 25, 17, 30, tzinfo=UTC))
+    registered = ev.registered(consent=False)
+    handle(service, registered, ev.referral_sent(registered.payload["child_id"]))
+    drain(service)
+    assert only(rows(service)).status == "sent"
+
+
+def test_quiet_hours_can_be_switched_off(make_service, gateway, clock):
+    service = make_service(QUIET_HOURS="")
+    clock.set(datetime(2026, 11, 25, 20, 0, tzinfo=UTC))  # 01:00 in Dushanbe
+    registered_sms(service)
+    drain(service)
+    assert only(rows(service)).status == "sent"
+
+
+def test_daily_cap_holds_the_rest_until_the_next_local_morning(make_service, gateway, clock):
+    service = make_service(SMS_DAILY_CAP="2")
+    registered = registered_sms(service)
+    child_id = registered.payload["child_id"]
+    handle(service, ev.scheduled(child_id), ev.waitlisted(child_id))
+    drain(service)
+    statuses = sorted(n.status for n in rows(service))
+    assert statuses == ["held", "sent", "sent"]
+    held = only(rows(service, status="held"))
+    assert held.reason == "daily SMS limit for this phone"
+    # Midnight in Dushanbe is inside quiet hours, so the third SMS waits for 08:00.
+    assert held.due_at == datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
+    drain(service)
+    assert len(gateway.sent_to(ev.FAMILY_PHONE)) == 3
+
+
+def test_the_cap_counts_the_local_day_not_the_utc_day(make_service, gateway, clock):
+    service = make_service(SMS_DAILY_CAP="1", QUIET_HOURS="")
+    clock.set(datetime(2026, 11, 25, 18, 30, tzinfo=UTC))  # 23:30 local, 25 Nov
+    registered = registered_sms(service)
+    drain(service)
+    clock.set(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))  # 00:00 local, 26 Nov; UTC still 25th
+    handle(service, ev.scheduled(registered.payload["child_id"]))
+    drain(service)
+    assert [n.status for n in rows(service)] == ["sent", "sent"]
+
+
+def test_send_due_reports_no_work_when_nothing_is_due(service):
+    assert send_due(service.runtime) == 0
