@@ -48,6 +48,7 @@ ENV_NAMES = (
     "SMS_STOP_WORDS",
     "SMS_START_WORDS",
     "ASSESSMENT_WALKING_RULE",
+    "REFERRAL_REMINDER_HOURS_BEFORE",
 )
 
 log = logging.getLogger(__name__)

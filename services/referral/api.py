@@ -1,5 +1,14 @@
-"""referral's resources (filled in by the service's own work)."""
+"""Referral's resources: providers, matches, referrals and their loop, waiting list, reports."""
 
 from __future__ import annotations
 
-BLUEPRINTS: list = []
+from services.referral.resources import matching, needs, providers, referrals, reports, waitlist
+
+BLUEPRINTS = [
+    providers.blp,
+    matching.blp,
+    referrals.blp,
+    waitlist.blp,
+    needs.blp,
+    reports.blp,
+]

@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
-from shared.events import Event
+from services.referral.flows import children
+from services.referral.flows.timers import expire_due, remind_due
+from shared.events import Event, parse_time
 from shared.handling import Handler
 from shared.runtime import UnitOfWork
-from shared.subscriptions import SUBSCRIPTIONS
 from shared.worker import Timer
 
 
-def _not_yet(uow: UnitOfWork, event: Event) -> None:
-    """Acknowledge an event this skeleton does not act on yet."""
+def child_registered(uow: UnitOfWork, event: Event) -> None:
+    """Keep the minimum about a newly registered child."""
+    children.registered(uow, event.payload, parse_time(event.occurred_at))
 
 
-HANDLERS: dict[str, Handler] = {t: _not_yet for t in SUBSCRIPTIONS["referral"]}
-TIMERS: list[Timer] = []
+def child_updated(uow: UnitOfWork, event: Event) -> None:
+    """Apply intake's corrections to the child's record."""
+    children.updated(uow, event.payload)
+
+
+def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
+    """Erase the child's data and cancel its open referrals."""
+    children.consent_withdrawn(uow, event.payload)
+
+
+def assessment_completed(uow: UnitOfWork, event: Event) -> None:
+    """Open referral needs for the recommended service types."""
+    children.assessed(uow, event.payload, parse_time(event.occurred_at))
+
+
+HANDLERS: dict[str, Handler] = {
+    "child.registered": child_registered,
+    "child.updated": child_updated,
+    "child.consent_withdrawn": child_consent_withdrawn,
+    "assessment.completed": assessment_completed,
+}
+
+TIMERS: list[Timer] = [
+    Timer("expire-referrals", 5.0, expire_due),
+    Timer("remind-providers", 30.0, remind_due),
+]

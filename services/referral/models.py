@@ -1,14 +1,195 @@
-"""Referral's tables."""
+"""Referral's tables: providers, the minimum about children, needs, referrals, the waiting list."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.runtime import messaging_tables
 
 
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must carry a UTC offset")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
-    pass
+    type_annotation_map = {datetime: UtcDateTime()}
 
 
 TABLES = messaging_tables(Base.metadata)
+
+ID = String(36)
+OPEN_STATUSES = ("sent", "accepted", "in_progress")
+
+
+class Provider(Base):
+    """A service provider: organisation, service, location and capacity in one row."""
+
+    __tablename__ = "providers"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    service_types: Mapped[list[str]] = mapped_column(JSON)
+    districts_served: Mapped[list[str]] = mapped_column(JSON)
+    district_code: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    min_age: Mapped[int | None]
+    max_age: Mapped[int | None]
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    accessibility_notes: Mapped[str | None] = mapped_column(Text)
+    places: Mapped[int]
+    accredited: Mapped[bool]
+    last_inspection_date: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class ChildRecord(Base):
+    """The minimum the referral service keeps about a child, from intake's events."""
+
+    __tablename__ = "children"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    given_name: Mapped[str | None] = mapped_column(String(200))
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    district_code: Mapped[str | None] = mapped_column(String(50), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(10))
+    guardian_name: Mapped[str | None] = mapped_column(String(200))
+    guardian_phone: Mapped[str | None] = mapped_column(String(20))
+    guardian_language: Mapped[str | None] = mapped_column(String(2))
+    data_sharing: Mapped[bool] = mapped_column(default=False)
+    registered_at: Mapped[datetime | None] = mapped_column()
+    first_assessed_at: Mapped[datetime | None] = mapped_column()
+    erased_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class Need(Base):
+    """A child's need for one service type, opened by an assessment; it ends placed or closed."""
+
+    __tablename__ = "needs"
+    __table_args__ = (UniqueConstraint("child_id", "service_type", name="uq_need_child_service"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
+    service_type: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[str] = mapped_column(String(10))
+    # open | referred | waitlisted | placed | closed
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    assessment_id: Mapped[str | None] = mapped_column(String(100))
+    opened_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class Referral(Base):
+    """One referral of a child to a provider for a service type, and its closed loop."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    service_type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12))
+    priority: Mapped[str] = mapped_column(String(10))
+    district_code: Mapped[str] = mapped_column(String(50), index=True)
+    region_code: Mapped[str] = mapped_column(String(10))
+    automatic: Mapped[bool] = mapped_column(default=False)
+    waitlist_entry_id: Mapped[str | None] = mapped_column(ID)
+    created_by: Mapped[str] = mapped_column(String(100))
+    sent_at: Mapped[datetime] = mapped_column()
+    respond_by: Mapped[datetime] = mapped_column()
+    remind_at: Mapped[datetime] = mapped_column()
+    reminded_at: Mapped[datetime | None] = mapped_column()
+    answered_at: Mapped[datetime | None] = mapped_column()
+    accepted_at: Mapped[datetime | None] = mapped_column()
+    start_date: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime | None] = mapped_column()
+    completed_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    decline_reason: Mapped[str | None] = mapped_column(String(30))
+    decline_note: Mapped[str | None] = mapped_column(Text)
+    expired_at: Mapped[datetime | None] = mapped_column()
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+_open = Referral.status.in_(OPEN_STATUSES)
+# One open referral per child and service type, enforced by the database under concurrency.
+Index(
+    "uq_referral_open",
+    Referral.child_id,
+    Referral.service_type,
+    unique=True,
+    postgresql_where=_open,
+    sqlite_where=_open,
+)
+Index("ix_referral_due", Referral.status, Referral.respond_by)
+Index("ix_referral_remind", Referral.status, Referral.remind_at)
+
+
+class WaitlistEntry(Base):
+    """A child waiting for a service type in a region; it leaves when referred or removed."""
+
+    __tablename__ = "waitlist"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id"), index=True)
+    service_type: Mapped[str] = mapped_column(String(20))
+    region_code: Mapped[str] = mapped_column(String(10))
+    district_code: Mapped[str] = mapped_column(String(50))
+    priority: Mapped[str] = mapped_column(String(10))
+    waiting_since: Mapped[datetime] = mapped_column()
+    # waiting | referred | removed
+    status: Mapped[str] = mapped_column(String(10))
+    left_at: Mapped[datetime | None] = mapped_column()
+    left_reason: Mapped[str | None] = mapped_column(String(50))
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+_waiting = WaitlistEntry.status == "waiting"
+Index(
+    "uq_waitlist_waiting",
+    WaitlistEntry.child_id,
+    WaitlistEntry.service_type,
+    unique=True,
+    postgresql_where=_waiting,
+    sqlite_where=_waiting,
+)
+Index("ix_waitlist_queue", WaitlistEntry.status, WaitlistEntry.service_type)

@@ -1,0 +1,49 @@
+"""Referral settings read from configuration, and the country's geography, built once."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+from functools import cache
+
+from services.referral.domain.deadlines import (
+    DEFAULT_REMINDER_HOURS_BEFORE,
+    DeadlinePolicy,
+    parse_hours,
+)
+from services.referral.domain.geography import Geography, Place, load_centres
+from shared.districts import DISTRICTS
+from shared.runtime import Runtime
+
+DUSHANBE = timezone(timedelta(hours=5), "Asia/Dushanbe")
+# Not a contract name: how long before the deadline a provider is reminded.
+REMINDER_ENV = "REFERRAL_REMINDER_HOURS_BEFORE"
+
+
+def deadline_policy(runtime: Runtime) -> DeadlinePolicy:
+    """The response window (REFERRAL_RESPONSE_HOURS) and reminder lead in force."""
+    response = parse_hours(runtime.settings.get("REFERRAL_RESPONSE_HOURS"))
+    reminder = parse_hours(
+        runtime.settings.get(REMINDER_ENV) or os.environ.get(REMINDER_ENV),
+        default=DEFAULT_REMINDER_HOURS_BEFORE,
+    )
+    return DeadlinePolicy(response_hours=response, reminder_hours_before=reminder)
+
+
+@cache
+def geography() -> Geography:
+    """Districts with their regions and approximate centres."""
+    places = {
+        code: Place(code, d.region_code, d.name_en, d.region_en) for code, d in DISTRICTS.items()
+    }
+    return Geography(places, load_centres())
+
+
+def region_of(district_code: str | None) -> str | None:
+    """The region code of a district, or None when unknown."""
+    return geography().region_of(district_code) if district_code else None
+
+
+def local_today(now: datetime) -> date:
+    """The date in Tajikistan (UTC+5, no daylight saving) at `now`; ages count from it."""
+    return now.astimezone(DUSHANBE).date()

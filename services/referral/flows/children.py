@@ -1,0 +1,124 @@
+"""What intake and assessment tell us about a child, kept to the minimum and erased on request."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from services.referral import repository as repo
+from services.referral.config import region_of
+from services.referral.domain.states import OPEN_STATES
+from services.referral.flows import loop
+from services.referral.flows.placing import need_for
+from services.referral.models import ChildRecord, Need, Referral, WaitlistEntry
+from shared.runtime import UnitOfWork
+
+PERSONAL_FIELDS = (
+    "given_name", "family_name", "date_of_birth", "guardian_name", "guardian_phone",
+)  # fmt: skip
+
+
+def child_row(uow: UnitOfWork, child_id: str, district_code: str | None = None) -> ChildRecord:
+    """Return the child's row, creating an empty one first seen through another event."""
+    child = uow.session.get(ChildRecord, child_id)
+    if child is None:
+        child = ChildRecord(id=child_id, district_code=district_code, updated_at=uow.now)
+        child.region_code = region_of(district_code)
+        uow.session.add(child)
+    return child
+
+
+def registered(uow: UnitOfWork, payload: dict[str, Any], occurred_at: datetime) -> None:
+    """Keep the child's name, birth date, district and the guardian's contact and language."""
+    child = child_row(uow, payload["child_id"])
+    if child.erased_at is not None:
+        return
+    registered_at = payload.get("registered_at")
+    child.registered_at = datetime.fromisoformat(registered_at) if registered_at else occurred_at
+    _apply(uow, child, payload)
+
+
+def updated(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """Apply intake's changes to what this service keeps."""
+    child = child_row(uow, payload["child_id"])
+    if child.erased_at is None:
+        _apply(uow, child, payload.get("changes") or {})
+
+
+def _apply(uow: UnitOfWork, child: ChildRecord, parts: dict[str, Any]) -> None:
+    about, guardian = parts.get("child") or {}, parts.get("guardian") or {}
+    for name in ("given_name", "family_name", "district_code"):
+        if name in about:
+            setattr(child, name, about[name])
+    if "date_of_birth" in about:
+        child.date_of_birth = date.fromisoformat(about["date_of_birth"])
+    for name in ("name", "phone", "language"):
+        if name in guardian:
+            setattr(child, f"guardian_{name}", guardian[name])
+    consent = parts.get("consent") or {}
+    if "data_sharing" in consent:
+        child.data_sharing = bool(consent["data_sharing"])
+    child.region_code = region_of(child.district_code)
+    child.updated_at = uow.now
+
+
+def assessed(uow: UnitOfWork, payload: dict[str, Any], occurred_at: datetime) -> list[Need]:
+    """Open (or refresh) a need per recommended service type when there is a difficulty."""
+    child = child_row(uow, payload["child_id"], payload.get("district_code"))
+    if child.erased_at is not None:
+        return []
+    done_at = payload.get("completed_at")
+    when = datetime.fromisoformat(done_at) if done_at else occurred_at
+    if child.first_assessed_at is None or when < child.first_assessed_at:
+        child.first_assessed_at = when
+    if not payload["functional_difficulty"]:
+        return []
+    return [
+        _refresh_need(uow, child, kind, payload) for kind in payload["recommended_service_types"]
+    ]
+
+
+def _refresh_need(uow: UnitOfWork, child: ChildRecord, kind: str, payload: dict) -> Need:
+    need = need_for(uow, child, kind)
+    need.priority = payload["priority"]
+    need.assessment_id = payload["assessment_id"]
+    if need.status == "closed":
+        need.status, need.opened_at = "open", uow.now
+    need.updated_at = uow.now
+    entry = repo.waiting_entry(uow.session, child.id, kind)
+    if entry is not None:
+        # A reassessment can make a waiting child more (or less) urgent.
+        entry.priority = need.priority
+    return need
+
+
+def consent_withdrawn(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """Erase the child's personal data, leave every queue and cancel open referrals."""
+    child = child_row(uow, payload["child_id"])
+    # Out of every queue first, so the places these cancellations free go to other children.
+    child.data_sharing = False
+    waiting = select(WaitlistEntry).where(
+        WaitlistEntry.child_id == child.id, WaitlistEntry.status == "waiting"
+    )
+    for entry in uow.session.execute(waiting).scalars():
+        entry.status, entry.left_at, entry.left_reason = "removed", uow.now, loop.CONSENT_WITHDRAWN
+    uow.session.flush()
+    for referral in _open_referrals(uow, child.id):
+        loop.cancel(uow, referral, loop.CONSENT_WITHDRAWN)
+    for need in uow.session.execute(select(Need).where(Need.child_id == child.id)).scalars():
+        need.status, need.updated_at = "closed", uow.now
+    for name in PERSONAL_FIELDS:
+        setattr(child, name, None)
+    child.erased_at = child.updated_at = uow.now
+
+
+def _open_referrals(uow: UnitOfWork, child_id: str) -> list[Referral]:
+    query = (
+        select(Referral)
+        .where(Referral.child_id == child_id, Referral.status.in_([s.value for s in OPEN_STATES]))
+        .order_by(Referral.id)
+        .with_for_update()
+    )
+    return list(uow.session.execute(query).scalars())

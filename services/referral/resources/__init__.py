@@ -1,0 +1,1 @@
+"""flask-smorest blueprints of the referral API."""

@@ -1,0 +1,63 @@
+"""What every referral resource does the same way: scopes, errors, today's date."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from services.referral import repository as repo
+from services.referral.config import local_today
+from services.referral.domain.errors import InvalidInput, TransitionNotAllowed
+from services.referral.flows.refusals import Refused
+from services.referral.models import ChildRecord, Referral
+from shared.auth import Principal, not_found_unless
+from shared.web import current_runtime, error
+
+
+@contextlib.contextmanager
+def answers_for_rules() -> Iterator[None]:
+    """Turn a rule's refusal into the contract's error body (the transaction rolls back)."""
+    try:
+        yield
+    except Refused as exc:
+        error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.details)
+    except TransitionNotAllowed as exc:
+        error(409, str(exc), code=exc.code, current_status=exc.status, action=exc.action)
+    except InvalidInput as exc:
+        error(422, str(exc), code=exc.code, fields=exc.fields)
+
+
+def today() -> date:
+    """Today's date in Tajikistan by the runtime's clock."""
+    return local_today(current_runtime().now())
+
+
+def child_in_scope(session: Session, principal: Principal, child_id: str) -> ChildRecord:
+    """Return a child the caller may act on; 404 when unknown or outside the caller's districts."""
+    child = session.get(ChildRecord, child_id)
+    not_found_unless(child is not None and principal.covers_district(child.district_code), "child")
+    assert child is not None
+    return child
+
+
+def can_see(principal: Principal, referral: Referral) -> bool:
+    """Tell whether a referral is inside the caller's scope."""
+    if principal.role == "provider":
+        return referral.provider_id == principal.provider_id
+    return principal.covers_district(referral.district_code)
+
+
+def referral_in_scope(
+    session: Session, principal: Principal, referral_id: str, lock: bool = False
+) -> Referral:
+    """Return a referral the caller may see (locked for a change when asked); 404 otherwise."""
+    if lock:
+        referral = repo.lock_referral(session, referral_id)
+    else:
+        referral = session.get(Referral, referral_id)
+    not_found_unless(referral is not None and can_see(principal, referral), "referral")
+    assert referral is not None
+    return referral

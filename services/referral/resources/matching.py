@@ -1,0 +1,47 @@
+"""Ranked providers for a child and a service type, each with its reasons."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from services.referral import repository as repo
+from services.referral.config import geography
+from services.referral.domain.matching import any_free_place, rank
+from services.referral.models import Provider
+from services.referral.resources.common import child_in_scope, today
+from services.referral.schemas.referrals import MatchesSchema, MatchQueryArgsSchema
+from services.referral.views import match_view
+from shared.auth import require_role
+from shared.web import current_runtime
+
+blp = Blueprint("matches", __name__, url_prefix="/children", description="Provider matching")
+
+
+@blp.route("/<uuid:child_id>/matches")
+class ChildMatches(MethodView):
+    @blp.arguments(MatchQueryArgsSchema, location="query")
+    @blp.response(200, MatchesSchema)
+    def get(self, args: dict, child_id: uuid.UUID):
+        """Rank the eligible providers for the child: free places, nearness, accreditation."""
+        principal = require_role("case_manager", "admin")
+        kind = args["service_type"]
+        with current_runtime().unit_of_work() as uow:
+            child = child_in_scope(uow.session, principal, str(child_id))
+            rows = {p.id: p for p in uow.session.execute(select(Provider)).scalars()}
+            taken = repo.places_taken(uow.session)
+            providers = [repo.to_provider(p, taken.get(p.id, 0)) for p in rows.values()]
+            eligible, ineligible = rank(repo.to_child(child), providers, kind, today(), geography())
+            body = {
+                "child_id": child.id,
+                "service_type": kind,
+                "items": [match_view(m, i, rows[m.provider.id]) for i, m in enumerate(eligible, 1)],
+                "total": len(eligible),
+                "can_waitlist": not any_free_place(eligible),
+            }
+            if args["include_ineligible"]:
+                body["ineligible"] = [match_view(m, None, rows[m.provider.id]) for m in ineligible]
+            return body

@@ -1,0 +1,47 @@
+"""Monitoring for the ministry: the referral summary as JSON or CSV."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.referral.domain.report_csv import render_csv
+from services.referral.flows.reporting import scope_from, summary
+from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySchema
+from shared.auth import require_role
+from shared.web import current_runtime, error
+
+blp = Blueprint("reports", __name__, url_prefix="/reports", description="Monitoring")
+
+
+@blp.route("/summary")
+class Summary(MethodView):
+    @blp.arguments(ReportQueryArgsSchema, location="query")
+    @blp.response(200, SummarySchema)
+    @blp.doc(responses={"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+    def get(self, args: dict):
+        """Summarise referrals, answers, waiting and coverage gaps (JSON, or CSV)."""
+        principal = require_role("admin", "case_manager")
+        districts = None if principal.is_admin else frozenset(principal.districts)
+        district = args.get("district")
+        if districts is not None and district is not None and district not in districts:
+            error(403, "the report may cover only your districts", code="outside_your_districts")
+        scope = scope_from(
+            args.get("region"), district, args.get("from_"), args.get("to"), districts
+        )
+        runtime = current_runtime()
+        with runtime.unit_of_work() as uow:
+            body = summary(uow.session, runtime.now(), scope)
+        if args["format"] == "csv" or _prefers_csv():
+            return Response(
+                render_csv(body),
+                mimetype="text/csv",
+                headers={"Content-Disposition": 'attachment; filename="referral-summary.csv"'},
+            )
+        return body
+
+
+def _prefers_csv() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+    return best == "text/csv" and "format" not in request.args

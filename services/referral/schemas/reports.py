@@ -1,0 +1,38 @@
+"""The ministry summary's query and response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.referral.schemas.providers import known_district
+from shared.districts import REGIONS
+
+
+class ReportQueryArgsSchema(Schema):
+    """Scope of the summary: region, district and a period of dates (inclusive)."""
+
+    region = fields.Str(validate=validate.OneOf(sorted(REGIONS)))
+    district = fields.Str(validate=known_district)
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    format = fields.Str(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+    @validates_schema
+    def _period_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Must not be before 'from'.", "to")
+
+
+class SummarySchema(Schema):
+    """Referrals, provider answers, stage medians, deadlines, waiting and coverage gaps."""
+
+    scope = fields.Dict()
+    generated_at = fields.DateTime()
+    referrals = fields.Dict(required=True)
+    providers = fields.List(fields.Dict(), required=True)
+    median_days = fields.Dict(required=True)
+    answered_within_deadline = fields.Dict(required=True)
+    waiting_list = fields.List(fields.Dict(), required=True)
+    coverage_gaps = fields.List(fields.Dict(), required=True)

@@ -1,0 +1,139 @@
+"""Sending a referral: the consent gate, eligibility, one open referral, and who sees what."""
+
+from datetime import timedelta
+
+import pytest
+
+from .support import (
+    act,
+    add_provider,
+    assess,
+    case_manager,
+    iso,
+    outbox,
+    provider_user,
+    refer,
+    register_child,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def test_referral_is_sent_with_a_respond_by_time_and_an_event(ref, clock):
+    provider = add_provider(ref)
+    child = register_child(ref)
+    assess(ref, child, priority="urgent")
+    response = refer(ref, child, provider["id"])
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["fhir_status"], body["priority"]) == (
+        "sent",
+        "requested",
+        "urgent",
+    )
+    assert iso(body["respond_by"]) == clock.now + timedelta(hours=72)
+    [event] = outbox(ref, "referral.sent")
+    assert event["correlation_id"] == child
+    assert event["payload"]["referral_id"] == body["id"]
+    assert event["payload"]["provider"]["phone"] == "+992939021144"
+    assert iso(event["payload"]["respond_by"]) == iso(body["respond_by"])
+
+
+def test_response_window_comes_from_configuration(service_harness, clock):
+    from .support import make_referral_service
+
+    ref = make_referral_service(
+        service_harness, clock=clock, env={"REFERRAL_RESPONSE_HOURS": "1.5"}
+    )
+    provider, child = add_provider(ref), register_child(ref)
+    body = refer(ref, child, provider["id"]).get_json()
+    assert iso(body["respond_by"]) == clock.now + timedelta(hours=1.5)
+
+
+def test_no_referral_without_the_familys_consent(ref):
+    provider, child = add_provider(ref), register_child(ref, consent=False)
+    response = refer(ref, child, provider["id"])
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "consent_required"
+    assert outbox(ref, "referral.sent") == []
+
+
+@pytest.mark.parametrize(
+    ("provider_change", "reason"),
+    [
+        ({"districts_served": ["khujand"]}, "does not serve Rudaki"),
+        ({"min_age": 7}, "takes ages 7–17; child is 5"),
+        ({"service_types": ["home_based"]}, "does not offer day care"),
+        ({"active": False}, "not active"),
+    ],
+)
+def test_ineligible_provider_is_refused_with_the_reason(ref, provider_change, reason):
+    provider = add_provider(ref, **provider_change)
+    response = refer(ref, register_child(ref), provider["id"])
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "provider_ineligible"
+    assert reason in error["fields"]["provider_id"]
+
+
+def test_one_open_referral_per_service_type(ref):
+    first, second = add_provider(ref), add_provider(ref, name="Second centre")
+    child = register_child(ref)
+    assert refer(ref, child, first["id"]).status_code == 201
+    again = refer(ref, child, second["id"])
+    assert again.status_code == 422
+    assert again.get_json()["error"]["code"] == "open_referral_exists"
+    assert len(outbox(ref, "referral.sent")) == 1
+
+
+def test_case_manager_of_another_district_gets_404(ref):
+    provider, child = add_provider(ref), register_child(ref)
+    response = refer(ref, child, provider["id"], districts=("khujand",))
+    assert response.status_code == 404
+    created = refer(ref, child, provider["id"]).get_json()
+    other = ref.client.get(f"/referrals/{created['id']}", headers=case_manager(ref, ["khujand"]))
+    assert other.status_code == 404
+
+
+def test_unknown_provider_or_malformed_ids_are_422(ref):
+    child = register_child(ref)
+    unknown = refer(ref, child, "00000000-0000-0000-0000-000000000000")
+    assert unknown.status_code == 422
+    malformed = refer(ref, "not-a-uuid", "also-not")
+    assert set(malformed.get_json()["error"]["fields"]) == {"child_id", "provider_id"}
+
+
+def test_provider_sees_only_its_own_referrals(ref):
+    mine, theirs = add_provider(ref), add_provider(ref, name="Other centre")
+    referral = refer(ref, register_child(ref), mine["id"]).get_json()
+    other = provider_user(ref, theirs["id"])
+    assert ref.client.get(f"/referrals/{referral['id']}", headers=other).status_code == 404
+    assert (
+        act(ref, referral["id"], "accept", {"start_date": "2026-12-01"}, other).status_code == 404
+    )
+    listed = ref.client.get("/referrals", headers=other).get_json()
+    assert listed["total"] == 0
+    own = ref.client.get("/referrals?status=sent", headers=provider_user(ref, mine["id"]))
+    assert [r["id"] for r in own.get_json()["items"]] == [referral["id"]]
+
+
+def test_provider_sees_names_and_phone_only_after_accepting(ref):
+    provider = add_provider(ref)
+    referral = refer(ref, register_child(ref), provider["id"]).get_json()
+    staff = provider_user(ref, provider["id"])
+    before = ref.client.get(f"/referrals/{referral['id']}", headers=staff).get_json()
+    assert before["guardian"] is None
+    assert before["child"]["given_name"] is None
+    assert (before["child"]["age_years"], before["child"]["district_code"]) == (5, "rudaki")
+    after = act(ref, referral["id"], "accept", {"start_date": "2026-12-01"}, staff).get_json()
+    assert after["guardian"] == {"name": "Гулнора Раҳимова", "phone": "+992931234567"}
+    assert after["child"]["given_name"] == "Фарзона"
+
+
+def test_other_roles_cannot_refer(ref):
+    provider, child = add_provider(ref), register_child(ref)
+    body = {"child_id": child, "provider_id": provider["id"], "service_type": "day_care"}
+    phw = ref.client.post("/referrals", json=body, headers=ref.auth("phw", ["rudaki"]))
+    assert phw.status_code == 403
+    staff = ref.client.post("/referrals", json=body, headers=provider_user(ref, provider["id"]))
+    assert staff.status_code == 403
