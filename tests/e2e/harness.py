@@ -1,0 +1,253 @@
+"""All eight processes, started with docker-compose.yml's commands and settings, on real servers."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from sqlalchemy import create_engine, text
+
+from shared.config import ENV_NAMES
+from shared.testing import TEST_JWT_SECRET, token, unique, wait_for
+from shared.testing.fixtures import delete_namespace
+from tests.deploy.compose import compose_default, compose_processes, local_argv
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("intake", "assessment", "referral", "notifications")
+STOP_TIMEOUT = 20.0
+READY_TIMEOUT = 90.0
+# Values for the local servers; every other name keeps docker-compose.yml's default.
+TEST_SETTINGS = {
+    "JWT_SECRET": TEST_JWT_SECRET,
+    "SMS_RECEIPT_SECRET": "e2e-receipt-secret",
+    "QUIET_HOURS": "",  # results must not depend on the hour the suite runs
+    "GUNICORN_WORKERS": "1",  # two shared cores
+    "LOG_LEVEL": "INFO",
+}
+
+
+@dataclass
+class Process:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log: Path
+    port: int | None = None
+    popen: subprocess.Popen | None = field(default=None, repr=False)
+
+
+def free_port() -> int:
+    """Return a TCP port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    # Linux: if the test run itself is killed, its children follow instead of lingering.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Platform:
+    """The running platform: base URLs, tokens, polling, logs, and control over each process."""
+
+    def __init__(self, postgres_url: str, broker_url: str, workdir: Path, **overrides: str):
+        self.postgres_url = postgres_url
+        self.broker_url = broker_url
+        self.namespace = unique("e2e")
+        self.workdir = workdir
+        self.settings = {**TEST_SETTINGS, **overrides}
+        self.database_urls: dict[str, str] = {}
+        self.processes: dict[str, Process] = {}
+        self.urls: dict[str, str] = {}
+
+    # --- what tests use ---------------------------------------------------------------------
+    def url(self, service: str, path: str = "") -> str:
+        """Return the full URL of a path on a service's API."""
+        return self.urls[service] + path
+
+    def token(self, role: str, districts=(), provider_id: str | None = None, sub=None) -> str:
+        """Return a bearer token the running services accept."""
+        return token(role, districts, provider_id, sub, secret=self.settings["JWT_SECRET"])
+
+    def headers(self, role: str, districts=(), provider_id: str | None = None, sub=None) -> dict:
+        """Return an Authorization header for a role."""
+        return {"Authorization": f"Bearer {self.token(role, districts, provider_id, sub)}"}
+
+    @staticmethod
+    def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, message: str = "it") -> Any:
+        """Poll until predicate returns something truthy and return it; fail at the deadline."""
+        return wait_for(predicate, timeout, interval=0.1, message=message)
+
+    @property
+    def logs(self) -> dict[str, Path]:
+        """Return each process's log file."""
+        return {name: process.log for name, process in self.processes.items()}
+
+    def log_text(self, name: str) -> str:
+        """Return everything a process has logged so far (restarts included)."""
+        return self.processes[name].log.read_text(errors="replace")
+
+    def alive(self, name: str) -> bool:
+        """Tell whether a process is running."""
+        popen = self.processes[name].popen
+        return popen is not None and popen.poll() is None
+
+    def kill(self, name: str, signum: int = signal.SIGKILL) -> int:
+        """Signal a process (default: kill it outright), wait for it to end, return its code."""
+        process = self.processes[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.popen.pid, signum)
+        return self._reap(process, STOP_TIMEOUT)
+
+    def stop(self, name: str) -> int:
+        """Stop a process the way compose does (SIGTERM, then SIGKILL) and return its code."""
+        return self.kill(name, signal.SIGTERM)
+
+    def start(self, name: str) -> None:
+        """Start a stopped process again; for an API, wait until it is ready."""
+        assert not self.alive(name), f"{name} is already running"
+        self._spawn(self.processes[name])
+        if self.processes[name].port:
+            self._wait_ready([self.processes[name]])
+
+    def restart(self, name: str, signum: int = signal.SIGTERM) -> None:
+        """Stop (or kill, with SIGKILL) a process and start it again."""
+        self.kill(name, signum)
+        self.start(name)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def up(self) -> Platform:
+        """Create databases, migrate, start four APIs and four workers, wait until ready."""
+        self._create_databases()
+        specs = compose_processes()
+        for name, spec in specs.items():
+            self.processes[name] = self._process(name, spec)
+        migrations = [p for p in self.processes.values() if p.name.endswith("-migrate")]
+        for process in migrations:
+            self._spawn(process)
+        for process in migrations:
+            code = self._reap(process, READY_TIMEOUT)
+            assert code == 0, f"{process.name} failed:\n{self._tail(process)}"
+        running = [p for p in self.processes.values() if not p.name.endswith("-migrate")]
+        for process in running:
+            self._spawn(process)
+        self._wait_ready([p for p in running if p.port])
+        return self
+
+    def down(self) -> None:
+        """Stop every process, drop the databases and delete the broker namespace."""
+        live = [p for p in self.processes.values() if p.popen and p.popen.poll() is None]
+        for process in live:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.popen.pid, signal.SIGTERM)
+        for process in live:
+            self._reap(process, STOP_TIMEOUT)
+        self._drop_databases()
+        delete_namespace(self.broker_url, self.namespace)
+
+    # --- internals ---------------------------------------------------------------------------
+    def _process(self, name: str, spec: dict[str, Any]) -> Process:
+        service = name.rsplit("-", 1)[0]
+        port = free_port() if name.endswith("-api") else None
+        env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+        for variable, value in spec.get("environment", {}).items():
+            env[variable] = self._value(variable, value, service, port)
+        env.update(BROKER_NAMESPACE=self.namespace, PYTHONUNBUFFERED="1")
+        if port:
+            # Overrides only the bind of deploy/gunicorn.conf.py; the rest stays as deployed.
+            env["GUNICORN_CMD_ARGS"] = f"--bind 127.0.0.1:{port}"
+            self.urls[service] = f"http://127.0.0.1:{port}"
+        log = self.workdir / f"{name}.log"
+        return Process(name, local_argv(spec["command"]), env, log, port)
+
+    def _value(self, variable: str, value: Any, service: str, port: int | None) -> str:
+        if variable == "DATABASE_URL":
+            return self.database_urls[service]
+        if variable == "BROKER_URL":
+            return self.broker_url
+        if variable == "PORT":
+            return str(port)
+        if variable in self.settings:
+            return self.settings[variable]
+        return compose_default(value)
+
+    def _spawn(self, process: Process) -> None:
+        with process.log.open("a") as log:
+            process.popen = subprocess.Popen(
+                process.argv,
+                cwd=ROOT,
+                env=process.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+
+    def _reap(self, process: Process, timeout: float) -> int:
+        try:
+            return process.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.popen.pid, signal.SIGKILL)
+            return process.popen.wait()
+
+    def _wait_ready(self, apis: list[Process]) -> None:
+        def ready() -> bool:
+            for process in apis:
+                assert process.popen.poll() is None, f"{process.name} died:\n{self._tail(process)}"
+            return all(_answers_200(f"http://127.0.0.1:{p.port}/readyz") for p in apis)
+
+        wait_for(ready, READY_TIMEOUT, interval=0.2, message="every API's /readyz")
+
+    def _tail(self, process: Process, lines: int = 40) -> str:
+        return "\n".join(process.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def _create_databases(self) -> None:
+        base = self.postgres_url.rsplit("/", 1)[0]
+        names = {service: f"{self.namespace}_{service}".lower() for service in SERVICES}
+        _admin_sql(self.postgres_url, [f'CREATE DATABASE "{n}"' for n in names.values()])
+        self.database_urls = {service: f"{base}/{name}" for service, name in names.items()}
+
+    def _drop_databases(self) -> None:
+        names = [url.rsplit("/", 1)[1] for url in self.database_urls.values()]
+        sql = 'DROP DATABASE IF EXISTS "{}" WITH (FORCE)'
+        _admin_sql(self.postgres_url, [sql.format(name) for name in names])
+
+
+def _admin_sql(postgres_url: str, statements: list[str]) -> None:
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    admin.dispose()
+
+
+def _answers_200(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=3).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+@contextlib.contextmanager
+def running_platform(
+    postgres_url: str, broker_url: str, workdir: Path, **overrides: str
+) -> Iterator[Platform]:
+    """Run the platform for the duration of a with-block, and always clean up."""
+    platform = Platform(postgres_url, broker_url, workdir, **overrides)
+    try:
+        yield platform.up()
+    finally:
+        platform.down()
