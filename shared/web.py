@@ -12,11 +12,12 @@ from typing import Any, NoReturn
 from flask import Flask, Response, g, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint, abort
-from marshmallow import Schema, fields
-from sqlalchemy.exc import DBAPIError, OperationalError
+from marshmallow import INCLUDE, Schema, fields
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from shared.auth import current_principal
 from shared.logging import configure_logging, log_context
 from shared.metrics import Metrics
 from shared.runtime import Runtime
@@ -41,6 +42,9 @@ ERROR_CODES = {
 
 
 class ErrorBodySchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # details such as a 409's candidates stand beside code and message
+
     code = fields.Str(required=True)
     message = fields.Str(required=True)
     fields = fields.Dict(required=True)
@@ -64,9 +68,38 @@ class JsonParser(FlaskParser):
 
     def _raw_load_json(self, req: Any) -> Any:
         try:
-            return super()._raw_load_json(req)
+            data = super()._raw_load_json(req)
         except RecursionError as exc:
             raise json.JSONDecodeError("JSON nested too deeply", "(nested)", 0) from exc
+        if _has_unstorable_text(data):
+            raise json.JSONDecodeError("text holds a NUL or an unpaired surrogate", "(text)", 0)
+        return data
+
+
+def _unstorable(text: str) -> bool:
+    """NUL and lone UTF-16 surrogates cannot be stored as text (PostgreSQL, UTF-8)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _has_unstorable_text(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _unstorable(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 # Every blueprint parses with it, whichever Blueprint class a service imports.
@@ -138,13 +171,19 @@ def _json_error(status: int, message: str, code: str | None = None) -> Response:
 
 
 def _install_error_handlers(app: Flask) -> None:
-    @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
-    def _database_down(exc: Exception) -> Response:
-        log.error("database unavailable", extra={"fields": {"error": type(exc).__name__}})
-        return _json_error(
-            503, "the database is unavailable; try again shortly", "database_unavailable"
-        )
+    def _database_error(exc: DBAPIError) -> Response:
+        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+            log.error("database unavailable", extra={"fields": {"error": type(exc).__name__}})
+            return _json_error(
+                503, "the database is unavailable; try again shortly", "database_unavailable"
+            )
+        if isinstance(exc, DataError):
+            return _json_error(422, "a value cannot be stored as given", "invalid_value")
+        if isinstance(exc, IntegrityError):
+            return _json_error(409, "this conflicts with a record saved at the same moment")
+        log.exception("database error")
+        return _json_error(500, "internal error", "internal_error")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
@@ -157,10 +196,49 @@ def _install_error_handlers(app: Flask) -> None:
     def _check_body() -> Response | None:
         g.started = time.perf_counter()
         g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        has_body = (request.content_length or 0) > 0
-        if request.method in ("POST", "PUT", "PATCH") and has_body and not request.is_json:
-            return _json_error(415, "send the request body as application/json")
+        if any(_unstorable(v) for v in request.args.values()):
+            return _json_error(400, "a query parameter holds a NUL or an unpaired surrogate")
+        if request.method in ("POST", "PUT", "PATCH"):
+            refused = _refuse_body(app.config["MAX_CONTENT_LENGTH"])
+            if refused is not None:
+                return refused
+        if not _is_public(app):
+            current_principal()  # 401 before any body is parsed or validated
         return None
+
+
+def _refuse_body(limit: int) -> Response | None:
+    """415 for a body that is not JSON; 413 for one over the limit, chunked or not."""
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if chunked and request.content_length is None:
+        data = request.environ["wsgi.input"].read(limit + 1)
+        if len(data) > limit:
+            return _json_error(413, f"the request body is larger than {limit} bytes")
+        request._cached_data = data  # what get_data() and the JSON parser will read
+        has_body = bool(data)
+    else:
+        has_body = (request.content_length or 0) > 0
+    if has_body and not request.is_json:
+        return _json_error(415, "send the request body as application/json")
+    return None
+
+
+PUBLIC_BLUEPRINTS = {"ops", "api-docs"}
+
+
+def public(view_class: type) -> type:
+    """Mark a resource as not needing a bearer token (it authenticates its callers itself)."""
+    view_class.public = True  # type: ignore[attr-defined]
+    return view_class
+
+
+def _is_public(app: Flask) -> bool:
+    if request.endpoint is None:
+        return True  # 404/405: answered as such, without asking for a token
+    if request.blueprint in PUBLIC_BLUEPRINTS:
+        return True
+    view = app.view_functions.get(request.endpoint)
+    return bool(getattr(getattr(view, "view_class", None), "public", False))
 
 
 def _install_request_log(app: Flask, metrics: Metrics) -> None:

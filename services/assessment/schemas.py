@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from services.assessment.domain.worklist import STATUSES
 from shared.event_payloads import PRIORITIES, SERVICE_TYPES
+from shared.fields import StrictBool
 from shared.pagination import PageArgsSchema
 
 PLACE_TYPES = ("home_visit", "centre", "clinic")
@@ -28,7 +29,7 @@ class AssessmentQueryArgsSchema(PageArgsSchema):
 
 class ReviewCreateSchema(StrictSchema):
     child_id = fields.Str(required=True, validate=_id)
-    urgent = fields.Bool(load_default=False)
+    urgent = StrictBool(load_default=False)
     due_date = fields.Date(load_default=None, allow_none=True)
 
 
@@ -47,13 +48,13 @@ class ScheduleSchema(StrictSchema):
 
 
 class FamilyContextSchema(StrictSchema):
-    caregiver_at_home = fields.Bool(load_default=None, allow_none=True)
-    other_children_with_disabilities = fields.Bool(load_default=None, allow_none=True)
+    caregiver_at_home = StrictBool(load_default=None, allow_none=True)
+    other_children_with_disabilities = StrictBool(load_default=None, allow_none=True)
     travel_minutes_to_day_care = fields.Int(
         load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0, max=1440)
     )
-    protection_concern = fields.Bool(load_default=False)
-    receives_social_assistance = fields.Bool(load_default=None, allow_none=True)
+    protection_concern = StrictBool(load_default=False)
+    receives_social_assistance = StrictBool(load_default=None, allow_none=True)
     residential_justification = fields.Str(
         load_default=None, allow_none=True, validate=validate.Length(max=2000)
     )
@@ -94,12 +95,12 @@ class ChildSummarySchema(Schema):
     district_code = fields.Str(allow_none=True)
     jamoat = fields.Str(allow_none=True)
     village = fields.Str(allow_none=True)
-    erased = fields.Bool()
+    erased = StrictBool()
 
 
 class ScreeningSchema(Schema):
     concerns = fields.List(fields.Str())
-    urgent = fields.Bool()
+    urgent = StrictBool()
 
 
 class GuardianSchema(Schema):
@@ -146,7 +147,7 @@ class AssessmentDetailSchema(AssessmentSchema):
     notes = fields.Str(allow_none=True)
     result = fields.Dict(allow_none=True)
     review_of = fields.Str(allow_none=True)
-    superseded = fields.Bool()
+    superseded = StrictBool()
 
 
 class QuestionSchema(Schema):
@@ -162,7 +163,7 @@ class InstrumentSchema(Schema):
     age_group = fields.Str()
     min_age_years = fields.Int()
     max_age_years = fields.Int()
-    clinical_judgement = fields.Bool()
+    clinical_judgement = StrictBool()
     walking_rule = fields.Str()
     questions = fields.List(fields.Nested(QuestionSchema))
     domains = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()))

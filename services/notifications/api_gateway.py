@@ -20,7 +20,7 @@ from services.notifications.schemas import (
     InboundSmsResultSchema,
     InboundSmsSchema,
 )
-from shared.web import current_runtime, error
+from shared.web import current_runtime, error, public
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Gateway-Secret"
@@ -42,6 +42,7 @@ def _check_secret() -> None:
 
 
 @blp.route("/delivery-receipts")
+@public
 class DeliveryReceipts(MethodView):
     @blp.doc(**GATEWAY_DOC)
     @blp.arguments(DeliveryReceiptSchema)
@@ -68,6 +69,7 @@ class DeliveryReceipts(MethodView):
 
 
 @blp.route("/inbound-sms")
+@public
 class InboundSms(MethodView):
     @blp.doc(**GATEWAY_DOC)
     @blp.arguments(InboundSmsSchema)

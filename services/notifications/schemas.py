@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from services.notifications.domain.status import STATUSES, map_receipt
+from shared.fields import StrictBool
 from shared.pagination import PageArgsSchema
 
 _id = validate.Length(min=1, max=100)
@@ -73,7 +74,7 @@ class DeliveryReceiptSchema(Schema):
 class DeliveryReceiptResultSchema(Schema):
     notification_id = fields.Str(required=True)
     status = fields.Str(required=True)
-    changed = fields.Bool(required=True)
+    changed = StrictBool(required=True)
 
 
 class InboundSmsSchema(Schema):

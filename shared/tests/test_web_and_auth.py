@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -150,7 +151,8 @@ def test_field_errors_unknown_fields_and_bad_bodies(client):
 
 
 def test_unexpected_errors_are_json_500_without_details(client):
-    response = client.get("/things/boom")
+    token = bearer(issue_token(SECRET, role="case_manager", districts=["rudaki"]))
+    response = client.get("/things/boom", headers=token)
     assert response.status_code == 500
     assert response.get_json() == {
         "error": {"code": "internal_error", "message": "internal error", "fields": {}}
@@ -175,3 +177,31 @@ def test_health_readiness_metrics_and_openapi(client):
     spec = client.get("/openapi.json").get_json()
     assert spec["openapi"].startswith("3.") and "/things" in spec["paths"]
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_a_missing_token_is_401_before_the_body_is_even_validated(client):
+    response = client.post("/things", json={"x": [1]})
+    assert response.status_code == 401 and response.get_json()["error"]["fields"] == {}
+
+
+def test_text_that_cannot_be_stored_is_refused_not_crashed_on(client):
+    token = bearer(issue_token(SECRET, role="case_manager", districts=["rudaki"]))
+    for raw in ('{"name": "a\\u0000b", "district_code": "rudaki"}',
+                '{"name": "\\ud800", "district_code": "rudaki"}'):  # fmt: skip
+        response = client.post(
+            "/things", data=raw, headers={**token, "Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, raw
+    assert client.get("/things/boom?q=%00", headers=token).status_code == 400
+
+
+def test_an_oversized_chunked_body_is_413(client):
+    token = bearer(issue_token(SECRET, role="case_manager", districts=["rudaki"]))
+
+    body = b'{"name": "' + b"x" * 400_000 + b'", "district_code": "rudaki"}'
+    response = client.post(
+        "/things",
+        input_stream=io.BytesIO(body),
+        headers={**token, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+    )
+    assert response.status_code == 413

@@ -34,7 +34,9 @@ class ConsoleGateway:
                     "gateway_message_id": known,
                     "to": mask_phone(to),
                     "encoding": encoding,
-                    "text": text,
+                    # The text itself stays in the database (GET /notifications): it names the
+                    # child, and log lines carry no personal data.
+                    "characters": len(text),
                 }
                 # The platform's JSON formatter writes these fields into the one log line.
                 self._log.info("sms", extra={"fields": line})

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from services.referral.domain.matching import SERVICE_TYPES
 from shared.districts import DISTRICTS
+from shared.fields import StrictBool
 from shared.pagination import PageArgsSchema
 
 PROVIDER_LANGUAGES = ("tg", "ru", "uz", "ky", "en")
@@ -59,9 +60,9 @@ class ProviderInputSchema(Schema):
     max_age = fields.Int(allow_none=True, strict=True, validate=validate.Range(min=0, max=17))
     languages = fields.List(fields.Str(validate=validate.OneOf(PROVIDER_LANGUAGES)))
     accessibility_notes = fields.Str(allow_none=True, validate=validate.Length(max=2000))
-    accredited = fields.Bool()
+    accredited = StrictBool()
     last_inspection_date = fields.Date(allow_none=True)
-    active = fields.Bool()
+    active = StrictBool()
     latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
     longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
 
@@ -85,7 +86,12 @@ class ProviderInputSchema(Schema):
 
 
 class ProviderPatchSchema(ProviderInputSchema):
-    """Any subset of a provider's fields (use with partial=True)."""
+    """Any subset of a provider's fields (use with partial=True), but at least one."""
+
+    @validates_schema
+    def _not_empty(self, data: dict, **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("Send at least one field to change.", "_schema")
 
 
 class ProviderSchema(Schema):

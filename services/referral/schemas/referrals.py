@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from services.referral.domain.matching import SERVICE_TYPES
 from services.referral.domain.states import DeclineReason, Status
 from services.referral.schemas.providers import ProviderSchema
+from shared.fields import StrictBool
 from shared.pagination import PageArgsSchema
 
 service_type = validate.OneOf(SERVICE_TYPES)
@@ -166,5 +167,5 @@ class MatchesSchema(Schema):
     service_type = fields.Str(required=True)
     items = fields.List(fields.Nested(MatchSchema), required=True)
     total = fields.Int(required=True)
-    can_waitlist = fields.Bool(required=True)
+    can_waitlist = StrictBool(required=True)
     ineligible = fields.List(fields.Nested(MatchSchema))

@@ -42,7 +42,7 @@ def http_gateway(fake, **overrides):
     return HttpGateway(HttpGatewayConfig(**settings))
 
 
-def test_console_gateway_logs_one_json_line_with_the_phone_masked(caplog):
+def test_console_gateway_logs_one_json_line_with_the_phone_masked_and_no_text(caplog):
     gateway = ConsoleGateway()
     with caplog.at_level(logging.INFO, logger="services.notifications.sms"):
         first = gateway.send("n-1", PHONE, TEXT, "UCS-2")
@@ -50,8 +50,8 @@ def test_console_gateway_logs_one_json_line_with_the_phone_masked(caplog):
     assert first.outcome == ACCEPTED and again.gateway_message_id == first.gateway_message_id
     assert len(caplog.records) == 1
     record = caplog.records[0]
-    assert record.fields["to"] == "+992*****4567" and record.fields["text"] == TEXT
-    assert PHONE not in caplog.text
+    assert record.fields["to"] == "+992*****4567" and record.fields["characters"] == len(TEXT)
+    assert PHONE not in caplog.text and TEXT not in caplog.text
     assert gateway.query_status("n-1").status == QUERY_ACCEPTED
     assert gateway.query_status("n-2").status == QUERY_NOT_FOUND
 
