@@ -1,91 +1,221 @@
-"""Intake's resources (walking skeleton: register a child, read it back)."""
+"""Intake's resources: register, find, read, correct children; consent withdrawal; audit."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
 
+from services.intake import audit, idempotency
+from services.intake.changes import AlreadyWithdrawn, change_child, withdraw_consent
 from services.intake.models import Child
-from services.intake.schemas import ChildCreateSchema, ChildSchema
-from shared.auth import not_found_unless, require_role
-from shared.web import current_runtime
+from services.intake.registration import (
+    LikelyDuplicates,
+    OutsideDistricts,
+    Refused,
+    register_child,
+)
+from services.intake.representations import AuditEntrySchema, ChildSchema, audit_view, child_view
+from services.intake.schemas import (
+    ChildCreateSchema,
+    ChildPatchSchema,
+    ChildQueryArgsSchema,
+    WithdrawConsentSchema,
+)
+from services.intake.search import children_query
+from shared.auth import Principal, not_found_unless, require_role
+from shared.pagination import PageArgsSchema, page_of, paginate
+from shared.web import ErrorSchema, current_runtime, error
 
 blp = Blueprint("children", __name__, url_prefix="/children", description="Registered children")
 
-
-def _view(child: Child) -> dict:
-    return {
-        "id": child.id,
-        "child": {
-            "given_name": child.given_name,
-            "family_name": child.family_name,
-            "sex": child.sex,
-            "date_of_birth": child.date_of_birth.isoformat(),
-            "district_code": child.district_code,
-        },
-        "guardian": {
-            "name": child.guardian_name,
-            "phone": child.guardian_phone,
-            "language": child.guardian_language,
-            "sms_consent": child.sms_consent,
-        },
-        "registered_by": {"sub": child.registered_by_sub, "role": child.registered_by_role},
-        "registered_at": child.registered_at,
-    }
+REGISTRARS = ("phw", "sah_worker", "case_manager")
+READERS = ("phw", "sah_worker", "case_manager", "admin")
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
+    "description": "Repeat a registration safely: the same key and body answer the first "
+    "response and create nothing; the same key with another body is refused (422).",
+}
 
 
 @blp.route("")
 class Children(MethodView):
     @blp.arguments(ChildCreateSchema)
     @blp.response(201, ChildSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="Likely duplicates (`candidates`)")
+    @blp.alt_response(422, schema=ErrorSchema)
+    @blp.doc(parameters=[IDEMPOTENCY_HEADER])
     def post(self, body: dict):
         """Register a child."""
-        principal = require_role("phw", "sah_worker", "case_manager")
-        not_found_unless(principal.covers_district(body["child"]["district_code"]), "district")
+        principal = require_role(*REGISTRARS)
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key and len(key) > idempotency.MAX_KEY_LENGTH:
+            error(400, f"Idempotency-Key is longer than {idempotency.MAX_KEY_LENGTH} characters")
+        body_hash = idempotency.request_hash(request.get_json())
+        try:
+            return _register(principal, body, key, body_hash)
+        except IntegrityError:
+            # Another request with this key committed first: answer what it got.
+            stored = key and _replay(principal, key, body_hash)
+            if not stored:
+                raise
+            return stored
+
+    @blp.arguments(ChildQueryArgsSchema, location="query")
+    @blp.response(200, page_of(ChildSchema))
+    def get(self, args: dict):
+        """Find children in your districts by name (either script), district or dates."""
+        principal = require_role(*READERS)
         with current_runtime().unit_of_work() as uow:
-            child = Child(
-                id=str(uuid.uuid4()),
-                **body["child"],
-                guardian_name=body["guardian"]["name"],
-                guardian_phone=body["guardian"]["phone"],
-                guardian_language=body["guardian"]["language"],
-                sms_consent=body["guardian"]["sms_consent"],
-                registered_by_sub=principal.sub,
-                registered_by_role=principal.role,
-                registered_at=uow.now,
+            page = paginate(
+                uow.session,
+                children_query(args, principal),
+                args["page"],
+                args["page_size"],
             )
-            uow.session.add(child)
-            view = _view(child)
-            uow.emit(
-                "child.registered",
+            children = page["items"]
+            audit.record_many(uow.session, principal, audit.LIST, [c.id for c in children], uow.now)
+            page["items"] = [child_view(c) for c in children]
+        return page
+
+
+def _register(principal: Principal, body: dict, key: str | None, body_hash: str) -> Any:
+    with current_runtime().unit_of_work() as uow:
+        claimed = None
+        if key:
+            stored = _replay_in(uow.session, principal, key, body_hash)
+            if stored:
+                return stored
+            claimed = idempotency.claim(uow.session, principal.sub, key, body_hash, uow.now)
+        try:
+            child = register_child(uow, body, principal, audit.REGISTER)
+        except Refused as exc:
+            error(422, "some fields are invalid", fields=exc.fields)
+        except OutsideDistricts as exc:
+            error(403, f"you may register children only in your districts, not in {exc}")
+        except LikelyDuplicates as exc:
+            _duplicates(exc, principal)
+        view = child_view(child)
+        if claimed is not None:
+            idempotency.complete(claimed, 201, ChildSchema().dump(view), child.id)
+    return view
+
+
+def _replay(principal: Principal, key: str, body_hash: str) -> Response | None:
+    with current_runtime().unit_of_work() as uow:
+        return _replay_in(uow.session, principal, key, body_hash)
+
+
+def _replay_in(session: Any, principal: Principal, key: str, body_hash: str) -> Response | None:
+    try:
+        stored = idempotency.replay(session, principal.sub, key, body_hash)
+    except idempotency.KeyReused:
+        error(
+            422,
+            "this Idempotency-Key was already used with a different body",
+            code="idempotency_key_reused",
+        )
+    if stored is None:
+        return None
+    return Response(
+        json.dumps(stored.body, ensure_ascii=False),
+        stored.status_code,
+        mimetype="application/json",
+        headers={"Idempotent-Replayed": "true"},
+    )
+
+
+def _duplicates(exc: LikelyDuplicates, principal: Principal) -> None:
+    candidates = []
+    for duplicate in exc.candidates:
+        if principal.covers_district(duplicate.child.district_code):
+            candidates.append({**duplicate.summary(), "in_your_districts": True})
+        else:
+            # Outside the worker's districts: say that the child exists, never who it is.
+            candidates.append(
                 {
-                    "child_id": child.id,
-                    "child": view["child"],
-                    "guardian": {**view["guardian"], "relationship": None},
-                    "consent": {"data_sharing": True},
-                    "screening": {"concerns": [], "urgent": False},
-                    "registered_by": view["registered_by"],
-                    "registered_at": uow.now.isoformat(),
-                },
-                correlation_id=child.id,
+                    "id": duplicate.child.id,
+                    "reasons": list(duplicate.reasons),
+                    "in_your_districts": False,
+                }
             )
-        return view
+    error(
+        409,
+        "This child may already be registered. If it is a different child, send the "
+        'registration again with "confirmed_new": true.',
+        code="likely_duplicate",
+        candidates=candidates,
+    )
+
+
+def _child_in_scope(session: Any, child_id: uuid.UUID, principal: Principal) -> Child:
+    child = session.get(Child, str(child_id))
+    not_found_unless(child is not None and principal.covers_district(child.district_code), "child")
+    return child
 
 
 @blp.route("/<uuid:child_id>")
 class ChildById(MethodView):
     @blp.response(200, ChildSchema)
     def get(self, child_id: uuid.UUID):
-        """Read one child."""
-        principal = require_role("phw", "sah_worker", "case_manager", "admin")
+        """Read one child (after consent withdrawal: the tombstone only)."""
+        principal = require_role(*READERS)
         with current_runtime().unit_of_work() as uow:
-            child = uow.session.get(Child, str(child_id))
-            not_found_unless(
-                child is not None and principal.covers_district(child.district_code), "child"
+            child = _child_in_scope(uow.session, child_id, principal)
+            audit.record(uow.session, principal, audit.READ, child.id, uow.now)
+            return child_view(child)
+
+    @blp.arguments(ChildPatchSchema)
+    @blp.response(200, ChildSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description="Consent was withdrawn")
+    def patch(self, body: dict, child_id: uuid.UUID):
+        """Correct names, village, the guardian's phone, language or SMS consent."""
+        principal = require_role(*READERS)
+        with current_runtime().unit_of_work() as uow:
+            child = _child_in_scope(uow.session, child_id, principal)
+            try:
+                change_child(uow, child, body, principal)
+            except AlreadyWithdrawn:
+                error(409, "consent was withdrawn and the record erased", code="consent_withdrawn")
+            return child_view(child)
+
+
+@blp.route("/<uuid:child_id>/withdraw-consent")
+class ConsentWithdrawal(MethodView):
+    @blp.arguments(WithdrawConsentSchema, required=False)
+    @blp.response(200, ChildSchema)
+    def post(self, body: dict, child_id: uuid.UUID):
+        """Withdraw the family's consent: erase personal data, keep a tombstone."""
+        principal = require_role(*READERS)
+        with current_runtime().unit_of_work() as uow:
+            child = _child_in_scope(uow.session, child_id, principal)
+            withdraw_consent(uow, child, principal, body.get("withdrawn_by"))
+            return child_view(child)
+
+
+@blp.route("/<uuid:child_id>/audit")
+class ChildAudit(MethodView):
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_of(AuditEntrySchema))
+    def get(self, args: dict, child_id: uuid.UUID):
+        """Read a child's audit trail: who read or changed the record, and when (admin)."""
+        principal = require_role("admin")
+        with current_runtime().unit_of_work() as uow:
+            page = paginate(
+                uow.session, audit.trail(str(child_id)), args["page"], args["page_size"]
             )
-            return _view(child)
+            not_found_unless(page["total"] > 0, "child")
+            page["items"] = [audit_view(entry) for entry in page["items"]]
+            audit.record(uow.session, principal, audit.READ_AUDIT, str(child_id), uow.now)
+        return page
 
 
 BLUEPRINTS = [blp]

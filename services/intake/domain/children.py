@@ -1,0 +1,127 @@
+"""Facts about a registered child: vocabularies, age, date of birth and the consent tombstone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+SEXES = ("female", "male")
+# The Child Functioning Module's domains (ages 2–4 and 5–17 together), in snake_case.
+CONCERNS = (
+    "seeing",
+    "hearing",
+    "walking",
+    "fine_motor",
+    "communication",
+    "learning",
+    "playing",
+    "controlling_behaviour",
+    "self_care",
+    "remembering",
+    "concentrating",
+    "accepting_change",
+    "making_friends",
+    "anxiety",
+    "depression",
+)
+RELATIONSHIPS = ("mother", "father", "grandparent", "other_relative", "other")
+SCREENING_SOURCES = ("phw", "sah_worker", "parent", "school", "other")
+LANGUAGES = ("tg", "ru")
+DEFAULT_LANGUAGE = "tg"
+AGE_LIMIT_YEARS = 18
+
+# After consent is withdrawn only these survive: enough to count, nothing to identify.
+TOMBSTONE_FIELDS = ("id", "district_code", "birth_year", "registered_at", "consent_withdrawn_at")
+
+
+class InvalidDateOfBirth(ValueError):
+    """A date of birth the service cannot accept; the message says why."""
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Return the child's age in completed years on a date."""
+    # Comparing (month, day) makes a 29 February child a year older on 1 March in common years.
+    had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def age_in_months(date_of_birth: date, on: date) -> int:
+    """Return the child's age in completed months on a date."""
+    months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
+    return months - (1 if on.day < date_of_birth.day else 0)
+
+
+def check_date_of_birth(date_of_birth: date, today: date) -> date:
+    """Return the date if it is not in the future and the child is under 18 today."""
+    if date_of_birth > today:
+        raise InvalidDateOfBirth("The date of birth cannot be in the future.")
+    if age_on(date_of_birth, today) >= AGE_LIMIT_YEARS:
+        raise InvalidDateOfBirth(
+            f"The child must be under {AGE_LIMIT_YEARS} on the day of registration "
+            f"(born after {_years_before(today, AGE_LIMIT_YEARS).isoformat()})."
+        )
+    return date_of_birth
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year - years, day=28)
+
+
+def unknown_concerns(concerns: list[str]) -> list[str]:
+    """Return the concern names that are not Child Functioning Module domains."""
+    return [c for c in concerns if c not in CONCERNS]
+
+
+def screening_problems(
+    concerns: list[str], urgent: bool, urgent_reason: str | None
+) -> dict[str, list[str]]:
+    """Return field errors of a door-step screening: unknown concerns, urgency without reason."""
+    problems: dict[str, list[str]] = {}
+    unknown = unknown_concerns(concerns)
+    if unknown:
+        problems["concerns"] = [
+            f"Unknown concern: {name}. Use one of: {', '.join(CONCERNS)}." for name in unknown
+        ]
+    if urgent and not (urgent_reason or "").strip():
+        problems["urgent_reason"] = ["Say why the child needs to be seen urgently."]
+    return problems
+
+
+def referral_allowed(data_sharing_consent: bool | None) -> bool:
+    """Tell whether the family's consent lets the child's data go to assessors and providers."""
+    return data_sharing_consent is True
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """What a child's record keeps after the family withdraws consent."""
+
+    id: str
+    district_code: str
+    birth_year: int
+    registered_at: datetime
+    consent_withdrawn_at: datetime
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the tombstone as plain values, in TOMBSTONE_FIELDS order."""
+        return {name: getattr(self, name) for name in TOMBSTONE_FIELDS}
+
+
+def make_tombstone(
+    child_id: str,
+    district_code: str,
+    date_of_birth: date,
+    registered_at: datetime,
+    withdrawn_at: datetime,
+) -> Tombstone:
+    """Return the tombstone that replaces a child's record when consent is withdrawn."""
+    return Tombstone(
+        id=child_id,
+        district_code=district_code,
+        birth_year=date_of_birth.year,
+        registered_at=registered_at,
+        consent_withdrawn_at=withdrawn_at,
+    )

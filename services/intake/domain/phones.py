@@ -1,0 +1,74 @@
+"""Guardians' phone numbers: the ways people write Tajik numbers, stored as E.164."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+
+REGION = "TJ"
+COUNTRY_CODE = 992
+# Digits with the separators people type; anything else (letters, "ext.") is a mistake here.
+_WRITTEN_NUMBER = re.compile(r"\+?[\d\s().\-/]+")
+_SMS_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_ACCEPTED_TYPES = _SMS_TYPES | {PhoneNumberType.FIXED_LINE}
+
+
+class InvalidPhone(ValueError):
+    """A phone number that cannot be stored; the message says why, for the person typing it."""
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A valid Tajik phone number."""
+
+    e164: str
+    sms_capable: bool
+    kind: str  # "mobile" or "fixed_line"
+
+
+def normalise_phone(raw: str) -> Phone:
+    """Parse a Tajik number as people write it; return it as E.164 or raise InvalidPhone."""
+    text = " ".join(raw.split())
+    if not text:
+        raise InvalidPhone("Enter a phone number.")
+    if not _WRITTEN_NUMBER.fullmatch(text):
+        raise InvalidPhone("Use digits only, with spaces, dashes or brackets if you like.")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except NumberParseException as error:
+        raise InvalidPhone(_parse_problem(error)) from error
+    if number.country_code != COUNTRY_CODE:
+        raise InvalidPhone("Only Tajik numbers (+992) are accepted.")
+    _check_length(number)
+    kind = phonenumbers.number_type(number)
+    if not phonenumbers.is_valid_number(number) or kind not in _ACCEPTED_TYPES:
+        raise InvalidPhone("This is not a valid Tajik mobile or landline number.")
+    return Phone(
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        sms_capable=kind in _SMS_TYPES,
+        kind="fixed_line" if kind == PhoneNumberType.FIXED_LINE else "mobile",
+    )
+
+
+def _check_length(number: phonenumbers.PhoneNumber) -> None:
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason in (ValidationResult.TOO_SHORT, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
+        raise InvalidPhone("The number is too short: a Tajik number has 9 digits after +992.")
+    if reason in (ValidationResult.TOO_LONG, ValidationResult.INVALID_LENGTH):
+        raise InvalidPhone("The number is too long: a Tajik number has 9 digits after +992.")
+
+
+def _parse_problem(error: NumberParseException) -> str:
+    if error.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+        return "Only Tajik numbers (+992) are accepted."
+    if error.error_type in (
+        NumberParseException.TOO_SHORT_NSN,
+        NumberParseException.TOO_SHORT_AFTER_IDD,
+    ):
+        return "The number is too short: a Tajik number has 9 digits after +992."
+    return "This is not a phone number."

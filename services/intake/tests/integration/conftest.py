@@ -1,0 +1,44 @@
+"""An intake service on real PostgreSQL and RabbitMQ, and a tap on its events."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from services.intake import app, bootstrap, handlers
+from shared.testing import EventTap, FakeClock
+
+# 10:00 in Dushanbe on 25 November 2026.
+NOW = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def intake(service_harness, clock):
+    return service_harness(
+        "intake",
+        bootstrap.runtime_from,
+        app.create_app,
+        handlers.HANDLERS,
+        handlers.TIMERS,
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def tap(intake, rabbitmq_url):
+    events = EventTap(rabbitmq_url, intake.namespace)
+    intake.start_worker()
+    yield events
+    events.close()
+    intake.stop_worker()  # before its database is dropped
+
+
+def count(harness, model_or_table) -> int:
+    """Count the rows of a model or table in the service's database."""
+    with harness.runtime.db.session() as session:
+        return session.execute(select(func.count()).select_from(model_or_table)).scalar_one()

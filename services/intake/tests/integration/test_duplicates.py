@@ -1,0 +1,90 @@
+import pytest
+
+from services.intake.models import Child
+
+from .conftest import count
+from .helpers import register, registration
+
+pytestmark = pytest.mark.integration
+
+LATIN = registration(
+    child={"given_name": "Farzona", "family_name": "Rakhimova", "date_of_birth": "2023-05-02"},
+    guardian={"name": "Gulnora Rakhimova", "phone": "90 555 6677"},
+)
+
+
+def test_a_latin_spelling_of_a_cyrillic_registration_answers_409_with_the_candidate(intake):
+    first = register(intake).get_json()
+
+    response = register(intake, LATIN)
+
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "likely_duplicate"
+    [candidate] = error["candidates"]
+    assert candidate["id"] == first["id"]
+    assert candidate["given_name"] == "Фарзона"
+    assert candidate["family_name"] == "Раҳимова"
+    assert candidate["date_of_birth"] == "2023-04-12"
+    assert candidate["reasons"] == ["similar_name_in_same_district"]
+    assert count(intake, Child) == 1
+
+
+def test_a_cyrillic_spelling_of_a_latin_registration_is_found_too(intake):
+    first = register(intake, LATIN).get_json()
+    response = register(intake)
+    assert response.status_code == 409
+    assert [c["id"] for c in response.get_json()["error"]["candidates"]] == [first["id"]]
+
+
+def test_confirmed_new_registers_the_child_anyway(intake):
+    register(intake)
+    body = {**LATIN, "confirmed_new": True}
+    assert register(intake, body).status_code == 201
+    assert count(intake, Child) == 2
+
+
+def test_same_birth_date_and_guardian_phone_is_a_likely_duplicate(intake):
+    first = register(intake).get_json()
+    twin = registration(child={"given_name": "Зарина", "family_name": "Саидова"})
+
+    response = register(intake, twin)
+
+    assert response.status_code == 409
+    [candidate] = response.get_json()["error"]["candidates"]
+    assert candidate["id"] == first["id"]
+    assert candidate["reasons"] == ["same_date_of_birth_and_guardian_phone"]
+
+
+def test_a_similar_name_in_another_district_is_not_a_duplicate(intake):
+    register(intake)
+    elsewhere = registration(
+        child={"district_code": "vahdat", "date_of_birth": "2022-01-01"},
+        guardian={"phone": "90 555 6677"},
+    )
+    response = register(intake, elsewhere, districts=("vahdat",))
+    assert response.status_code == 201
+
+
+def test_a_different_child_with_a_similar_family_name_is_not_a_duplicate(intake):
+    register(intake)
+    other = registration(
+        child={"given_name": "Farzona", "family_name": "Karimova", "date_of_birth": "2021-06-01"},
+        guardian={"phone": "90 555 6677"},
+    )
+    assert register(intake, other).status_code == 201
+
+
+def test_a_candidate_outside_the_workers_districts_is_named_by_id_only(intake):
+    first = register(intake, districts=("rudaki",)).get_json()
+    moved = registration(child={"given_name": "Зарина", "district_code": "vahdat"})
+
+    response = register(intake, moved, districts=("vahdat",))
+
+    assert response.status_code == 409
+    [candidate] = response.get_json()["error"]["candidates"]
+    assert candidate == {
+        "id": first["id"],
+        "reasons": ["same_date_of_birth_and_guardian_phone"],
+        "in_your_districts": False,
+    }
