@@ -11,6 +11,7 @@ from pathlib import Path
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, pool
+from sqlalchemy.types import TypeDecorator
 
 from shared.config import load_settings
 from shared.logging import configure_logging
@@ -34,6 +35,13 @@ def upgrade(service: str, database_url: str) -> None:
     command.upgrade(alembic_config(service, database_url), "head")
 
 
+def _render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
+    """Render a service's own column types (TypeDecorators) as the plain type they store."""
+    if kind == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 def run_env(target_metadata: MetaData) -> None:
     """The body of every service's migrations/env.py (online mode only)."""
     url = context.config.get_main_option("sqlalchemy.url")
@@ -44,6 +52,7 @@ def run_env(target_metadata: MetaData) -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            render_item=_render_item,
         )
         with context.begin_transaction():
             context.run_migrations()

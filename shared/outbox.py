@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Index,
@@ -34,11 +35,21 @@ log = logging.getLogger(__name__)
 
 
 def outbox_table(metadata: MetaData) -> Table:
-    """The outbox: one row per event, unsent until the broker confirmed it."""
+    """The outbox: one row per event, unsent until the broker confirmed it.
+
+    `seq` keeps the order in which events were written, also within one transaction (where
+    they share a timestamp): a cancellation goes out before the new offer it caused.
+    """
     table = Table(
         "outbox",
         metadata,
-        Column("id", String(64), primary_key=True),
+        Column(
+            "seq",
+            BigInteger().with_variant(Integer, "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
+        Column("id", String(64), nullable=False, unique=True),
         Column("event_type", String(100), nullable=False),
         Column("correlation_id", String(100), nullable=False, index=True),
         Column("body", Text, nullable=False),
@@ -49,7 +60,7 @@ def outbox_table(metadata: MetaData) -> Table:
     )
     Index(
         "ix_outbox_unsent",
-        table.c.created_at,
+        table.c.seq,
         postgresql_where=table.c.published_at.is_(None),
         sqlite_where=table.c.published_at.is_(None),
     )
@@ -110,7 +121,7 @@ class OutboxRelay:
         query = (
             select(t.c.id, t.c.event_type, t.c.correlation_id, t.c.body)
             .where(t.c.published_at.is_(None))
-            .order_by(t.c.created_at, t.c.id)
+            .order_by(t.c.seq)
             .limit(self.batch_size)
         )
         with self.db.session() as session:

@@ -12,7 +12,7 @@ import os
 import uuid
 from time import monotonic
 
-from kombu.transport import filesystem
+from kombu.transport import filesystem, virtual
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
@@ -54,6 +54,15 @@ class Channel(filesystem.Channel):
 
 
 class Transport(filesystem.Transport):
-    """The filesystem transport with the atomic channel."""
+    """The filesystem transport with the atomic channel and a broker state of its own.
+
+    kombu keeps declared bindings in one class-level state per process and skips writing a
+    binding it has seen before, so a second broker folder in the same process (tests) never
+    got its routing table. Each connection here declares the whole topology anyway.
+    """
 
     Channel = Channel
+
+    def __init__(self, client: object, **kwargs: object) -> None:
+        super().__init__(client, **kwargs)
+        self.state = virtual.BrokerState()
