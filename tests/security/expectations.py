@@ -1,0 +1,140 @@
+"""Who may call what (contract §2, §5 and the service work items), as data.
+
+Each operation lists the roles that must get through (`allow`) and the roles that must get 403
+(`deny`). A role in neither list is one the contract leaves open: either answer is accepted, as
+long as it is not a 404 for an in-scope record, a 5xx, or another district's data. Paths are
+written with `{}` for every path parameter, whatever the service names it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tests.security.people import OVERRIDE_NOTE, complete_body, provider_body, registration
+
+ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin")
+FIELD_STAFF = ("phw", "sah_worker")
+CHILD_STAFF = ("phw", "sah_worker", "case_manager")
+NOT_ADMIN = ("phw", "sah_worker", "case_manager", "provider")
+
+
+def rule(allow: tuple[str, ...], deny: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {"allow": allow, "deny": deny}
+
+
+ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    "intake": {
+        # issue: "POST /children, roles phw, sah_worker, case_manager"; providers see no child.
+        "POST /children": rule(CHILD_STAFF, ("provider", "admin")),
+        "GET /children": rule((*CHILD_STAFF, "admin"), ("provider",)),
+        "GET /children/{}": rule((*CHILD_STAFF, "admin"), ("provider",)),
+        "PATCH /children/{}": rule(CHILD_STAFF, ("provider",)),
+        "POST /children/{}/withdraw-consent": rule(CHILD_STAFF, ("provider",)),
+        # issue: "admins can read a child's audit trail" (an addition to the contract's list).
+        "GET /children/{}/audit": rule(("admin",), NOT_ADMIN),
+    },
+    "assessment": {
+        # The worklist and the answers are the case manager's; field workers and providers need
+        # neither (data minimisation: a provider never sees assessment answers).
+        "GET /assessments": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "GET /assessments/{}": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "POST /assessments/{}/schedule": rule(("case_manager",), (*FIELD_STAFF, "provider")),
+        "POST /assessments/{}/complete": rule(("case_manager",), (*FIELD_STAFF, "provider")),
+        # issue: "the case manager may override with a reason" (an addition to the contract).
+        "POST /assessments/{}/override": rule(("case_manager",), (*FIELD_STAFF, "provider")),
+    },
+    "referral": {
+        "POST /providers": rule(("admin",), NOT_ADMIN),
+        "PATCH /providers/{}": rule(("admin",), NOT_ADMIN),
+        "GET /providers": rule(("case_manager", "provider", "admin"), ()),
+        "GET /children/{}/matches": rule(("case_manager",), ("provider",)),
+        "POST /referrals": rule(("case_manager",), (*FIELD_STAFF, "provider")),
+        "GET /referrals": rule(("case_manager", "provider", "admin"), ()),
+        "GET /referrals/{}": rule(("case_manager", "provider", "admin"), ()),
+        "POST /referrals/{}/accept": rule(("provider",), FIELD_STAFF),
+        "POST /referrals/{}/decline": rule(("provider",), FIELD_STAFF),
+        "POST /referrals/{}/start": rule(("provider",), FIELD_STAFF),
+        "POST /referrals/{}/complete": rule(("provider",), FIELD_STAFF),
+        "POST /referrals/{}/cancel": rule(("case_manager",), (*FIELD_STAFF, "provider")),
+        "POST /waitlist": rule(("case_manager",), (*FIELD_STAFF, "provider")),
+        "GET /reports/summary": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+    },
+    "notifications": {
+        # issue: "for case managers of the child's district and admins".
+        "GET /notifications": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "GET /notifications/{}": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        # issue: unknown replies "are recorded for a case manager": a family's words and phone.
+        "GET /inbound-messages": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+    },
+}
+
+# Callbacks of the SMS gateway: a shared secret in X-Gateway-Secret, not a user's token.
+GATEWAY_OPERATIONS = {"POST /delivery-receipts", "POST /inbound-sms"}
+# Served by every app without a token (contract §1).
+OPEN_PATHS = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
+
+# The resource a path parameter names, from the path segment before it.
+RESOURCE_OF_SEGMENT = {
+    "children": "child",
+    "assessments": "assessment",
+    "referrals": "referral",
+    "notifications": "notification",
+    "providers": "provider",
+}
+SCOPED_RESOURCES = {"child", "assessment", "referral", "notification"}
+# Operations whose body names a scoped record (or, for a registration, a district).
+BODY_SCOPED = {"POST /children", "POST /referrals", "POST /waitlist"}
+# Query parameters that aim a list at a scoped record or district.
+SCOPING_QUERY = {"child_id", "district_code", "district", "provider_id"}
+
+
+def body_for(operation: str, refs: dict[str, Any], today: str) -> dict[str, Any] | None:
+    """A valid request body for an operation, naming the records in refs (None: no body)."""
+    bodies: dict[str, Any] = {
+        "POST /children": registration(refs["person"], date.fromisoformat(today)),
+        "POST /providers": provider_body("Маркази нав", refs["district"], "+992 37 222 4400"),
+        "POST /assessments/{}/complete": complete_body(),
+        "PATCH /children/{}": {"child": {"village": "Чорбоғи Поён"}},
+        "POST /children/{}/withdraw-consent": {},
+        "POST /assessments/{}/schedule": {
+            "scheduled_for": f"{refs['future_day']}T10:00:00+05:00",
+            "place": "home visit",
+        },
+        "POST /assessments/{}/override": {"priority": "urgent", "reason": OVERRIDE_NOTE},
+        "PATCH /providers/{}": {"places": 20},
+        "POST /referrals": {
+            "child_id": refs["child"],
+            "provider_id": refs["provider"],
+            "service_type": "day_care",
+        },
+        "POST /referrals/{}/accept": {"start_date": refs["future_day"]},
+        "POST /referrals/{}/decline": {"reason": "no_capacity", "note": ""},
+        "POST /referrals/{}/start": {},
+        "POST /referrals/{}/complete": {"outcome": "goals met"},
+        "POST /referrals/{}/cancel": {"reason": "family moved"},
+        "POST /waitlist": {"child_id": refs["child"], "service_type": "day_care"},
+        "POST /delivery-receipts": {
+            "notification_id": refs["notification"],
+            "status": "delivered",
+            "at": f"{today}T09:00:00+05:00",
+        },
+        "POST /inbound-sms": {
+            "from": refs["phone"],
+            "text": "START",
+            "received_at": f"{today}T09:00:00+05:00",
+        },
+    }
+    return bodies.get(operation)
+
+
+def query_for(parameter: str, refs: dict[str, Any]) -> str | None:
+    """A value for a query parameter an operation declares, aimed at the records in refs."""
+    values = {
+        "child_id": refs["child"],
+        "district_code": refs["district"],
+        "district": refs["district"],
+        "provider_id": refs["provider"],
+        "service_type": "day_care",
+    }
+    return values.get(parameter)

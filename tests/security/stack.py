@@ -1,0 +1,159 @@
+"""The four services in one process on real PostgreSQL and RabbitMQ, with their logs and events."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from shared.logging import JsonFormatter
+from shared.testing import TEST_JWT_SECRET, EventTap, token, unique
+from shared.testing.harness import ServiceHarness
+
+SERVICES = ("intake", "assessment", "referral", "notifications")
+RECEIPT_SECRET = "receipt-secret-only-the-gateway-knows-7c1f"
+SMS_HTTP_TOKEN = "sms-gateway-bearer-token-never-logged-91ab"
+SECRETS = (TEST_JWT_SECRET, RECEIPT_SECRET, SMS_HTTP_TOKEN)
+ENV = {
+    "JWT_SECRET": TEST_JWT_SECRET,
+    "RETRY_DELAYS": "0.2,0.5",
+    "SMS_RECEIPT_SECRET": RECEIPT_SECRET,
+    "SMS_HTTP_TOKEN": SMS_HTTP_TOKEN,
+    "SMS_GATEWAY": "console",
+    "QUIET_HOURS": "",
+}
+
+
+class LogLines(logging.Handler):
+    """Keeps every log record as the JSON line production would write."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.formatter_ = JsonFormatter("under-test")
+        self.lines: list[str] = []
+        self._lock_lines = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Formatted now, inside the caller's context, exactly as the platform's handler does.
+        try:
+            line = self.formatter_.format(record)
+        except Exception:  # a record that cannot be formatted is itself worth seeing
+            line = f"UNFORMATTABLE {record.getMessage()!r} {getattr(record, 'fields', None)!r}"
+        with self._lock_lines:
+            self.lines.append(line)
+
+    def snapshot(self) -> list[str]:
+        with self._lock_lines:
+            return list(self.lines)
+
+
+class Tokens:
+    """Mints one token per user, and remembers each, so logs can be searched for them."""
+
+    def __init__(self) -> None:
+        self.issued: dict[tuple, str] = {}
+
+    def header(
+        self, role: str, districts: tuple[str, ...] = (), provider_id: str | None = None
+    ) -> dict[str, str]:
+        """An Authorization header for a role."""
+        key = (role, tuple(districts), provider_id)
+        if key not in self.issued:
+            sub = f"{role}-security"
+            self.issued[key] = token(role, districts, provider_id, sub, secret=TEST_JWT_SECRET)
+        return {"Authorization": f"Bearer {self.issued[key]}"}
+
+
+@dataclass
+class Stack:
+    """Every service's harness (or why it could not start), the event tap and the log lines."""
+
+    harnesses: dict[str, ServiceHarness] = field(default_factory=dict)
+    broken: dict[str, str] = field(default_factory=dict)
+    tap: EventTap | None = None
+    logs: LogLines = field(default_factory=LogLines)
+    tokens: Tokens = field(default_factory=Tokens)
+
+    def service(self, name: str) -> ServiceHarness:
+        """The harness of a service; fails the test when the service could not start."""
+        if name not in self.harnesses:
+            pytest.fail(f"{name} could not start:\n{self.broken.get(name, 'unknown')}")
+        return self.harnesses[name]
+
+    def call(self, name: str, method: str, path: str, **kwargs: Any) -> Any:
+        """Send one request to a service's app."""
+        return self.service(name).client.open(path, method=method, **kwargs)
+
+
+def _harness(name: str, config: dict[str, Any]) -> ServiceHarness:
+    boot = importlib.import_module(f"services.{name}.bootstrap")
+    app = importlib.import_module(f"services.{name}.app")
+    handlers = importlib.import_module(f"services.{name}.handlers")
+    return ServiceHarness(
+        name,
+        boot.runtime_from,
+        app.create_app,
+        handlers.HANDLERS,
+        getattr(handlers, "TIMERS", []),
+        config,
+    )
+
+
+def start_stack(
+    stack: Stack, postgres_url: str, rabbitmq_url: str, databases: list[str], namespace: str
+) -> None:
+    """Start every service that can start, each on its own new database, all on one namespace."""
+    logging.getLogger().addHandler(stack.logs)
+    stack.tap = EventTap(rabbitmq_url, namespace)
+    base = postgres_url.rsplit("/", 1)[0]
+    for name in SERVICES:
+        database = create_database(postgres_url, name)
+        databases.append(database)
+        config = {
+            **ENV,
+            "DATABASE_URL": f"{base}/{database}",
+            "BROKER_URL": rabbitmq_url,
+            "BROKER_NAMESPACE": namespace,
+        }
+        try:
+            harness = _harness(name, config)
+            harness.start_worker()
+        except Exception:
+            stack.broken[name] = traceback.format_exc(limit=6)
+            continue
+        stack.harnesses[name] = harness
+
+
+def stop_stack(stack: Stack, postgres_url: str, databases: list[str]) -> None:
+    """Stop workers, close the tap, drop the databases."""
+    for harness in stack.harnesses.values():
+        harness.close()
+    if stack.tap is not None:
+        stack.tap.close()
+    logging.getLogger().removeHandler(stack.logs)
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for name in databases:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def create_database(postgres_url: str, prefix: str) -> str:
+    """Create an empty database and return its name."""
+    name = unique(f"sec_{prefix}").lower()
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name
+
+
+def new_namespace() -> str:
+    """A broker namespace of its own for this package's run."""
+    return unique("sec")

@@ -1,0 +1,150 @@
+"""Each role sees only what it needs; events carry results, not answers or notes; logs stay clean.
+
+Scanned over the seeded journeys (journeys.py) and whatever the other security tests did before.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from shared.testing import wait_for
+from tests.security.people import NOTES, Person, World
+from tests.security.scanning import Markers, body_text, keys_anywhere, paths_with, phone_pattern
+from tests.security.stack import RECEIPT_SECRET, SECRETS, Stack
+
+pytestmark = pytest.mark.integration
+QUESTION_CODE = re.compile(r"CF\d{1,2}")
+ANSWER_KEYS = {"answers", "notes", "note"}
+JWT = re.compile(r"eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*")
+# Where contract §4 puts a guardian's phone on purpose: the registration and its corrections.
+PHONE_PATHS = {
+    "child.registered": {".guardian.phone"},
+    "child.updated": {".changes.guardian.phone"},
+}
+
+
+def provider_get(stack: Stack, world: World, path: str) -> tuple[int, str, object]:
+    """GET from the referral service as provider P's user."""
+    headers = stack.tokens.header("provider", provider_id=world.providers["P"])
+    response = stack.call("referral", "GET", path, headers=headers)
+    return response.status_code, body_text(response), response.get_json(silent=True)
+
+
+def test_a_provider_sees_the_guardians_phone_only_after_accepting(stack, world):
+    """Provider P: no phone on B's unanswered referral, A's phone once A's referral is accepted."""
+    b, a = world["B"], world["A"]
+    status, text, data = provider_get(stack, world, f"/referrals/{b.referral_ids[-1]}")
+    assert status == 200, text
+    assert data["status"] == "sent", f"B's referral should still be unanswered: {text}"
+    assert not phone_pattern(b.national).search(text), f"B's phone before accepting: {text}"
+    status, text, _ = provider_get(stack, world, "/referrals?page_size=100")
+    assert status == 200, text
+    assert not phone_pattern(b.national).search(text), f"B's phone in the list: {text}"
+    status, text, _ = provider_get(stack, world, f"/referrals/{a.referral_ids[-1]}")
+    assert status == 200, text
+    assert phone_pattern(a.national).search(text), f"A's phone missing after accepting: {text}"
+
+
+def test_a_provider_never_sees_assessment_answers_or_notes(stack, world):
+    """Every referral view a provider gets carries no answers, question codes or notes."""
+    paths = ["/referrals?page_size=100"]
+    paths += [f"/referrals/{world[key].referral_ids[-1]}" for key in "ABM"]
+    for path in paths:
+        status, text, data = provider_get(stack, world, path)
+        assert status == 200, f"{path}: {status} {text}"
+        keys = keys_anywhere(data)
+        assert not keys & ANSWER_KEYS, f"{path} shows {keys & ANSWER_KEYS}: {text}"
+        assert not {k for k in keys if QUESTION_CODE.fullmatch(k)}, f"{path}: {text}"
+        assert not [n for n in NOTES if n in text], f"{path} shows a note: {text}"
+
+
+def notification_views(stack: Stack, person: Person) -> list[tuple[str, object, str]]:
+    """The list and every single view of a child's notifications, as the case manager."""
+    headers = stack.tokens.header("case_manager", (person.district,))
+    paths = [f"/notifications?child_id={person.child_id}&page_size=100"]
+    paths += [f"/notifications/{n}" for n in person.notification_ids]
+    views = []
+    for path in paths:
+        response = stack.call("notifications", "GET", path, headers=headers)
+        assert response.status_code == 200, f"{path}: {response.status_code}"
+        views.append((path, response.get_json(), body_text(response)))
+    return views
+
+
+def test_notifications_show_phones_masked(stack, world):
+    """The notifications API never shows a full phone number, only a masked `to`."""
+    people = [world[key] for key in "ABC"]
+    every_phone = [phone_pattern(p.national) for p in people]
+    for person in people:
+        for path, data, text in notification_views(stack, person):
+            items = data.get("items", [data]) if isinstance(data, dict) else []
+            assert items, f"{path} shows no notification"
+            for item in items:
+                assert "*" in str(item.get("to")), f"{path}: `to` is not masked: {item}"
+            assert not [p for p in every_phone if p.search(text)], f"{path}: a full phone: {text}"
+
+
+def test_events_carry_results_not_answers_or_notes(stack, world):
+    """No event carries assessment answers, free-text notes, or a phone where none belongs."""
+    tap = stack.tap
+    tap.wait_for("referral.accepted", lambda e: e["payload"]["child_id"] == world["A"].child_id)
+    seen = {e["type"] for e in tap.events}
+    wanted = {"child.registered", "assessment.completed", "referral.sent", "referral.declined"}
+    assert wanted <= seen, f"the tap saw only {sorted(seen)}"
+    phones = [phone_pattern(p.national) for p in world.people.values()]
+    problems = []
+    for event in list(tap.events):
+        payload, kind = event.get("payload") or {}, event.get("type")
+        keys = keys_anywhere(payload)
+        bad_keys = (keys & ANSWER_KEYS) | {k for k in keys if QUESTION_CODE.fullmatch(k)}
+        if bad_keys:
+            problems.append(f"{kind} carries {sorted(bad_keys)}")
+        notes = paths_with(payload, lambda s: any(n in s for n in NOTES))
+        if notes:
+            problems.append(f"{kind} carries free-text notes at {notes}")
+        at = paths_with(payload, lambda s: any(p.search(s) for p in phones))
+        unexpected = set(at) - PHONE_PATHS.get(kind, set())
+        if unexpected:
+            problems.append(f"{kind} carries a guardian's full phone at {sorted(unexpected)}")
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def gateway_calls(stack: Stack, world: World) -> None:
+    """What the SMS gateway sends back: a receipt and a family's reply, both with phones."""
+    headers = {"X-Gateway-Secret": RECEIPT_SECRET}
+    now = datetime.now(UTC).isoformat()
+    a, c = world["A"], world["C"]
+    receipt = {"notification_id": a.notification_ids[0], "status": "delivered", "at": now}
+    reply = {"from": c.phone_written, "text": "Раҳмат, фаҳмидам", "received_at": now}
+    for path, body in (("/delivery-receipts", receipt), ("/inbound-sms", reply)):
+        response = stack.call("notifications", "POST", path, json=body, headers=headers)
+        assert response.status_code < 300, f"{path}: {response.status_code}"
+
+
+def log_markers(stack: Stack, world: World) -> Markers:
+    """Names, phones, secrets and token signatures no log line may carry."""
+    markers = Markers()
+    for person in world.people.values():
+        markers.add_person(person, ("names", "phone"))
+    for secret in SECRETS:
+        markers.strings[secret] = "a secret"
+    for value in stack.tokens.issued.values():
+        markers.strings[value.rsplit(".", 1)[-1]] = "a bearer token's signature"
+    return markers
+
+
+def test_logs_carry_no_phone_name_token_or_secret(stack, world):
+    """Every JSON log line of every service and worker, scanned after whole journeys."""
+    gateway_calls(stack, world)
+    wait_for(lambda: len(stack.logs.snapshot()) > 100, 10, message="log lines")
+    markers = log_markers(stack, world)
+    problems: dict[str, str] = {}
+    for line in stack.logs.snapshot():
+        hits = markers.found_in(line) + (["a JWT"] if JWT.search(line) else [])
+        for hit in hits:
+            problems.setdefault(hit, line[:300])
+    report = [f"{hit}: {line}" for hit, line in sorted(problems.items())]
+    assert not report, "\n".join(report)
