@@ -54,6 +54,8 @@ def free_port() -> int:
 
 def _die_with_parent() -> None:
     # Linux: if the test run itself is killed, its children follow instead of lingering.
+    # The "parent" is the thread that started the process: start processes from the main
+    # thread (or one that outlives them), or they get SIGTERM when that thread ends.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
@@ -115,7 +117,10 @@ class Platform:
         return self.kill(name, signal.SIGTERM)
 
     def start(self, name: str) -> None:
-        """Start a stopped process again; for an API, wait until it is ready."""
+        """Start a stopped process again; for an API, wait until it is ready.
+
+        Call it from the main thread: a process dies with the thread that started it.
+        """
         assert not self.alive(name), f"{name} is already running"
         self._spawn(self.processes[name])
         if self.processes[name].port:

@@ -30,6 +30,8 @@ class Needs(MethodView):
         )
         if not principal.is_admin:
             query = query.where(ChildRecord.district_code.in_(principal.districts))
+        if "child_id" in args:
+            query = query.where(Need.child_id == str(args["child_id"]))
         for name in ("status", "service_type"):
             if name in args:
                 query = query.where(getattr(Need, name) == args[name])

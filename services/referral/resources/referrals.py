@@ -57,13 +57,7 @@ class Referrals(MethodView):
             child = child_in_scope(uow.session, principal, str(body["child_id"]))
             provider = uow.session.get(Provider, str(body["provider_id"]))
             _check_referral(uow.session, child, provider, body["service_type"])
-            try:
-                with uow.session.begin_nested():
-                    referral = send_referral(
-                        uow, child, provider, body["service_type"], principal.sub
-                    )
-            except IntegrityError:
-                _open_referral_refusal(uow.session, child.id, body["service_type"])
+            referral = _send(uow, child, provider, body["service_type"], principal.sub)
             return _view(uow.session, referral, principal)
 
     @blp.arguments(ReferralQueryArgsSchema, location="query")
@@ -112,6 +106,18 @@ def _check_referral(session, child: ChildRecord, provider: Provider | None, kind
               code="provider_ineligible", fields={"provider_id": why_not})  # fmt: skip
     if repo.open_referral(session, child.id, kind) is not None:
         _open_referral_refusal(session, child.id, kind)
+
+
+def _send(uow, child, provider, kind: str, by: str) -> Referral:
+    """Send the referral; a need the worker opened at the same moment is read and reused."""
+    for _attempt in range(3):
+        try:
+            with uow.session.begin_nested():
+                return send_referral(uow, child, provider, kind, by)
+        except IntegrityError:
+            if repo.open_referral(uow.session, child.id, kind) is not None:
+                break  # a real open referral, created concurrently
+    _open_referral_refusal(uow.session, child.id, kind)
 
 
 def _open_referral_refusal(session, child_id: str, kind: str) -> None:

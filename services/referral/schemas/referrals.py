@@ -124,6 +124,7 @@ class WaitlistEntrySchema(Schema):
 
 
 class NeedQueryArgsSchema(PageArgsSchema):
+    child_id = fields.UUID()
     status = fields.Str(
         validate=validate.OneOf(("open", "referred", "waitlisted", "placed", "closed"))
     )

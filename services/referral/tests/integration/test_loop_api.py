@@ -147,3 +147,11 @@ def test_start_date_before_sending_is_refused(ref, clock):
     )
     assert response.status_code == 422
     assert "start_date" in response.get_json()["error"]["fields"]
+
+
+def test_needs_can_be_read_for_one_child(ref, clock):
+    provider, referral = referral_in(ref, clock, "sent")
+    other = register_child(ref)
+    refer(ref, other, provider["id"])
+    mine = ref.client.get(f"/needs?child_id={referral['child_id']}", headers=case_manager(ref))
+    assert [n["child_id"] for n in mine.get_json()["items"]] == [referral["child_id"]]
