@@ -1,0 +1,39 @@
+"""One running platform for the fault tests, and their counts in the run's final summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.steps import Users
+from tests.e2e.wiring import Chain, chain_running
+from tests.faults.report import REPORT_FILE, summary_lines
+
+# Short retry delays, so an event that failed during a database outage is retried within
+# seconds; their sum (15.5 s) still outlasts the outages these tests cause.
+RETRY_DELAYS = "0.5,1,2,4,8"
+
+
+@pytest.fixture(scope="session")
+def chain(postgres_url, rabbitmq_url, tmp_path_factory) -> Iterator[Chain]:
+    """The eight processes on fresh databases, SMS going to a stand-in gateway."""
+    workdir = tmp_path_factory.mktemp("faults")
+    extra = {"RETRY_DELAYS": RETRY_DELAYS}
+    with chain_running(postgres_url, rabbitmq_url, workdir, extra) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def users(chain: Chain) -> Users:
+    return Users(chain)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Show every fault test's counts at the end of the run, whatever the -r options."""
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("fault counts")
+        for line in lines:
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(f"(also in {REPORT_FILE})")
