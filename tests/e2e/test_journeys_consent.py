@@ -60,6 +60,9 @@ def test_consent_withdrawn_midway_cancels_the_referral_and_the_waiting_sms_and_e
     family = users.assessed(501, "sino", "Парвина")
     assessment = users.assessment(family)
     referral = users.refer(family, provider["id"])
+    users.wait(  # what the family was told so far has arrived before the SMS centre goes down
+        lambda: len(chain.sms_to(family.phone)) >= len(ASSESSED), "the family's first SMS"
+    )
     chain.gateway.down.set()  # the SMS centre is down: the family's next SMS has to wait
     try:
         users.answer(referral, "accept", {"start_date": START})
