@@ -1,0 +1,1 @@
+"""Benchmarks: the platform under national-scale load, measured against this machine's limits."""

@@ -1,0 +1,67 @@
+"""What PostgreSQL is busy with: pg_stat_activity sampled many times a second, so the
+statements (or COMMITs) the platform's databases spend their time on stand out."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from typing import Any
+
+import psycopg
+
+from bench.servers import postgres_url
+
+ACTIVE = (
+    "SELECT datname, wait_event_type || ':' || wait_event, query FROM pg_stat_activity "
+    "WHERE state = 'active' AND pid <> pg_backend_pid() AND datname = ANY(%s)"
+)
+
+
+def _libpq_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+class ActivitySampler:
+    """Counts active statements per database in a thread until stopped."""
+
+    def __init__(self, database_urls: dict[str, str], interval: float = 0.05) -> None:
+        self.services = {url.rsplit("/", 1)[1]: s for s, url in database_urls.items()}
+        self.interval = interval
+        self.counts: Counter = Counter()
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pg-activity", daemon=True)
+
+    def __enter__(self) -> ActivitySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        with psycopg.connect(_libpq_url(postgres_url()), autocommit=True) as connection:
+            names = list(self.services)
+            while not self._stop.wait(self.interval):
+                for database, waiting, query in connection.execute(ACTIVE, (names,)):
+                    statement = re.sub(r"\s+", " ", query or "").strip()[:90]
+                    self.counts[(self.services[database], waiting or "CPU", statement)] += 1
+                self.samples += 1
+
+    def summary(self, top: int = 15) -> list[dict[str, Any]]:
+        """Return the busiest statements: mean active backends running each."""
+        return (
+            [
+                {
+                    "service": service,
+                    "waiting_on": waiting,
+                    "statement": statement,
+                    "mean_active": round(count / self.samples, 3),
+                }
+                for (service, waiting, statement), count in self.counts.most_common(top)
+            ]
+            if self.samples
+            else []
+        )
