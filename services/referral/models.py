@@ -36,7 +36,8 @@ class Provider(Base):
     __tablename__ = "providers"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Not unique: two centres may share a name (in different organisations or districts).
+    name: Mapped[str] = mapped_column(String(200), index=True)
     organisation: Mapped[str | None] = mapped_column(String(200))
     service_types: Mapped[list[str]] = mapped_column(JSON)
     districts_served: Mapped[list[str]] = mapped_column(JSON)

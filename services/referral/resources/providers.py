@@ -41,7 +41,6 @@ class Providers(MethodView):
         """Add a provider to the directory."""
         require_role("admin")
         with current_runtime().unit_of_work() as uow:
-            _refuse_duplicate_name(uow.session, body["name"])
             _check_coordinates(body)
             provider = Provider(
                 id=str(uuid.uuid4()), **{**DEFAULTS, **body}, created_at=uow.now, updated_at=uow.now
@@ -86,8 +85,6 @@ class ProviderById(MethodView):
         with current_runtime().unit_of_work() as uow:
             provider = repo.lock_provider(uow.session, str(provider_id))
             not_found_unless(provider is not None, "provider")
-            if "name" in body and body["name"] != provider.name:
-                _refuse_duplicate_name(uow.session, body["name"])
             merged = {**{k: getattr(provider, k) for k in DEFAULTS}, **body}
             _check_ages(merged)
             _check_coordinates(merged)
@@ -110,11 +107,6 @@ def _matches(provider: Provider, args: dict) -> bool:
     if "district_code" in args and args["district_code"] not in provider.districts_served:
         return False
     return "active" not in args or provider.active == args["active"]
-
-
-def _refuse_duplicate_name(session, name: str) -> None:
-    if session.execute(select(Provider.id).where(Provider.name == name)).first():
-        error(409, "a provider with this name exists", code="duplicate_name")
 
 
 def _check_ages(data: dict) -> None:

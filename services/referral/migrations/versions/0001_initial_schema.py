@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 14:25:01.656621
+Create Date: 2026-11-25 15:39:23.555328
 """
 
 import sqlalchemy as sa
@@ -106,8 +106,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("name"),
     )
+    with op.batch_alter_table("providers", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_providers_name"), ["name"], unique=False)
+
     op.create_table(
         "needs",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -247,6 +249,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_needs_child_id"))
 
     op.drop_table("needs")
+    with op.batch_alter_table("providers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_providers_name"))
+
     op.drop_table("providers")
     with op.batch_alter_table("processed_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processed_events_correlation_id"))
