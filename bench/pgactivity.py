@@ -12,6 +12,8 @@ import psycopg
 
 from bench.servers import postgres_url
 
+# The column list hides what matters: which table, which WHERE.
+SELECT_LIST = re.compile(r"^SELECT .+? FROM ", re.IGNORECASE)
 ACTIVE = (
     "SELECT datname, wait_event_type || ':' || wait_event, query FROM pg_stat_activity "
     "WHERE state = 'active' AND pid <> pg_backend_pid() AND datname = ANY(%s)"
@@ -46,7 +48,8 @@ class ActivitySampler:
             names = list(self.services)
             while not self._stop.wait(self.interval):
                 for database, waiting, query in connection.execute(ACTIVE, (names,)):
-                    statement = re.sub(r"\s+", " ", query or "").strip()[:90]
+                    statement = SELECT_LIST.sub("SELECT … FROM ", re.sub(r"\s+", " ", query or ""))
+                    statement = statement.strip()[:160]
                     self.counts[(self.services[database], waiting or "CPU", statement)] += 1
                 self.samples += 1
 

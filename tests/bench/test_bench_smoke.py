@@ -60,6 +60,8 @@ def test_every_child_went_through_the_whole_chain(report):
     assert latency["registration_to_first_family_sms_record"]["count"] == 20
     assert latency["referral_to_acceptance_sms_record"]["count"] == 20
     assert chain["series"] and "queue.notifications.events" in chain["series"][-1]
+    assert "notifications-worker" in chain["cpu_seconds"]
+    assert isinstance(chain["database_activity"], list)
 
 
 def test_baselines_intake_importer_and_scaling_have_figures(report):

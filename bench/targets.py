@@ -1,0 +1,146 @@
+"""Each target of the work item, with the figure measured and the same run's baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.stats import ratio
+
+
+def get(data: dict[str, Any], path: str) -> Any:
+    """Return data[a][b][c] for the path 'a.b.c', or None when any part is missing."""
+    for key in path.split("."):
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def num(value: Any, unit: str = "", digits: int = 0) -> str:
+    """Return a number with thousands separators and a unit, or n/a."""
+    return "n/a" if value is None else f"{value:,.{digits}f}{unit}"
+
+
+def _row(figure: str, target: str, measured: str, baseline: str, met: bool | None) -> dict:
+    return {
+        "figure": figure,
+        "target": target,
+        "measured": measured,
+        "baseline": baseline,
+        "met": met,
+    }
+
+
+def _pct(value: float | None) -> str:
+    return num(None if value is None else value * 100, "%")
+
+
+def _intake_rows(g: Any) -> list[dict[str, Any]]:
+    rate, p99 = g("intake_api.rate_per_s"), g("intake_api.latency.p99_ms")
+    base = "baselines.http.validate_insert_outbox_post"
+    outbox, bare = g(f"{base}.rate_per_s"), g("baselines.http.bare_json_get.rate_per_s")
+    share = ratio(rate, outbox)
+    return [
+        _row(
+            "Registration API rate, 16 connections",
+            ">= 50% of insert+outbox",
+            f"{num(rate)} req/s = {_pct(share)} ({_pct(ratio(rate, bare))} of bare)",
+            f"insert+outbox {num(outbox)} req/s; bare {num(bare)} req/s",
+            None if share is None else share >= 0.5,
+        ),
+        _row(
+            "Registration API p99, 16 connections",
+            "< 50 ms",
+            num(p99, " ms", 1),
+            f"insert+outbox p99 {num(g(f'{base}.latency.p99_ms'), ' ms', 1)}",
+            None if p99 is None else p99 < 50,
+        ),
+    ]
+
+
+def _relay_row(g: Any) -> dict[str, Any]:
+    relay = g("importer.relay.events_per_s")
+    classic = g("baselines.broker.publish_confirm_batch_100.rate_per_s")
+    quorum = g("baselines.broker.publish_confirm_batch_100_quorum.rate_per_s")
+    return _row(
+        "Outbox relay, publisher confirms",
+        ">= 5,000 events/s",
+        f"{num(relay)} events/s",
+        f"raw kombu, batches of 100: {num(classic)} classic, {num(quorum)} quorum msg/s",
+        None if relay is None else relay >= 5000,
+    )
+
+
+def _sms_row(g: Any) -> dict[str, Any]:
+    sms = g("chain.family_latency.registration_to_first_family_sms_record") or {}
+    one_by_one = g("baselines.broker.publish_confirm_each.rate_per_s")
+    return _row(
+        f"Registration -> family SMS record, {g('chain.offered_rate_per_s')}/s",
+        "p95 < 250 ms",
+        ", ".join(f"{p} {num(sms.get(f'{p}_ms'), ' ms')}" for p in ("p50", "p95", "p99")),
+        f"one confirmed publish: {num(one_by_one and 1000 / one_by_one, ' ms', 2)}",
+        None if sms.get("p95_ms") is None else sms["p95_ms"] < 250,
+    )
+
+
+def _chain_rows(g: Any) -> list[dict[str, Any]]:
+    rate, lag = g("chain.children_per_s"), g("chain.sampled.max outbox_lag_s (any service)")
+    minutes = rate and 25000 / rate / 60
+    bound = 10 * (g("chain.offered_rate_per_s") or 0)
+    sampled = g("chain.sampled") or {}
+    depths = sampled.get("last queue depths") or {}
+    peak = max(
+        (v for k, v in sampled.items() if k.startswith("max queue.") and v is not None),
+        default=None,
+    )
+    return [
+        _row(
+            f"Whole chain, {num(g('chain.children'))} children",
+            ">= 30 children/s (25,000 in < 14 min)",
+            f"{num(rate, '', 1)} children/s; 25,000 in {num(minutes, ' min', 1)}",
+            f"offered {num(g('chain.offered_rate_per_s'))}/s",
+            None if rate is None else rate >= 30,
+        ),
+        _row(
+            "Outbox lag (max, any service)",
+            "<= 5 s",
+            num(lag, " s", 2),
+            "",
+            None if lag is None else lag <= 5,
+        ),
+        _row(
+            "Queue depth, peak while the chain ran",
+            "bounded: <= 10 s of arrivals, empty at the end",
+            f"peak {num(peak)} ready; at the end "
+            + (
+                ", ".join(f"{k.removeprefix('queue.')} {v}" for k, v in depths.items() if v)
+                or "all empty"
+            ),
+            f"10 s of arrivals = {num(bound)} registrations",
+            None if peak is None or not depths else peak <= bound and not any(depths.values()),
+        ),
+    ]
+
+
+def _memory_row(g: Any) -> dict[str, Any]:
+    peaks = dict(g("peak_rss_mb") or {})
+    if g("importer.peak_rss_mb") is not None:
+        peaks["importer (one-shot)"] = g("importer.peak_rss_mb")
+    name, mb = max(peaks.items(), key=lambda kv: kv[1], default=(None, None))
+    services = max((v for k, v in peaks.items() if not k.startswith("importer")), default=None)
+    return _row(
+        "Peak RSS per process",
+        "< 150 MB",
+        f"{num(mb, ' MB', 1)} ({name}); long-running max {num(services, ' MB', 1)}",
+        "",
+        None if mb is None else mb < 150,
+    )
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return each target with its measured figure and its same-run baseline."""
+
+    def g(path: str) -> Any:
+        return get(results, path)
+
+    return [*_intake_rows(g), _relay_row(g), _sms_row(g), *_chain_rows(g), _memory_row(g)]
