@@ -16,7 +16,7 @@ from services.notifications.domain.localtime import local_day, local_day_bounds
 from services.notifications.domain.planning import CONFIRMATIONS, GUARDIAN
 from services.notifications.domain.sending_window import cap_reached, hold_until
 from services.notifications.gateways import SendResult, StatusResult
-from services.notifications.models import Notification
+from services.notifications.models import DUE_AT, Notification
 from shared.db import lock_for_update
 from shared.runtime import Runtime, UnitOfWork
 from shared.worker import Timer
@@ -90,10 +90,10 @@ def _claim(runtime: Runtime, setup: SmsSetup) -> Job | str | None:
             select(Notification)
             .where(
                 Notification.status == st.PENDING,
-                or_(Notification.due_at.is_(None), Notification.due_at <= now),
+                now >= DUE_AT,
                 or_(Notification.claimed_until.is_(None), Notification.claimed_until <= now),
             )
-            .order_by(Notification.due_at, Notification.created_at)
+            .order_by(DUE_AT, Notification.created_at)
             .limit(1)
         )
         n = uow.session.scalars(lock_for_update(query, uow.session)).first()
