@@ -30,6 +30,23 @@ class Channel(filesystem.Channel):
             os.fsync(handle.fileno())
         os.replace(temporary, final)
 
+    def _queue_bind(self, exchange: str, routing_key: str, pattern: str, queue: str) -> None:
+        # kombu creates a missing routing table with open("wb") and only then locks and writes
+        # it: a process reading at that moment finds an empty file, which is not JSON. The
+        # table is made here whole (empty) by an atomic link, so kombu only ever updates it.
+        table = self._exchange_file(exchange)
+        self.control_folder.mkdir(exist_ok=True)
+        if not table.exists():
+            temporary = table.with_name(f".tmp-{uuid.uuid4()}")
+            temporary.write_bytes(b"[]")
+            try:
+                os.link(temporary, table)
+            except FileExistsError:
+                pass  # another process made it first
+            finally:
+                temporary.unlink()
+        super()._queue_bind(exchange, routing_key, pattern, queue)
+
     def _taken_folder(self) -> str:
         folder = os.path.join(self.data_folder_in, ".taken")
         os.makedirs(folder, exist_ok=True)
