@@ -133,6 +133,11 @@ def make_event(
     )
 
 
+# Built once: a schema instance keeps no state between loads, and building one is not cheap.
+_ENVELOPE = EnvelopeSchema()
+_ENVELOPE_FIELDS = tuple(_ENVELOPE.fields)
+
+
 def parse_event(body: bytes | str | dict[str, Any]) -> Event:
     """Parse and validate a received event; newer producers' extra fields are tolerated."""
     try:
@@ -142,14 +147,14 @@ def parse_event(body: bytes | str | dict[str, Any]) -> Event:
     if not isinstance(data, dict):
         raise InvalidEvent("body is not a JSON object")
     try:
-        EnvelopeSchema().load(data)
+        _ENVELOPE.load(data)
     except ValidationError as exc:
         raise InvalidEvent(f"invalid envelope: {exc.messages}", exc.messages) from exc
     schema = payload_schema(data["type"], data["version"])
     errors = schema.validate(data["payload"])
     if errors and not _only_unknown_fields(errors):
         raise InvalidEvent(f"invalid {data['type']} payload: {errors}", errors)
-    return Event(**{k: data[k] for k in EnvelopeSchema().fields})
+    return Event(**{k: data[k] for k in _ENVELOPE_FIELDS})
 
 
 def parse_time(value: str) -> datetime:

@@ -64,7 +64,24 @@ def error(
 
 
 class JsonParser(FlaskParser):
-    """webargs' parser, with absurdly nested JSON treated as malformed rather than a crash."""
+    """webargs' parser, with absurdly nested JSON treated as malformed rather than a crash.
+
+    A schema given as a class is built once and reused: webargs would build it (and deep-copy
+    every field of it and of its nested schemas) on every request. Loading keeps no state on
+    the schema, so one instance serves every thread.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[type, Schema] = {}
+
+    def _get_schema(self, argmap: Any, req: Any) -> Schema:
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas.setdefault(argmap, argmap())
+            return schema
+        return super()._get_schema(argmap, req)
 
     def _raw_load_json(self, req: Any) -> Any:
         try:
