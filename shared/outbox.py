@@ -69,15 +69,19 @@ def outbox_table(metadata: MetaData) -> Table:
 
 def add_to_outbox(session: Session, table: Table, event: Event) -> None:
     """Store an event in the caller's transaction; it is published only if that commits."""
-    session.execute(
-        insert(table).values(
-            id=event.id,
-            event_type=event.type,
-            correlation_id=event.correlation_id,
-            body=event.to_json(),
-            created_at=datetime.fromisoformat(event.occurred_at),
-            attempts=0,
-        )
+    # Parameters apart from the statement: its compiled form is cached, only values change.
+    # Straight to the transaction's connection: an outbox row needs no ORM flush before it,
+    # so the ORM's own rows are written together at commit rather than once per event.
+    session.connection().execute(
+        insert(table),
+        {
+            "id": event.id,
+            "event_type": event.type,
+            "correlation_id": event.correlation_id,
+            "body": event.to_json(),
+            "created_at": datetime.fromisoformat(event.occurred_at),
+            "attempts": 0,
+        },
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import and_, bindparam, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from services.intake.domain.duplicates import ChildFacts, RegisteredChild, candidate_blocks
@@ -26,22 +26,34 @@ def facts_of(data: dict[str, Any]) -> ChildFacts:
     )
 
 
+# Built once: only the values change between registrations.
+_CANDIDATES = select(Child).where(
+    Child.status == ACTIVE,
+    or_(
+        and_(
+            Child.date_of_birth == bindparam("date_of_birth"),
+            Child.guardian_phone == bindparam("guardian_phone"),
+        ),
+        and_(
+            Child.district_code == bindparam("district_code"),
+            Child.family_block.in_(bindparam("blocks", expanding=True)),
+        ),
+    ),
+)
+
+
 def registered_candidates(session: Session, facts: ChildFacts) -> list[RegisteredChild]:
     """Return active children with the same birth date and phone, or a near family name block."""
-    query = select(Child).where(
-        Child.status == ACTIVE,
-        or_(
-            and_(
-                Child.date_of_birth == facts.date_of_birth,
-                Child.guardian_phone == facts.guardian_phone,
-            ),
-            and_(
-                Child.district_code == facts.district_code,
-                Child.family_block.in_(candidate_blocks(facts.given_name, facts.family_name)),
-            ),
-        ),
+    rows = session.execute(
+        _CANDIDATES,
+        {
+            "date_of_birth": facts.date_of_birth,
+            "guardian_phone": facts.guardian_phone,
+            "district_code": facts.district_code,
+            "blocks": sorted(candidate_blocks(facts.given_name, facts.family_name)),
+        },
     )
-    return [as_registered(c) for c in session.execute(query).scalars()]
+    return [as_registered(c) for c in rows.scalars()]
 
 
 def as_registered(child: Child) -> RegisteredChild:
