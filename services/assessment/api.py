@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from services.assessment import actions
 from services.assessment.domain import get_instrument, load_instruments, local_date
+from services.assessment.models import Assessment, Child
 from services.assessment.queries import (
     assessment_in_scope,
     children_by_id,
@@ -58,6 +59,10 @@ def _authorise() -> None:
 
 def _detail(uow: UnitOfWork, assessment_id: uuid.UUID) -> dict:
     assessment, child = assessment_in_scope(uow.session, current_principal(), str(assessment_id))
+    return _detail_of(uow, assessment, child)
+
+
+def _detail_of(uow: UnitOfWork, assessment: Assessment, child: Child | None) -> dict:
     latest = latest_completed(uow.session, assessment.child_id)
     superseded = (
         latest is not None and assessment.status == "completed" and latest.id != assessment.id
@@ -112,7 +117,7 @@ def _act(assessment_id: uuid.UUID, action, body: dict) -> dict:
         )
         action(uow, principal, assessment, child, body)
         uow.session.flush()
-        return _detail(uow, assessment_id)
+        return _detail_of(uow, assessment, child)
 
 
 @blp.route("/<uuid:assessment_id>/schedule")
