@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from services.referral import repository as repo
 from services.referral.config import geography
@@ -17,6 +19,24 @@ from services.referral.schemas.referrals import MatchesSchema, MatchQueryArgsSch
 from services.referral.views import match_view
 from shared.auth import require_role
 from shared.web import current_runtime
+
+
+def could_be_eligible(kind: str, district_code: str | None) -> list[Any]:
+    """SQL conditions every eligible provider meets: active, offers the service, serves the
+    district. A coarse filter on the stored JSON lists (quoted, so no code matches inside
+    another); `rank` still judges each provider that passes."""
+    conditions = [
+        Provider.active.is_(True),
+        cast(Provider.service_types, Text).contains(json.dumps(kind), autoescape=True),
+    ]
+    if district_code is not None:
+        conditions.append(
+            cast(Provider.districts_served, Text).contains(
+                json.dumps(district_code), autoescape=True
+            )
+        )
+    return conditions
+
 
 blp = Blueprint("matches", __name__, url_prefix="/children", description="Provider matching")
 
@@ -31,8 +51,11 @@ class ChildMatches(MethodView):
         kind = args["service_type"]
         with current_runtime().unit_of_work() as uow:
             child = child_in_scope(uow.session, principal, str(child_id))
-            rows = {p.id: p for p in uow.session.execute(select(Provider)).scalars()}
-            taken = repo.places_taken(uow.session)
+            query = select(Provider)
+            if not args["include_ineligible"]:
+                query = query.where(*could_be_eligible(kind, child.district_code))
+            rows = {p.id: p for p in uow.session.execute(query).scalars()}
+            taken = repo.places_taken(uow.session, rows)
             providers = [repo.to_provider(p, taken.get(p.id, 0)) for p in rows.values()]
             eligible, ineligible = rank(repo.to_child(child), providers, kind, today(), geography())
             body = {

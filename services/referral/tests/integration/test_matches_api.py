@@ -59,3 +59,22 @@ def test_matches_need_a_service_type_and_a_child_in_scope(ref):
         f"/children/{child}/matches?service_type=day_care", headers=provider_user(ref, "p")
     )
     assert staff.status_code == 403
+
+
+def test_the_same_providers_are_eligible_whether_or_not_the_rest_are_explained(ref):
+    # Look-alike codes and lists: the database's coarse filter must neither drop nor add one.
+    add_provider(ref, name="Rudaki and Hisor", districts_served=["hisor", "rudaki"])
+    add_provider(ref, name="Several services", service_types=["home_based", "day_care"])
+    add_provider(ref, name="Other service", service_types=["home_based"])
+    add_provider(ref, name="Closed", active=False)
+    add_provider(ref, name="Hisor only", districts_served=["hisor"], district_code="hisor")
+    add_provider(ref, name="Too old", min_age=16, max_age=17)
+    child = register_child(ref)
+    plain = matches(ref, child).get_json()
+    explained = matches(ref, child, "service_type=day_care&include_ineligible=true").get_json()
+    names = sorted(m["provider"]["name"] for m in plain["items"])
+    assert names == ["Rudaki and Hisor", "Several services"]
+    assert plain["items"] == explained["items"]
+    assert sorted(m["provider"]["name"] for m in explained["ineligible"]) == [
+        "Closed", "Hisor only", "Other service", "Too old",
+    ]  # fmt: skip
