@@ -28,6 +28,7 @@ ENV_NAMES = (
     "LOG_LEVEL",
     "BROKER_NAMESPACE",
     "BROKER_PREFETCH",
+    "CONSUMER_BATCH_SIZE",
     "BROKER_QUEUE_TYPE",
     "RETRY_DELAYS",
     "OUTBOX_POLL_SECONDS",
@@ -75,6 +76,7 @@ class Settings:
     data_dir: Path
     broker_namespace: str = ""
     broker_prefetch: int = 50
+    consumer_batch_size: int = 50
     queue_type: str = "quorum"
     retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
     outbox_poll_seconds: float = 0.05
@@ -120,6 +122,7 @@ def load_settings(service: str, env: dict[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         broker_namespace=env.get("BROKER_NAMESPACE", "").strip(),
         broker_prefetch=_int(env, "BROKER_PREFETCH", 50),
+        consumer_batch_size=_int(env, "CONSUMER_BATCH_SIZE", 50),
         queue_type=env.get("BROKER_QUEUE_TYPE", "").strip() or "quorum",
         retry_delays=tuple(float(d) for d in delays.split(",")) if delays else (1.0, 5.0, 30.0),
         outbox_poll_seconds=_float(env, "OUTBOX_POLL_SECONDS", 0.05),

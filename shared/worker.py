@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from shared.handling import Handler, handle_once
+from shared.handling import Handler, handle_many, handle_once
 from shared.logging import configure_logging
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.publisher import Publisher
@@ -62,6 +62,8 @@ class Worker:
                 lambda event: handle_once(runtime, handlers, event),
                 self.stop_event,
                 prefetch=settings.broker_prefetch,
+                handle_batch=lambda events: handle_many(runtime, handlers, events),
+                batch_size=settings.consumer_batch_size,
             )
 
     def start(self) -> None:

@@ -36,6 +36,8 @@ class EventConsumer:
         handle: Callable[[Event], Any],
         stop: threading.Event,
         prefetch: int = 50,
+        handle_batch: Callable[[list[Event]], list[Any]] | None = None,
+        batch_size: int = 1,
     ) -> None:
         self.service = service
         self.broker_url = broker_url
@@ -43,6 +45,11 @@ class EventConsumer:
         self.handle = handle
         self.stop = stop
         self.prefetch = prefetch
+        # Events that arrived together are handled in one transaction when handle_batch is
+        # given; never more than the broker lets this consumer hold unacknowledged.
+        self.handle_batch = handle_batch
+        self.batch_size = max(1, min(batch_size, prefetch))
+        self._batch: list[tuple[Message, Event, int]] = []
         self.side = Publisher(broker_url, topology=topology)
         self.handled = 0
         self.dead_lettered = 0
@@ -81,10 +88,20 @@ class EventConsumer:
                 log.info("consuming", extra={"fields": {"queue": queue.name}})
                 while not self.stop.is_set():
                     try:
-                        connection.drain_events(timeout=1.0)
+                        # Messages already on their way are gathered for a moment, no longer.
+                        connection.drain_events(timeout=0.005 if self._batch else 1.0)
                     except TimeoutError:
-                        connection.heartbeat_check()
+                        if self._batch:
+                            self._handle_batch()
+                        else:
+                            connection.heartbeat_check()
+                        continue
+                    if len(self._batch) >= self.batch_size:
+                        self._handle_batch()
+                self._handle_batch()
         finally:
+            # Unacknowledged messages of a lost connection come back from the broker.
+            self._batch = []
             with contextlib.suppress(Exception):
                 connection.release()
 
@@ -96,6 +113,42 @@ class EventConsumer:
         except InvalidEvent as exc:
             self._dead_letter(message, attempts, exc.reason)
             return
+        self._batch.append((message, event, attempts))
+
+    def _handle_batch(self) -> None:
+        batch, self._batch = self._batch, []
+        if len(batch) > 1 and self.handle_batch is not None:
+            started = time.monotonic()
+            try:
+                outcomes = self.handle_batch([event for _, event, _ in batch])
+            except Exception as exc:
+                # All or nothing: nothing was kept, so each event gets its own try.
+                log.warning(
+                    "a batch of events failed; handling them one by one",
+                    extra={"fields": {"events": len(batch), "error": repr(exc)[:300]}},
+                )
+            else:
+                ms = round((time.monotonic() - started) * 1000 / len(batch), 1)
+                for (message, event, _), outcome in zip(batch, outcomes, strict=True):
+                    self._acknowledge(message, event, outcome, ms)
+                return
+        for message, event, attempts in batch:
+            self._handle_one(message, event, attempts)
+
+    def _acknowledge(self, message: Message, event: Event, outcome: Any, ms: float) -> None:
+        with log_context(
+            event_id=event.id, event_type=event.type, correlation_id=event.correlation_id
+        ):
+            if self.after_handle:
+                self.after_handle(event)
+            message.ack()
+            self.handled += 1
+            log.info(
+                "event handled" if outcome is not False else "duplicate event skipped",
+                extra={"fields": {"ms": ms}},
+            )
+
+    def _handle_one(self, message: Message, event: Event, attempts: int) -> None:
         with log_context(
             event_id=event.id, event_type=event.type, correlation_id=event.correlation_id
         ):
@@ -106,13 +159,8 @@ class EventConsumer:
                 log.exception("event handler failed")
                 self._retry_or_dead_letter(message, attempts, f"{type(exc).__name__}: {exc}")
                 return
-            if self.after_handle:
-                self.after_handle(event)
-            message.ack()
-            self.handled += 1
-            log.info(
-                "event handled" if outcome is not False else "duplicate event skipped",
-                extra={"fields": {"ms": round((time.monotonic() - started) * 1000, 1)}},
+            self._acknowledge(
+                message, event, outcome, round((time.monotonic() - started) * 1000, 1)
             )
 
     def _decode(self, message: Message) -> Event:

@@ -16,7 +16,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 
 from shared.config import load_settings
 from shared.events import Event
-from shared.handling import handle_once
+from shared.handling import handle_many, handle_once
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.publisher import Publisher
 from shared.messaging.topology import topology_for
@@ -88,7 +88,10 @@ def make_relay(runtime: Runtime) -> OutboxRelay:
     return OutboxRelay(runtime.db, runtime.tables.outbox, publisher, topology, batch_size=100)
 
 
-def make_consumer(runtime: Runtime, stop: threading.Event, handle=None) -> EventConsumer:
+def make_consumer(
+    runtime: Runtime, stop: threading.Event, handle=None, handle_batch=None
+) -> EventConsumer:
+    """The production consumer: events that arrive together are handled in one transaction."""
     return EventConsumer(
         CONSUMER,
         runtime.settings.broker_url,
@@ -96,6 +99,8 @@ def make_consumer(runtime: Runtime, stop: threading.Event, handle=None) -> Event
         handle or (lambda event: handle_once(runtime, HANDLERS, event)),
         stop,
         prefetch=10,
+        handle_batch=handle_batch or (lambda events: handle_many(runtime, HANDLERS, events)),
+        batch_size=10,
     )
 
 

@@ -56,12 +56,23 @@ class ConsumerThread:
         self.stop = threading.Event()
         self.outcomes: list[bool] = []
 
+        self.batches: list[int] = []
+
         def _handle(event):
             outcome = app.handle_once(runtime, app.HANDLERS, event)
             self.outcomes.append(outcome)
             return outcome
 
-        self.consumer = app.make_consumer(runtime, self.stop, handle or _handle)
+        def _handle_batch(events):
+            outcomes = app.handle_many(runtime, app.HANDLERS, events)
+            self.outcomes.extend(outcomes)
+            self.batches.append(len(events))
+            return outcomes
+
+        # A test's own handler sees every event alone; otherwise batches, as in production.
+        self.consumer = app.make_consumer(
+            runtime, self.stop, handle or _handle, None if handle else _handle_batch
+        )
         self.thread = threading.Thread(target=self.consumer.run, daemon=True)
         self.thread.start()
 
@@ -221,6 +232,42 @@ def test_poison_messages_are_dead_lettered_and_replay_delivers_a_fixed_one(
         assert len(_dead_letters(env)) == 2
     finally:
         consumer.close()
+
+
+def test_a_backlog_is_handled_in_batches_and_a_bad_event_spares_its_neighbours(stack):
+    producer = stack["producer"]
+    children = [f"b{i}" for i in range(300)]
+    for child in children[:150]:
+        app.change_state(producer, child)
+    poison = app.change_state(producer, "poison-in-a-batch")
+    for child in children[150:]:
+        app.change_state(producer, child)
+    relay = app.make_relay(producer)
+    while relay.relay_once():
+        pass  # the whole backlog waits in the queue before the consumer starts
+    consumer = ConsumerThread(stack["consumer"])
+    try:
+        effects = wait_for(
+            lambda: (e := app.effects_by_child(stack["consumer"])) and len(e) == 300 and e,
+            timeout=60,
+            message="300 effects",
+        )
+        dead = wait_for(
+            lambda: _dead_letters({**stack["env"], "RETRY_DELAYS": "0.2,0.4"}),
+            timeout=30,
+            message="the poison dead-lettered",
+        )
+    finally:
+        consumer.close()
+    assert effects == {c: 1 for c in children}
+    assert [d["id"] for d in dead] == [poison.id]
+    assert max(consumer.batches) > 1, consumer.batches  # they were gathered, not one by one
+    with stack["consumer"].db.session() as session:
+        handled = session.execute(
+            select(func.count()).select_from(stack["consumer"].tables.processed)
+        ).scalar_one()
+    assert handled == 300  # the poison's failed batch kept nothing; each neighbour once
+    print(f"\nbatches: {len(consumer.batches)} for 300 events, largest {max(consumer.batches)}")
 
 
 def test_two_relays_on_one_outbox_publish_every_row_once(stack):
