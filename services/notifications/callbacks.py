@@ -73,6 +73,7 @@ def _set_opt_out(uow: UnitOfWork, phone: str, opted_out: bool) -> bool:
     row = row or OptOut(phone=phone)
     row.opted_out, row.changed_at = opted_out, uow.now
     uow.session.add(row)
+    uow.session.flush()  # written now: opt-out look-ups do not flush on their own
     return True
 
 

@@ -24,7 +24,10 @@ def is_opted_out(uow: UnitOfWork, phone: str | None) -> bool:
     """Tell whether a phone answered STOP (and not START since)."""
     if not phone:
         return False
-    row = uow.session.get(OptOut, phone)
+    # Opt-outs come from the gateway's inbound messages, never from this transaction: nothing
+    # pending needs flushing before the look-up.
+    with uow.session.no_autoflush:
+        row = uow.session.get(OptOut, phone)
     return bool(row and row.opted_out)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -62,8 +64,14 @@ def _sent_today(uow: UnitOfWork, phone: str) -> int:
     return uow.session.execute(query).scalar_one()
 
 
-def _held_or_cancelled(uow: UnitOfWork, setup: SmsSetup, n: Notification) -> bool:
-    """Apply opt-out, quiet hours and the daily cap just before sending."""
+def _held_or_cancelled(
+    uow: UnitOfWork, setup: SmsSetup, n: Notification, claimed_for_phone: int = 0
+) -> bool:
+    """Apply opt-out, quiet hours and the daily cap just before sending.
+
+    `claimed_for_phone` counts SMS to the same phone claimed earlier in the same batch: not
+    sent yet, but they will be before this one, so they count towards the daily cap.
+    """
     if n.to is None:
         return records.move(uow, n, st.CANCELLED, "the phone was erased")
     if n.template in CONFIRMATIONS:
@@ -72,7 +80,7 @@ def _held_or_cancelled(uow: UnitOfWork, setup: SmsSetup, n: Notification) -> boo
         return records.move(uow, n, st.CANCELLED, "the phone opted out of SMS")
     if n.recipient != GUARDIAN:
         return False
-    sent_today = _sent_today(uow, n.to)
+    sent_today = _sent_today(uow, n.to) + claimed_for_phone
     until = hold_until(uow.now, setup.quiet_hours, sent_today, setup.daily_cap)
     if until is None:
         return False
@@ -82,8 +90,12 @@ def _held_or_cancelled(uow: UnitOfWork, setup: SmsSetup, n: Notification) -> boo
     return True
 
 
-def _claim(runtime: Runtime, setup: SmsSetup) -> Job | str | None:
-    """Claim the next due notification for a while, so no other sender takes it."""
+def _claim_many(runtime: Runtime, setup: SmsSetup, limit: int) -> tuple[list[Job], int]:
+    """Claim up to `limit` due notifications for a while, so no other sender takes them.
+
+    Returns the jobs to hand to the gateway, and how many due rows were held or cancelled
+    instead. One transaction for the whole batch: a backlog drains without a commit per SMS.
+    """
     with runtime.unit_of_work() as uow:
         now = uow.now
         query = (
@@ -94,22 +106,35 @@ def _claim(runtime: Runtime, setup: SmsSetup) -> Job | str | None:
                 or_(Notification.claimed_until.is_(None), Notification.claimed_until <= now),
             )
             .order_by(DUE_AT, Notification.created_at)
-            .limit(1)
+            .limit(limit)
         )
-        n = uow.session.scalars(lock_for_update(query, uow.session)).first()
-        if n is None:
-            return None
-        if n.step == "send" and _held_or_cancelled(uow, setup, n):
-            return SKIPPED
-        step = n.step
-        if step == "send":
-            n.attempts += 1
-        else:
-            n.status_queries += 1
-        n.claimed_until = now + timedelta(seconds=setup.claim_seconds)
-        # From here a crash leaves an unclear outcome: whoever claims next asks the gateway first.
-        n.step = "resolve"
-        return Job(n.id, n.to, n.text, n.encoding, step, n.attempts, n.status_queries)
+        jobs: list[Job] = []
+        skipped = 0
+        claimed: Counter[str] = Counter()
+        for n in uow.session.scalars(lock_for_update(query, uow.session)).all():
+            if n.step == "send" and _held_or_cancelled(uow, setup, n, claimed[n.to or ""]):
+                skipped += 1
+                continue
+            step = n.step
+            if step == "send":
+                n.attempts += 1
+                claimed[n.to or ""] += 1
+            else:
+                n.status_queries += 1
+            n.claimed_until = now + timedelta(seconds=setup.claim_seconds)
+            # From here a crash leaves an unclear outcome: whoever claims next asks the gateway
+            # first.
+            n.step = "resolve"
+            jobs.append(Job(n.id, n.to, n.text, n.encoding, step, n.attempts, n.status_queries))
+        return jobs, skipped
+
+
+def _claim(runtime: Runtime, setup: SmsSetup) -> Job | str | None:
+    """Claim the next due notification alone (SKIPPED when it was held or cancelled instead)."""
+    jobs, skipped = _claim_many(runtime, setup, 1)
+    if jobs:
+        return jobs[0]
+    return SKIPPED if skipped else None
 
 
 def _call(setup: SmsSetup, job: Job) -> SendResult | StatusResult:
@@ -136,39 +161,79 @@ def _decide(setup: SmsSetup, job: Job, result: SendResult | StatusResult, uow: U
 
 
 def _record(runtime: Runtime, setup: SmsSetup, job: Job, result: SendResult | StatusResult) -> None:
-    """Store what the gateway said and move the notification on."""
+    """Store what the gateway said about one job."""
+    _record_many(runtime, setup, [(job, result)])
+
+
+def _record_many(
+    runtime: Runtime, setup: SmsSetup, outcomes: list[tuple[Job, SendResult | StatusResult]]
+) -> None:
+    """Store what the gateway said and move each notification on, in one transaction."""
+    if not outcomes:
+        return
     with runtime.unit_of_work() as uow:
-        n = uow.session.get(Notification, job.id, with_for_update=True)
-        if n is None:
-            return
-        n.claimed_until = None
-        n.gateway_message_id = n.gateway_message_id or result.gateway_message_id
-        decision = _decide(setup, job, result, uow)
-        if decision.action == retry.MARK_SENT:
-            records.move(uow, n, st.SENT)
-        elif decision.action == retry.MARK_DELIVERED:
-            records.move(uow, n, st.DELIVERED)
-        elif decision.action == retry.FAIL:
-            records.move(uow, n, st.FAILED, decision.reason)
-        elif n.status == st.PENDING:
-            n.step = "send" if decision.action == retry.RETRY else "resolve"
-            n.due_at = decision.at
-            n.last_error = (decision.reason or "")[:300] or None
-        n.updated_at = uow.now
+        ids = sorted(job.id for job, _ in outcomes)
+        # Waits for, never skips, a row someone else is changing (a delivery receipt, say).
+        query = (
+            select(Notification)
+            .where(Notification.id.in_(ids))
+            .order_by(Notification.id)
+            .with_for_update()
+        )
+        found = {n.id: n for n in uow.session.scalars(query)}
+        for job, result in outcomes:
+            n = found.get(job.id)
+            if n is not None:
+                _apply(setup, job, result, uow, n)
+
+
+def _apply(
+    setup: SmsSetup,
+    job: Job,
+    result: SendResult | StatusResult,
+    uow: UnitOfWork,
+    n: Notification,
+) -> None:
+    n.claimed_until = None
+    n.gateway_message_id = n.gateway_message_id or result.gateway_message_id
+    decision = _decide(setup, job, result, uow)
+    if decision.action == retry.MARK_SENT:
+        records.move(uow, n, st.SENT)
+    elif decision.action == retry.MARK_DELIVERED:
+        records.move(uow, n, st.DELIVERED)
+    elif decision.action == retry.FAIL:
+        records.move(uow, n, st.FAILED, decision.reason)
+    elif n.status == st.PENDING:
+        n.step = "send" if decision.action == retry.RETRY else "resolve"
+        n.due_at = decision.at
+        n.last_error = (decision.reason or "")[:300] or None
+    n.updated_at = uow.now
 
 
 def send_due(runtime: Runtime) -> int:
-    """Work through due notifications, one gateway call at a time; return how many were handled."""
+    """Claim a batch of due notifications, call the gateway for each, record the outcomes.
+
+    Returns how many due notifications were handled (sent, asked about, held or cancelled).
+    Calls stop when half the claim has gone by (a slow gateway): the rest stay claimed with an
+    unclear outcome, so whoever claims them next asks the gateway before sending again.
+    """
     setup = sms_setup(runtime)
-    handled = 0
-    for _ in range(setup.batch):
-        job = _claim(runtime, setup)
-        if job is None:
-            break
-        handled += 1
-        if isinstance(job, Job):
-            _record(runtime, setup, job, _call(setup, job))
-    return handled
+    jobs, skipped = _claim_many(runtime, setup, setup.batch)
+    deadline = time.monotonic() + setup.claim_seconds / 2
+    outcomes: list[tuple[Job, SendResult | StatusResult]] = []
+    try:
+        for job in jobs:
+            if time.monotonic() > deadline:
+                log.warning(
+                    "gateway too slow: leaving claimed SMS for the next round",
+                    extra={"fields": {"left": len(jobs) - len(outcomes)}},
+                )
+                break
+            outcomes.append((job, _call(setup, job)))
+    finally:
+        # Also when stopped half-way: what the gateway already said is kept.
+        _record_many(runtime, setup, outcomes)
+    return len(jobs) + skipped
 
 
 def run_sender(runtime: Runtime) -> int:
