@@ -45,6 +45,8 @@ def start(pids: dict[str, int], seconds: float, folder: Path) -> list[subprocess
             "50",
             "--subprocesses",
             "--nonblocking",
+            # Only threads holding the GIL: where the processes spend CPU, not where they wait.
+            "--gil",
             "--duration",
             str(int(seconds)),
             "--format",
