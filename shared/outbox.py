@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from shared.db import Database, lock_for_update
@@ -67,22 +68,43 @@ def outbox_table(metadata: MetaData) -> Table:
     return table
 
 
+_PENDING = "outbox_rows"
+
+
 def add_to_outbox(session: Session, table: Table, event: Event) -> None:
-    """Store an event in the caller's transaction; it is published only if that commits."""
-    # Parameters apart from the statement: its compiled form is cached, only values change.
-    # Straight to the transaction's connection: an outbox row needs no ORM flush before it,
-    # so the ORM's own rows are written together at commit rather than once per event.
-    session.connection().execute(
-        insert(table),
-        {
-            "id": event.id,
-            "event_type": event.type,
-            "correlation_id": event.correlation_id,
-            "body": event.to_json(),
-            "created_at": datetime.fromisoformat(event.occurred_at),
-            "attempts": 0,
-        },
-    )
+    """Store an event in the caller's transaction; it is published only if that commits.
+
+    The row is written just before the transaction commits, with every other event of the same
+    transaction in one statement (a consumer's batch may emit hundreds). Rolled back, it is
+    dropped with the rest.
+    """
+    row = {
+        "id": event.id,
+        "event_type": event.type,
+        "correlation_id": event.correlation_id,
+        "body": event.to_json(),
+        "created_at": datetime.fromisoformat(event.occurred_at),
+        "attempts": 0,
+    }
+    session.info.setdefault(_PENDING, []).append((table, row))
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    by_table: dict[Table, list[dict[str, Any]]] = {}
+    for table, row in pending:  # emit order is kept: it becomes the order of `seq`
+        by_table.setdefault(table, []).append(row)
+    for table, rows in by_table.items():
+        # Straight to the connection: outbox rows need no ORM flush before them.
+        session.connection().execute(insert(table), rows)
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, _previous: Any) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def outbox_lag_seconds(session: Session, table: Table, now: datetime) -> float:
