@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Select, TypeDecorator, create_engine, event, text
+from sqlalchemy import DateTime, Select, TypeDecorator, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 def _sqlite_hooks(engine: Engine) -> None:
@@ -75,6 +77,24 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def get_unflushed(session: Session, model: type[T], key: Any) -> T | None:
+    """Session.get without flushing first: a row by primary key, also one added in this
+    transaction and not yet written. A consumer's batch then writes its rows together at
+    commit instead of flushing before every event's first look-up.
+    """
+    with session.no_autoflush:
+        found = session.get(model, key)
+    if found is not None:
+        return found
+    mapper = inspect(model)
+    names = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
+    wanted = key if isinstance(key, tuple) else (key,)
+    for pending in session.new:
+        if isinstance(pending, model) and tuple(getattr(pending, n) for n in names) == wanted:
+            return pending
+    return None
 
 
 def lock_for_update(query: Select, db: Database | Session) -> Select:

@@ -14,6 +14,7 @@ from services.assessment.domain.recommendation import OVERRIDE_RULE_ID
 from services.assessment.domain.worklist import CANCELLED, OPEN_STATUSES, PENDING
 from services.assessment.models import Assessment, Child
 from services.assessment.settings import assessment_settings
+from shared.db import get_unflushed
 from shared.events import Event, parse_time
 from shared.handling import Handler
 from shared.runtime import UnitOfWork
@@ -66,7 +67,7 @@ def _open_assessments(uow: UnitOfWork, child_id: str) -> list[Assessment]:
 def child_registered(uow: UnitOfWork, event: Event) -> None:
     """Keep the child and put a pending assessment on the district's worklist."""
     payload = event.payload
-    child = uow.session.get(Child, payload["child_id"])
+    child = get_unflushed(uow.session, Child, payload["child_id"])
     if child is not None and child.erased_at is not None:
         return  # consent was withdrawn before the registration reached this service
     registered_at = parse_time(payload["registered_at"])
@@ -98,7 +99,7 @@ def child_registered(uow: UnitOfWork, event: Event) -> None:
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Keep the copy current; a new district or urgency moves the open assessments with it."""
-    child = uow.session.get(Child, event.payload["child_id"])
+    child = get_unflushed(uow.session, Child, event.payload["child_id"])
     if child is None or child.erased_at is not None:
         log.info("update of a child not held here", extra={"fields": {"event_id": event.id}})
         return
@@ -125,7 +126,7 @@ def _erase_child(child: Child) -> None:
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
     """Erase the child's personal data here and cancel the open assessments."""
     child_id = event.payload["child_id"]
-    child = uow.session.get(Child, child_id)
+    child = get_unflushed(uow.session, Child, child_id)
     if child is None:
         # A tombstone, so a registration arriving late is not stored again.
         child = Child(id=child_id, district_code="", registered_at=uow.now, screening_concerns=[])

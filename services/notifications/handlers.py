@@ -13,6 +13,7 @@ from services.notifications.domain import planning
 from services.notifications.domain.masking import mask_phone
 from services.notifications.models import Contact, InboundMessage, Notification
 from services.notifications.sending import TIMERS
+from shared.db import get_unflushed
 from shared.events import Event
 from shared.handling import Handler
 from shared.runtime import UnitOfWork
@@ -76,7 +77,7 @@ def _apply_guardian(row: Contact, guardian: dict[str, Any]) -> None:
 def child_registered(uow: UnitOfWork, event: Event) -> None:
     """Remember how to reach the family, then tell them the child is registered."""
     p = event.payload
-    row = uow.session.get(Contact, p["child_id"])
+    row = get_unflushed(uow.session, Contact, p["child_id"])
     if row is not None and row.erased_at is not None:
         return  # consent was withdrawn: never bring the data back
     row = row or Contact(child_id=p["child_id"], sms_consent=False, sms_capable=True)
@@ -90,7 +91,7 @@ def child_registered(uow: UnitOfWork, event: Event) -> None:
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Follow changes of the family's phone, language, consent or the child's district."""
-    row = uow.session.get(Contact, event.payload["child_id"])
+    row = get_unflushed(uow.session, Contact, event.payload["child_id"])
     if row is None or row.erased_at is not None:
         return
     changes = event.payload.get("changes") or {}
@@ -123,7 +124,9 @@ def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
     """Cancel the child's waiting SMS and erase phones, names and texts."""
     child_id = event.payload["child_id"]
-    row = uow.session.get(Contact, child_id) or Contact(child_id=child_id, sms_consent=False)
+    row = get_unflushed(uow.session, Contact, child_id) or Contact(
+        child_id=child_id, sms_consent=False
+    )
     row.given_name = row.phone = None
     row.sms_consent = False
     row.erased_at = row.erased_at or uow.now
@@ -141,7 +144,7 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
 
 def notify_family_or_provider(uow: UnitOfWork, event: Event) -> None:
     """Send the SMS this event calls for (family or provider)."""
-    _notify(uow, event, uow.session.get(Contact, event.payload["child_id"]))
+    _notify(uow, event, get_unflushed(uow.session, Contact, event.payload["child_id"]))
 
 
 def referral_changed(uow: UnitOfWork, event: Event) -> None:

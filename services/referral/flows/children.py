@@ -13,6 +13,7 @@ from services.referral.domain.states import OPEN_STATES
 from services.referral.flows import loop
 from services.referral.flows.placing import need_for
 from services.referral.models import ChildRecord, Need, Referral, WaitlistEntry
+from shared.db import get_unflushed
 from shared.runtime import UnitOfWork
 
 PERSONAL_FIELDS = (
@@ -22,7 +23,7 @@ PERSONAL_FIELDS = (
 
 def child_row(uow: UnitOfWork, child_id: str, district_code: str | None = None) -> ChildRecord:
     """Return the child's row, creating an empty one first seen through another event."""
-    child = uow.session.get(ChildRecord, child_id)
+    child = get_unflushed(uow.session, ChildRecord, child_id)
     if child is None:
         child = ChildRecord(id=child_id, district_code=district_code, updated_at=uow.now)
         child.region_code = region_of(district_code)

@@ -4,8 +4,10 @@ import uuid
 
 import pytest
 
+from services.notifications.handlers import HANDLERS
 from services.notifications.tests.integration import events as ev
 from services.notifications.tests.integration.support import drain, emitted, handle, only, rows
+from shared.handling import handle_many
 
 pytestmark = pytest.mark.integration
 
@@ -160,3 +162,27 @@ def test_district_change_moves_the_sms_to_the_new_case_manager(service):
     handle(service, registered)
     handle(service, ev.updated(child_id, district_code="vahdat"))
     assert only(rows(service)).district_code == "vahdat"
+
+
+def test_events_handled_in_one_batch_end_as_they_would_one_by_one(service):
+    # A consumer's batch writes its rows at commit: later events must still see earlier ones.
+    registered = ev.registered()
+    child_id = registered.payload["child_id"]
+    other = ev.registered(phone="+992907654321")
+    other_id = other.payload["child_id"]
+    batch = [
+        registered,
+        ev.updated(child_id, guardian={"phone": "+992901112233"}),
+        ev.scheduled(child_id),
+        other,
+        registered,  # the same event again, inside the batch
+        ev.consent_withdrawn(other_id),
+    ]
+    assert handle_many(service.runtime, HANDLERS, batch) == [True, True, True, True, False, True]
+    mine = rows(service, child_id=child_id)
+    assert sorted((n.event_type, n.status, n.to) for n in mine) == [
+        ("assessment.scheduled", "pending", "+992901112233"),
+        ("child.registered", "pending", "+992901112233"),
+    ]
+    erased = only(rows(service, child_id=other_id))
+    assert (erased.status, erased.to) == ("cancelled", None)
