@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -108,25 +109,35 @@ def _claim_many(runtime: Runtime, setup: SmsSetup, limit: int) -> tuple[list[Job
             .order_by(DUE_AT, Notification.created_at)
             .limit(limit)
         )
-        jobs: list[Job] = []
-        skipped = 0
-        claimed: Counter[str] = Counter()
-        for n in uow.session.scalars(lock_for_update(query, uow.session)).all():
-            if n.step == "send" and _held_or_cancelled(uow, setup, n, claimed[n.to or ""]):
-                skipped += 1
-                continue
-            step = n.step
-            if step == "send":
-                n.attempts += 1
-                claimed[n.to or ""] += 1
-            else:
-                n.status_queries += 1
-            n.claimed_until = now + timedelta(seconds=setup.claim_seconds)
-            # From here a crash leaves an unclear outcome: whoever claims next asks the gateway
-            # first.
-            n.step = "resolve"
-            jobs.append(Job(n.id, n.to, n.text, n.encoding, step, n.attempts, n.status_queries))
-        return jobs, skipped
+        rows = uow.session.scalars(lock_for_update(query, uow.session)).all()
+        # The checks below read only what other transactions committed (opt-outs, SMS sent
+        # today): the claims are written together at commit, not flushed row by row.
+        with uow.session.no_autoflush:
+            return _claim_rows(uow, setup, rows)
+
+
+def _claim_rows(
+    uow: UnitOfWork, setup: SmsSetup, rows: Sequence[Notification]
+) -> tuple[list[Job], int]:
+    jobs: list[Job] = []
+    skipped = 0
+    claimed: Counter[str] = Counter()
+    for n in rows:
+        if n.step == "send" and _held_or_cancelled(uow, setup, n, claimed[n.to or ""]):
+            skipped += 1
+            continue
+        step = n.step
+        if step == "send":
+            n.attempts += 1
+            claimed[n.to or ""] += 1
+        else:
+            n.status_queries += 1
+        n.claimed_until = uow.now + timedelta(seconds=setup.claim_seconds)
+        # From here a crash leaves an unclear outcome: whoever claims next asks the gateway
+        # first.
+        n.step = "resolve"
+        jobs.append(Job(n.id, n.to, n.text, n.encoding, step, n.attempts, n.status_queries))
+    return jobs, skipped
 
 
 def _claim(runtime: Runtime, setup: SmsSetup) -> Job | str | None:
