@@ -37,6 +37,7 @@ class Chain:
         first_index: int = 0,
         seed: int = 1,
         registrars: int = 16,
+        through: str = "accept",
     ) -> None:
         self.platform, self.providers = platform, providers
         self.count, self.rate, self.threads = count, rate, threads
@@ -47,6 +48,8 @@ class Chain:
             for i in range(count)
         ]
         self.registrars = registrars
+        # "register": health workers only, each child done once registered (family latency).
+        self.through = through
         self.queues = {"register": TaskQueue(), "casework": TaskQueue()}
         self.stop = threading.Event()
         self.counts: Counter = Counter()
@@ -91,7 +94,7 @@ class Chain:
         last, moved = -1, time.time()
         while True:
             with self._lock:
-                finished = self.counts["accepted"] + self.counts["failed"]
+                finished = self.counts["done"] + self.counts["failed"]
             if finished >= self.count:
                 return
             if finished != last:
@@ -155,7 +158,11 @@ class Chain:
         elif status == 201:
             case.child_id = body["id"]
             self._count("registered")
-            self._advance("assess", case)
+            if self.through == "register":
+                case.done_at = time.time()
+                self._count("done")
+            else:
+                self._advance("assess", case)
         else:
             self._retry("register", case, str(status))
 
@@ -221,6 +228,7 @@ class Chain:
             return self._retry("accept", case, f"accept {status}")
         case.accepted_at, case.done_at = started, time.time()
         self._count("accepted")
+        self._count("done")
 
     def summary(self) -> dict[str, Any]:
         """Return throughput, per-step HTTP latency, retries and errors."""

@@ -16,14 +16,18 @@ FIRST_INDEX = 5_000_000
 
 
 def registration_load(
-    platform: Any, seconds: float, concurrency: int = 16, seed: int = 1
+    platform: Any,
+    seconds: float,
+    concurrency: int = 16,
+    seed: int = 1,
+    first_index: int = FIRST_INDEX,
 ) -> dict[str, Any]:
     """Register generated children for a while; 409 → confirm as new, as a worker would."""
     today = date.today()
     tokens = {code: platform.token("phw", [code], sub="bench-phw") for code in DISTRICTS}
 
     def action(client: HttpClient, index: int) -> None:
-        body = registration(FIRST_INDEX + index, today, seed)
+        body = registration(first_index + index, today, seed)
         headers = {
             "Content-Type": "application/json",
             "Authorization": f"Bearer {tokens[body['child']['district_code']]}",

@@ -20,7 +20,7 @@ from bench import platform as bp
 from bench.baselines import run_baselines
 from bench.importer_bench import importer_bench
 from bench.machine import machine_facts
-from bench.phases import chain_phase, intake_phase
+from bench.phases import chain_phase, family_sms_phase, intake_phase
 from bench.plot import plot_chain
 from bench.report import write
 from bench.servers import rabbitmq_url
@@ -30,6 +30,7 @@ SMOKE = {
     "children": 20,
     "rate": 10.0,
     "intake_seconds": 3.0,
+    "family_seconds": 2.0,
     "baseline_seconds": 1.5,
     "baseline_scale": 0.02,
     "import_rows": 40,
@@ -49,6 +50,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=32, help="scripted users working in parallel")
     p.add_argument("--concurrency", type=int, default=16, help="connections for API load tests")
     p.add_argument("--intake-seconds", type=float, default=20.0)
+    p.add_argument(
+        "--family-seconds",
+        type=float,
+        default=60.0,
+        help="registrations alone at --rate for this long: family SMS latency",
+    )
     p.add_argument("--baseline-seconds", type=float, default=10.0)
     p.add_argument("--baseline-scale", type=float, default=1.0, help="share of broker messages")
     p.add_argument("--import-rows", type=int, default=25_000)
@@ -62,7 +69,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="scale on the main platform instead of fresh ones",
     )
-    for phase in ("baselines", "intake", "chain", "importer", "scaling"):
+    for phase in ("baselines", "intake", "family", "chain", "importer", "scaling"):
         p.add_argument(f"--skip-{phase}", action="store_true")
     p.add_argument("--smoke", action="store_true", help="tiny sizes: checks the harness only")
     p.add_argument("--profile", action="store_true", help="py-spy every process mid-chain")
@@ -109,6 +116,16 @@ def on_platform(args: argparse.Namespace, work: Path, results: dict[str, Any]) -
                 platform,
                 args.intake_seconds,
                 args.concurrency,
+                peaks,
+            )
+        if not args.skip_family:
+            phase(
+                results,
+                "family_sms",
+                family_sms_phase,
+                platform,
+                max(1, int(args.family_seconds * args.rate)),
+                args.rate,
                 peaks,
             )
         if not args.skip_chain:

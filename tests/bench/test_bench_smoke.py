@@ -94,3 +94,18 @@ def test_markdown_names_each_target_and_the_machine(report):
         assert figure in text
     memory = report["data"]["peak_rss_mb"]
     assert {"intake-api (worker)", "notifications-worker"} <= set(memory)
+
+
+def test_intake_alone_and_beside_workers_relay_rate_and_family_sms_have_figures(report):
+    data = report["data"]
+    intake = data["intake_api"]
+    assert intake["workers_running"] is False and intake["with_workers"]["workers_running"]
+    assert intake["with_workers"]["requests"] > 0
+    relay = intake["relay"]
+    assert relay["backlog"] >= intake["statuses"].get("201", 0) > 0
+    family = data["family_sms"]
+    assert family["completed"] == family["children"] == family["stages"]["registered"]
+    sms = family["family_latency"]["registration_to_first_family_sms_record"]
+    assert sms["count"] == family["children"]
+    markdown = next(p for p in report["paths"] if p.suffix == ".md").read_text()
+    assert "registrations alone" in markdown and "workers paused" in markdown
