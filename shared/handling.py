@@ -54,7 +54,7 @@ def handle_many(
             raise NoHandler(f"no handler for {event.type}")
     table = runtime.tables.processed
     outcomes: list[bool] = []
-    emitted = False
+    done: list[UnitOfWork] = []
     with runtime.db.session() as session:
         now = runtime.now()
         ids = [event.id for event in events]
@@ -82,7 +82,7 @@ def handle_many(
         for event in fresh:
             uow = UnitOfWork(session=session, runtime=runtime, cause=event, now=now)
             handlers[event.type](uow, event)
-            emitted = emitted or bool(uow.emitted)
-    if emitted:
-        runtime.outbox_wake.set()
+            done.append(uow)
+    for uow in done:
+        runtime.committed(uow)
     return outcomes

@@ -48,6 +48,12 @@ class UnitOfWork:
     cause: Event | None = None
     now: datetime = field(default_factory=utcnow)
     emitted: list[Event] = field(default_factory=list)
+    # Names of this process's timers to wake once the transaction has committed.
+    wakes: set[str] = field(default_factory=set)
+
+    def wake_after_commit(self, timer: str) -> None:
+        """Run a timer of this process (the SMS sender, say) as soon as this commits."""
+        self.wakes.add(timer)
 
     def emit(
         self,
@@ -92,6 +98,8 @@ class Runtime:
         self.db = Database(settings.database_url)
         # Set when something was written to the outbox in this process (wakes the relay).
         self.outbox_wake = threading.Event()
+        self._wakes: dict[str, threading.Event] = {}
+        self._wakes_lock = threading.Lock()
 
     def now(self) -> datetime:
         """The current time from this runtime's clock (injectable in tests)."""
@@ -103,8 +111,26 @@ class Runtime:
         with self.db.session() as session:
             uow = UnitOfWork(session=session, runtime=self, cause=cause, now=self.now())
             yield uow
+        self.committed(uow)
+
+    def committed(self, uow: UnitOfWork) -> None:
+        """After a commit: wake the relay for its events and the timers it asked for."""
         if uow.emitted:
             self.outbox_wake.set()
+        for name in uow.wakes:
+            self.wake_event(name).set()
+
+    def wake_event(self, timer: str) -> threading.Event:
+        """The event a timer of this process waits on between rounds."""
+        with self._wakes_lock:
+            return self._wakes.setdefault(timer, threading.Event())
+
+    def wake_all(self) -> None:
+        """Wake every waiting timer (stopping)."""
+        with self._wakes_lock:
+            events = list(self._wakes.values())
+        for event in events:
+            event.set()
 
     def create_all(self) -> None:
         """Create the tables directly (tests); production uses the migrations."""

@@ -82,19 +82,23 @@ class Worker:
         self.threads.append(thread)
 
     def _run_timer(self, timer: Timer) -> None:
+        # Woken early when a transaction of this process made work for it (wake_after_commit).
+        wake = self.runtime.wake_event(timer.name)
         while not self.stop_event.is_set():
+            wake.clear()
             try:
                 done = timer.run(self.runtime)
             except Exception:
                 log.exception("timer failed", extra={"fields": {"timer": timer.name}})
                 done = 0
             if not done:
-                self.stop_event.wait(timer.interval)
+                wake.wait(timer.interval)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Ask every loop to stop after the work in hand, and wait for them."""
         self.stop_event.set()
         self.runtime.outbox_wake.set()
+        self.runtime.wake_all()
         for thread in self.threads:
             thread.join(timeout)
         log.info("worker stopped")

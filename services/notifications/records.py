@@ -16,6 +16,7 @@ from services.notifications.models import Notification, OptOut, StatusChange
 from shared.runtime import UnitOfWork
 
 OPEN = (st.PENDING, st.HELD)
+SENDER = "sms-sender"  # the timer that sends: woken when a new SMS is due
 _EVENT_OF = {st.SENT: "notification.sent", st.DELIVERED: "notification.delivered"}
 _EVENT_OF[st.FAILED] = "notification.failed"
 
@@ -49,6 +50,7 @@ def create_notification(
     n.event_id, n.event_type = event_id, event_type
     n.child_id, n.district_code = child_id, district_code
     uow.session.add(n)
+    uow.wake_after_commit(SENDER)
     _history(uow, n, st.PENDING, None)
     if draft.template not in CONFIRMATIONS and is_opted_out(uow, draft.to):
         move(uow, n, st.CANCELLED, "the phone opted out of SMS")

@@ -252,4 +252,4 @@ def run_sender(runtime: Runtime) -> int:
     return release_held(runtime) + send_due(runtime)
 
 
-TIMERS: list[Timer] = [Timer("sms-sender", 0.2, run_sender)]
+TIMERS: list[Timer] = [Timer(records.SENDER, 0.2, run_sender)]

@@ -186,3 +186,12 @@ def test_events_handled_in_one_batch_end_as_they_would_one_by_one(service):
     ]
     erased = only(rows(service, child_id=other_id))
     assert (erased.status, erased.to) == ("cancelled", None)
+
+
+def test_a_new_sms_wakes_the_sender_once_committed(service):
+    wake = service.runtime.wake_event("sms-sender")
+    wake.clear()
+    handle(service, ev.registered(consent=False))  # nothing to send: nobody is woken
+    assert not wake.is_set()
+    handle(service, ev.registered())
+    assert wake.is_set()
