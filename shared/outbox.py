@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from shared.db import Database, lock_for_update
 from shared.events import Event
@@ -74,9 +74,9 @@ _PENDING = "outbox_rows"
 def add_to_outbox(session: Session, table: Table, event: Event) -> None:
     """Store an event in the caller's transaction; it is published only if that commits.
 
-    The row is written just before the transaction commits, with every other event of the same
-    transaction in one statement (a consumer's batch may emit hundreds). Rolled back, it is
-    dropped with the rest.
+    The row is written just before the transaction (or the savepoint it was emitted in)
+    commits, with every other waiting event in one statement: a consumer's batch may emit
+    hundreds. Rolled back, it is dropped with the rest of its transaction or savepoint.
     """
     row = {
         "id": event.id,
@@ -86,16 +86,18 @@ def add_to_outbox(session: Session, table: Table, event: Event) -> None:
         "created_at": datetime.fromisoformat(event.occurred_at),
         "attempts": 0,
     }
-    session.info.setdefault(_PENDING, []).append((table, row))
+    where = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PENDING, []).append((where, table, row))
 
 
 @sa_event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
+    # Also on a savepoint's release: rows written early are still inside the transaction.
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
     by_table: dict[Table, list[dict[str, Any]]] = {}
-    for table, row in pending:  # emit order is kept: it becomes the order of `seq`
+    for _, table, row in pending:  # emit order is kept: it becomes the order of `seq`
         by_table.setdefault(table, []).append(row)
     for table, rows in by_table.items():
         # Straight to the connection: outbox rows need no ORM flush before them.
@@ -103,8 +105,24 @@ def _write_pending(session: Session) -> None:
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, _previous: Any) -> None:
-    session.info.pop(_PENDING, None)
+def _drop_pending(session: Session, rolled_back: SessionTransaction) -> None:
+    """Forget the events of a rolled-back transaction or savepoint, and only those."""
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return
+    kept = [item for item in pending if not _inside(item[0], rolled_back)]
+    if kept:
+        session.info[_PENDING] = kept
+    else:
+        session.info.pop(_PENDING, None)
+
+
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def outbox_lag_seconds(session: Session, table: Table, now: datetime) -> float:
