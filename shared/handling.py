@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.events import Event
-from shared.inbox import already_handled, record_handled
+from shared.inbox import already_handled, handled_among, record_all_handled, record_handled
 from shared.runtime import Runtime, UnitOfWork
 
 Handler = Callable[[UnitOfWork, Event], None]
@@ -57,8 +56,7 @@ def handle_many(
     done: list[UnitOfWork] = []
     with runtime.db.session() as session:
         now = runtime.now()
-        ids = [event.id for event in events]
-        seen = set(session.scalars(select(table.c.event_id).where(table.c.event_id.in_(ids))))
+        seen = handled_among(session, table, [event.id for event in events])
         fresh: list[Event] = []
         for event in events:
             outcomes.append(event.id not in seen)
@@ -67,18 +65,7 @@ def handle_many(
                 fresh.append(event)
         if fresh:
             # Inserted first, as in handle_once: a concurrent duplicate blocks here and fails.
-            session.execute(
-                insert(table),
-                [
-                    {
-                        "event_id": e.id,
-                        "event_type": e.type,
-                        "correlation_id": e.correlation_id,
-                        "handled_at": now,
-                    }
-                    for e in fresh
-                ],
-            )
+            record_all_handled(session, table, fresh, now)
         for event in fresh:
             uow = UnitOfWork(session=session, runtime=runtime, cause=event, now=now)
             handlers[event.type](uow, event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select
@@ -24,19 +25,31 @@ def processed_events_table(metadata: MetaData) -> Table:
 
 def already_handled(session: Session, table: Table, event_id: str) -> bool:
     """True when this event id was handled before."""
-    return (
-        session.execute(select(table.c.event_id).where(table.c.event_id == event_id)).first()
-        is not None
-    )
+    return bool(handled_among(session, table, [event_id]))
+
+
+def handled_among(session: Session, table: Table, event_ids: Iterable[str]) -> set[str]:
+    """Return which of these event ids were handled before (one query for a batch)."""
+    query = select(table.c.event_id).where(table.c.event_id.in_(list(event_ids)))
+    return set(session.scalars(query))
 
 
 def record_handled(session: Session, table: Table, event: Event, now: datetime) -> None:
     """Record the event as handled, in the caller's transaction."""
-    session.execute(
-        insert(table).values(
-            event_id=event.id,
-            event_type=event.type,
-            correlation_id=event.correlation_id,
-            handled_at=now,
-        )
-    )
+    record_all_handled(session, table, [event], now)
+
+
+def record_all_handled(
+    session: Session, table: Table, events: Sequence[Event], now: datetime
+) -> None:
+    """Record a batch of events as handled, in one statement of the caller's transaction."""
+    rows = [
+        {
+            "event_id": e.id,
+            "event_type": e.type,
+            "correlation_id": e.correlation_id,
+            "handled_at": now,
+        }
+        for e in events
+    ]
+    session.execute(insert(table), rows)

@@ -171,11 +171,6 @@ def _decide(setup: SmsSetup, job: Job, result: SendResult | StatusResult, uow: U
     )
 
 
-def _record(runtime: Runtime, setup: SmsSetup, job: Job, result: SendResult | StatusResult) -> None:
-    """Store what the gateway said about one job."""
-    _record_many(runtime, setup, [(job, result)])
-
-
 def _record_many(
     runtime: Runtime, setup: SmsSetup, outcomes: list[tuple[Job, SendResult | StatusResult]]
 ) -> None:
