@@ -28,7 +28,7 @@ from services.intake.schemas import (
     WithdrawConsentSchema,
 )
 from services.intake.search import children_query
-from shared.auth import Principal, not_found_unless, require_role
+from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import PageArgsSchema, page_of, paginate
 from shared.web import ErrorSchema, current_runtime, error
 
@@ -53,6 +53,7 @@ class Children(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Likely duplicates (`candidates`)")
     @blp.alt_response(422, schema=ErrorSchema)
     @blp.doc(parameters=[IDEMPOTENCY_HEADER])
+    @allow_roles(*REGISTRARS)
     def post(self, body: dict):
         """Register a child."""
         principal = require_role(*REGISTRARS)
@@ -71,6 +72,7 @@ class Children(MethodView):
 
     @blp.arguments(ChildQueryArgsSchema, location="query")
     @blp.response(200, page_of(ChildSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """Find children in your districts by name (either script), district or dates."""
         principal = require_role(*READERS)
@@ -165,6 +167,7 @@ def _child_in_scope(session: Any, child_id: uuid.UUID, principal: Principal) -> 
 @blp.route("/<uuid:child_id>")
 class ChildById(MethodView):
     @blp.response(200, ChildSchema)
+    @allow_roles(*READERS)
     def get(self, child_id: uuid.UUID):
         """Read one child (after consent withdrawal: the tombstone only)."""
         principal = require_role(*READERS)
@@ -176,6 +179,7 @@ class ChildById(MethodView):
     @blp.arguments(ChildPatchSchema)
     @blp.response(200, ChildSchema)
     @blp.alt_response(409, schema=ErrorSchema, description="Consent was withdrawn")
+    @allow_roles(*READERS)
     def patch(self, body: dict, child_id: uuid.UUID):
         """Correct names, village, the guardian's phone, language or SMS consent."""
         principal = require_role(*READERS)
@@ -192,6 +196,7 @@ class ChildById(MethodView):
 class ConsentWithdrawal(MethodView):
     @blp.arguments(WithdrawConsentSchema, required=False)
     @blp.response(200, ChildSchema)
+    @allow_roles(*READERS)
     def post(self, body: dict, child_id: uuid.UUID):
         """Withdraw the family's consent: erase personal data, keep a tombstone."""
         principal = require_role(*READERS)
@@ -205,6 +210,7 @@ class ConsentWithdrawal(MethodView):
 class ChildAudit(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_of(AuditEntrySchema))
+    @allow_roles("admin")
     def get(self, args: dict, child_id: uuid.UUID):
         """Read a child's audit trail: who read or changed the record, and when (admin)."""
         principal = require_role("admin")

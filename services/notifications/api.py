@@ -17,7 +17,7 @@ from services.notifications.schemas import (
     NotificationQueryArgsSchema,
     NotificationSchema,
 )
-from shared.auth import Principal, not_found_unless, require_role
+from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import page_of, paginate
 from shared.web import current_runtime
 
@@ -47,6 +47,7 @@ def _in_scope(query: Select, column: Any, principal: Principal) -> Select:
 class Notifications(MethodView):
     @blp.arguments(NotificationQueryArgsSchema, location="query")
     @blp.response(200, page_of(NotificationSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """List notifications in the caller's districts, newest first."""
         principal = require_role(*READERS)
@@ -62,6 +63,7 @@ class Notifications(MethodView):
 @blp.route("/<string:notification_id>")
 class NotificationById(MethodView):
     @blp.response(200, NotificationDetailSchema)
+    @allow_roles(*READERS)
     def get(self, notification_id: str):
         """Show one notification with its status history."""
         principal = require_role(*READERS)
@@ -86,6 +88,7 @@ class NotificationById(MethodView):
 class InboundMessages(MethodView):
     @replies_blp.arguments(InboundMessageQueryArgsSchema, location="query")
     @replies_blp.response(200, page_of(InboundMessageSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """List families' replies in the caller's districts, newest first."""
         principal = require_role(*READERS)

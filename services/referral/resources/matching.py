@@ -17,7 +17,7 @@ from services.referral.models import Provider
 from services.referral.resources.common import child_in_scope, today
 from services.referral.schemas.referrals import MatchesSchema, MatchQueryArgsSchema
 from services.referral.views import match_view
-from shared.auth import require_role
+from shared.auth import allow_roles, require_role
 from shared.web import current_runtime
 
 
@@ -45,6 +45,7 @@ blp = Blueprint("matches", __name__, url_prefix="/children", description="Provid
 class ChildMatches(MethodView):
     @blp.arguments(MatchQueryArgsSchema, location="query")
     @blp.response(200, MatchesSchema)
+    @allow_roles("case_manager", "admin")
     def get(self, args: dict, child_id: uuid.UUID):
         """Rank the eligible providers for the child: free places, nearness, accreditation."""
         principal = require_role("case_manager", "admin")

@@ -32,7 +32,7 @@ from services.referral.schemas.referrals import (
     StartSchema,
 )
 from services.referral.views import referral_view
-from shared.auth import Principal, require_role
+from shared.auth import Principal, allow_roles, require_role
 from shared.pagination import page_of, paginate
 from shared.web import current_runtime, error
 
@@ -50,6 +50,7 @@ def _view(session, referral: Referral, principal: Principal) -> dict:
 class Referrals(MethodView):
     @blp.arguments(ReferralCreateSchema)
     @blp.response(201, ReferralSchema)
+    @allow_roles("case_manager")
     def post(self, body: dict):
         """Refer a child to a provider (sent, with a respond-by time)."""
         principal = require_role("case_manager")
@@ -62,6 +63,7 @@ class Referrals(MethodView):
 
     @blp.arguments(ReferralQueryArgsSchema, location="query")
     @blp.response(200, page_of(ReferralSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """List referrals in the caller's scope (a provider sees only its own)."""
         principal = require_role(*READERS)
@@ -82,6 +84,7 @@ class Referrals(MethodView):
 @blp.route("/<uuid:referral_id>")
 class ReferralById(MethodView):
     @blp.response(200, ReferralSchema)
+    @allow_roles(*READERS)
     def get(self, referral_id: uuid.UUID):
         """Read one referral (404 outside the caller's scope)."""
         principal = require_role(*READERS)
@@ -140,6 +143,7 @@ def _transition(referral_id: uuid.UUID, roles: tuple[str, ...], act) -> dict:
 class AcceptReferral(MethodView):
     @blp.arguments(AcceptSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("provider")
     def post(self, body: dict, referral_id: uuid.UUID):
         """Accept: the child takes one of the provider's places from the start date."""
         return _transition(
@@ -151,6 +155,7 @@ class AcceptReferral(MethodView):
 class DeclineReferral(MethodView):
     @blp.arguments(DeclineSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("provider")
     def post(self, body: dict, referral_id: uuid.UUID):
         """Decline with a coded reason (other needs a note)."""
         return _transition(
@@ -164,6 +169,7 @@ class DeclineReferral(MethodView):
 class StartReferral(MethodView):
     @blp.arguments(StartSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("provider")
     def post(self, _body: dict, referral_id: uuid.UUID):
         """Record that the service has started."""
         return _transition(referral_id, ("provider",), loop.start)
@@ -173,6 +179,7 @@ class StartReferral(MethodView):
 class CompleteReferral(MethodView):
     @blp.arguments(CompleteSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("provider")
     def post(self, body: dict, referral_id: uuid.UUID):
         """Complete the service with its outcome; the place goes to the next waiting child."""
         return _transition(
@@ -184,6 +191,7 @@ class CompleteReferral(MethodView):
 class CancelReferral(MethodView):
     @blp.arguments(CancelSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("case_manager", "admin")
     def post(self, body: dict, referral_id: uuid.UUID):
         """Cancel an open referral (case manager of the child's district)."""
         return _transition(

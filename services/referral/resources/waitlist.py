@@ -17,7 +17,7 @@ from services.referral.schemas.referrals import (
     WaitlistEntrySchema,
     WaitlistQueryArgsSchema,
 )
-from shared.auth import require_role
+from shared.auth import allow_roles, require_role
 from shared.pagination import page_of
 from shared.web import current_runtime, error
 
@@ -38,6 +38,7 @@ class Waitlist(MethodView):
     @blp.arguments(WaitlistCreateSchema)
     @blp.response(201, WaitlistEntrySchema)
     @blp.alt_response(200, schema=WaitlistEntrySchema, description="Already waiting")
+    @allow_roles("case_manager")
     def post(self, body: dict):
         """Put a child on the waiting list when no eligible provider has a free place."""
         principal = require_role("case_manager")
@@ -68,6 +69,7 @@ class Waitlist(MethodView):
 
     @blp.arguments(WaitlistQueryArgsSchema, location="query")
     @blp.response(200, page_of(WaitlistEntrySchema))
+    @allow_roles("case_manager", "admin")
     def get(self, args: dict):
         """List waiting children in the caller's districts, in queue order."""
         principal = require_role("case_manager", "admin")

@@ -6,7 +6,7 @@ from services.notifications import app, bootstrap, handlers
 from services.notifications.tests.fakes.gateway import FakeSmsGateway
 from shared.testing import FakeClock
 
-RECEIPT_SECRET = "test-receipt-secret"
+RECEIPT_SECRET = "test-receipt-secret-the-gateway-presents"
 GATEWAY_TOKEN = "gateway-token"
 # 10:00 in Dushanbe: inside sending hours.
 MORNING = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
