@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Response, request
 from flask.views import MethodView
@@ -63,6 +63,9 @@ class Children(MethodView):
         body_hash = idempotency.request_hash(request.get_json())
         try:
             return _register(principal, body, key, body_hash)
+        except LikelyDuplicates as exc:
+            # The registration was rolled back; the probe is audited in its own transaction.
+            _duplicates(exc, principal)
         except IntegrityError:
             # Another request with this key committed first: answer what it got.
             stored = key and _replay(principal, key, body_hash)
@@ -103,8 +106,6 @@ def _register(principal: Principal, body: dict, key: str | None, body_hash: str)
             error(422, "some fields are invalid", fields=exc.fields)
         except OutsideDistricts as exc:
             error(403, f"you may register children only in your districts, not in {exc}")
-        except LikelyDuplicates as exc:
-            _duplicates(exc, principal)
         view = child_view(child)
         if claimed is not None:
             idempotency.complete(claimed, 201, ChildSchema().dump(view), child.id)
@@ -135,26 +136,30 @@ def _replay_in(session: Any, principal: Principal, key: str, body_hash: str) -> 
     )
 
 
-def _duplicates(exc: LikelyDuplicates, principal: Principal) -> None:
-    candidates = []
-    for duplicate in exc.candidates:
-        if principal.covers_district(duplicate.child.district_code):
-            candidates.append({**duplicate.summary(), "in_your_districts": True})
-        else:
-            # Outside the worker's districts: say that the child exists, never who it is.
-            candidates.append(
-                {
-                    "id": duplicate.child.id,
-                    "reasons": list(duplicate.reasons),
-                    "in_your_districts": False,
-                }
-            )
+def _duplicates(exc: LikelyDuplicates, principal: Principal) -> NoReturn:
+    """409 with the likely duplicates the worker may see; others only counted, never shown."""
+    mine = [d for d in exc.candidates if principal.covers_district(d.child.district_code)]
+    elsewhere = len(exc.candidates) - len(mine)
+    with current_runtime().unit_of_work() as uow:
+        for duplicate in exc.candidates:
+            in_scope = duplicate in mine
+            audit.record(uow.session, principal, audit.DUPLICATE_PROBE, duplicate.child.id,
+                         uow.now, {"in_your_districts": in_scope})  # fmt: skip
+    message = (
+        "This child may already be registered. If it is a different child, send the "
+        'registration again with "confirmed_new": true.'
+    )
+    if elsewhere:
+        message += (
+            f" {elsewhere} registered child(ren) in other districts may also be this child: "
+            "ask your district case manager to check with those districts before registering."
+        )
     error(
         409,
-        "This child may already be registered. If it is a different child, send the "
-        'registration again with "confirmed_new": true.',
+        message,
         code="likely_duplicate",
-        candidates=candidates,
+        candidates=[{**d.summary(), "in_your_districts": True} for d in mine],
+        other_districts=elsewhere,
     )
 
 
