@@ -17,6 +17,7 @@ from services.referral.flows.placing import send_referral
 from services.referral.models import ChildRecord, Provider, Referral
 from services.referral.resources.common import (
     answers_for_rules,
+    audit_reads,
     child_in_scope,
     referral_in_scope,
     today,
@@ -32,6 +33,7 @@ from services.referral.schemas.referrals import (
     StartSchema,
 )
 from services.referral.views import referral_view
+from shared import access_audit
 from shared.auth import Principal, allow_roles, require_role
 from shared.pagination import page_of, paginate
 from shared.web import current_runtime, error
@@ -77,6 +79,8 @@ class Referrals(MethodView):
                 query = query.where(getattr(Referral, name) == str(args[name]))
         with current_runtime().unit_of_work() as uow:
             page = paginate(uow.session, query, args["page"], args["page_size"])
+            shown = [(r.id, r.child_id) for r in page["items"]]
+            audit_reads(uow.session, principal, access_audit.LIST, "referral", shown)
             page["items"] = [_view(uow.session, r, principal) for r in page["items"]]
             return page
 
@@ -90,6 +94,8 @@ class ReferralById(MethodView):
         principal = require_role(*READERS)
         with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id))
+            shown = [(referral.id, referral.child_id)]
+            audit_reads(uow.session, principal, access_audit.READ, "referral", shown)
             return _view(uow.session, referral, principal)
 
 

@@ -1,7 +1,9 @@
 """Delivery receipts and families' replies, as the gateway calls them back."""
 
 import pytest
+from sqlalchemy import select
 
+from services.notifications.models import ACCESS_AUDIT
 from services.notifications.tests.integration import events as ev
 from services.notifications.tests.integration.conftest import RECEIPT_SECRET
 from services.notifications.tests.integration.support import drain, emitted, handle, only, rows
@@ -159,6 +161,11 @@ def test_other_replies_are_kept_for_the_case_manager_of_the_district(service):
     ).get_json()
     item = only(mine["items"])
     assert item["child_id"] == registered.payload["child_id"]  # the case manager sees whose
+    with service.runtime.db.session() as session:
+        audited = session.execute(select(ACCESS_AUDIT)).mappings().all()
+    assert [(a["resource"], a["record_id"], a["actor_role"]) for a in audited] == [
+        ("inbound_message", item["id"], "case_manager")
+    ]
     assert item["text"] == "Кай меоед?" and item["from"] == "+992*****4567"
     others = service.client.get(
         "/inbound-messages", headers=service.auth("case_manager", ["vahdat"])
