@@ -31,6 +31,7 @@ def make_service(service_harness, gateway, clock):
         settings = {
             "SMS_GATEWAY": "http",
             "SMS_HTTP_URL": gateway.url,
+            "SMS_HTTP_STATUS_URL": gateway.status_url,
             "SMS_HTTP_TOKEN": GATEWAY_TOKEN,
             "SMS_HTTP_TIMEOUT": "0.5",
             "SMS_RECEIPT_SECRET": RECEIPT_SECRET,
