@@ -75,4 +75,4 @@ def test_the_broker_renders_every_users_password_from_the_environment():
         assert placeholder in definitions
         assert f"{user.upper()}_BROKER_PASSWORD" in rabbit["environment"]
         assert user in script.split("for service in ", 1)[1].split(";", 1)[0]
-    assert "rabbitmqctl hash_password" in script and "exec docker-entrypoint.sh" in script
+    assert "openssl dgst -sha256" in script and "exec docker-entrypoint.sh" in script
