@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import jwt
 from flask import current_app, g, request
 from flask_smorest import abort
 
+log = logging.getLogger(__name__)
+V = TypeVar("V", bound=Callable[..., Any])
 ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin")
 ALGORITHM = "HS256"
+DEFAULT_ISSUER = "early-intervention"
+DEFAULT_MAX_LIFETIME = 86400
+LEEWAY_SECONDS = 30
+# What every refused token is told: the reason stays in the server's log, never in the answer.
+INVALID_TOKEN_MESSAGE = "the bearer token is missing, invalid or expired"
 
 
 class AuthError(Exception):
@@ -48,15 +57,20 @@ def issue_token(
     provider_id: str | None = None,
     ttl: timedelta = timedelta(hours=12),
     now: datetime | None = None,
+    issuer: str = DEFAULT_ISSUER,
+    max_lifetime: int = DEFAULT_MAX_LIFETIME,
 ) -> str:
-    """Sign a token for a role (development tool and tests)."""
+    """Sign a token for a role (development tool and tests); never longer-lived than allowed."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if not 0 < ttl.total_seconds() <= max_lifetime:
+        raise ValueError(f"a token lives between 1 and {max_lifetime} seconds, not {ttl}")
     now = now or datetime.now(UTC)
     claims: dict[str, Any] = {
         "sub": sub or f"{role}-{uuid.uuid4().hex[:8]}",
         "role": role,
         "districts": list(districts),
+        "iss": issuer,
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
     }
@@ -65,14 +79,28 @@ def issue_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode_token(token: str, secret: str) -> Principal:
-    """Verify a token and return its principal, or raise AuthError."""
+def decode_token(
+    token: str,
+    secret: str,
+    *,
+    issuer: str = DEFAULT_ISSUER,
+    max_lifetime: int = DEFAULT_MAX_LIFETIME,
+) -> Principal:
+    """Verify a token and return its principal, or raise AuthError (contract §2)."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "role"]}
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=issuer,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "iss", "sub", "role"]},
         )
     except jwt.PyJWTError as exc:
         raise AuthError(str(exc)) from exc
+    _check_lifetime(claims, max_lifetime)
+    if not isinstance(claims["sub"], str) or not claims["sub"].strip():
+        raise AuthError("the token names no user (sub)")
     role = claims.get("role")
     districts = claims.get("districts") or []
     if role not in ROLES or not isinstance(districts, list):
@@ -88,6 +116,17 @@ def decode_token(token: str, secret: str) -> Principal:
     )
 
 
+def _check_lifetime(claims: dict[str, Any], max_lifetime: int) -> None:
+    """A token may live at most max_lifetime seconds from when it was issued."""
+    issued, expires = claims["iat"], claims["exp"]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (issued, expires)):
+        raise AuthError("iat and exp must be numbers")
+    if expires - issued > max_lifetime:
+        raise AuthError(f"the token lives longer than {max_lifetime} seconds")
+    if expires <= issued:
+        raise AuthError("the token expires before it was issued")
+
+
 def current_principal() -> Principal:
     """The authenticated caller of this request (401 when there is none)."""
     if "principal" in g:
@@ -95,11 +134,18 @@ def current_principal() -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        abort(401, message="a bearer token is required")
+        abort(401, message=INVALID_TOKEN_MESSAGE)
+    config = current_app.config
     try:
-        g.principal = decode_token(token.strip(), current_app.config["JWT_SECRET"])
+        g.principal = decode_token(
+            token.strip(),
+            config["JWT_SECRET"],
+            issuer=config.get("JWT_ISSUER", DEFAULT_ISSUER),
+            max_lifetime=int(config.get("JWT_MAX_LIFETIME_SECONDS", DEFAULT_MAX_LIFETIME)),
+        )
     except AuthError as exc:
-        abort(401, message=f"invalid token: {exc}")
+        log.info("token refused", extra={"fields": {"reason": str(exc)[:200]}})
+        abort(401, message=INVALID_TOKEN_MESSAGE)
     return g.principal
 
 
@@ -109,6 +155,28 @@ def require_role(*roles: str) -> Principal:
     if principal.role not in roles:
         abort(403, message=f"role {principal.role} may not do this")
     return principal
+
+
+def allow_roles(*roles: str) -> Callable[[V], V]:
+    """Declare the roles that may call a view method.
+
+    The check runs before the request's body or query is parsed, so a role that may not do a
+    thing gets 403 whatever it sent (never a 422 that would describe the schema to it).
+    """
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    def mark(view: V) -> V:
+        view.allowed_roles = roles  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def declared_roles(view: Any) -> tuple[str, ...] | None:
+    """The roles allow_roles declared on a view method (None when it declares none)."""
+    return getattr(view, "allowed_roles", None)
 
 
 def not_found_unless(allowed: bool, what: str = "record") -> None:
@@ -128,22 +196,30 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--districts", default="", help="comma-separated district codes")
     token.add_argument("--provider-id", default=None)
     token.add_argument("--sub", default=None)
-    token.add_argument("--hours", type=float, default=12.0)
+    token.add_argument("--hours", type=float, default=12.0, help="lifetime, at most 24 h")
     args = parser.parse_args(argv)
-    from shared.config import DEV_JWT_SECRET
+    from shared.config import ConfigError, load_settings, require_secrets
 
-    secret = os.environ.get("JWT_SECRET") or DEV_JWT_SECRET
+    try:
+        # The key the services would use: the development key only for the embedded local run.
+        settings = require_secrets(load_settings("auth", dict(os.environ)))
+    except ConfigError as exc:
+        parser.exit(2, f"error: {exc}\n")
     districts = [d.strip() for d in args.districts.split(",") if d.strip()]
-    print(
-        issue_token(
-            secret,
+    try:
+        signed = issue_token(
+            settings.jwt_secret,
             role=args.role,
             sub=args.sub,
             districts=districts,
             provider_id=args.provider_id,
             ttl=timedelta(hours=args.hours),
+            issuer=settings.jwt_issuer,
+            max_lifetime=settings.jwt_max_lifetime_seconds,
         )
-    )
+    except ValueError as exc:
+        parser.exit(2, f"error: {exc}\n")
+    print(signed)
     return 0
 
 

@@ -8,14 +8,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+# Used only by the embedded local run (SQLite and the server-less broker); a service on a real
+# database or broker refuses to start without secrets of its own (check_secret).
 DEV_JWT_SECRET = "development-only-secret-change-me"
 DEV_RECEIPT_SECRET = "development-receipt-secret"
+MIN_SECRET_BYTES = 32
+DEFAULT_JWT_ISSUER = "early-intervention"
+DEFAULT_JWT_MAX_LIFETIME_SECONDS = 86400
 
 # Every environment variable the platform reads, in one place (deploy tests check against it).
 ENV_NAMES = (
     "DATABASE_URL",
     "BROKER_URL",
     "JWT_SECRET",
+    "JWT_ISSUER",
+    "JWT_MAX_LIFETIME_SECONDS",
     "SMS_GATEWAY",
     "SMS_HTTP_URL",
     "SMS_HTTP_TOKEN",
@@ -55,6 +62,10 @@ ENV_NAMES = (
 log = logging.getLogger(__name__)
 
 
+class ConfigError(RuntimeError):
+    """A setting that makes it unsafe to start (a missing or weak secret outside the local run)."""
+
+
 def _float(env: dict[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     return float(raw) if raw else default
@@ -84,12 +95,19 @@ class Settings:
     max_content_length: int = 256 * 1024
     log_level: str = "INFO"
     jwt_secret_is_default: bool = False
+    jwt_issuer: str = DEFAULT_JWT_ISSUER
+    jwt_max_lifetime_seconds: int = DEFAULT_JWT_MAX_LIFETIME_SECONDS
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def embedded_broker(self) -> bool:
         """True when the broker is kombu's server-less transport (no RabbitMQ)."""
         return not self.broker_url.startswith(("amqp", "pyamqp", "amqps"))
+
+    @property
+    def embedded(self) -> bool:
+        """True for the local run with no server: a SQLite database and the embedded broker."""
+        return self.embedded_broker and self.database_url.startswith("sqlite")
 
     def get(self, name: str, default: str = "") -> str:
         """Read one service-specific variable (SMS_GATEWAY, QUIET_HOURS, …)."""
@@ -107,11 +125,6 @@ def load_settings(service: str, env: dict[str, str] | None = None) -> Settings:
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / (service + '.db')}"
     broker_url = env.get("BROKER_URL") or f"filesystem://{data_dir / 'broker'}"
     secret = env.get("JWT_SECRET") or ""
-    if not secret:
-        log.warning(
-            "JWT_SECRET is not set: using the built-in development key. "
-            "Never run like this outside a developer's machine."
-        )
     delays = env.get("RETRY_DELAYS", "").strip()
     return Settings(
         service=service,
@@ -119,6 +132,10 @@ def load_settings(service: str, env: dict[str, str] | None = None) -> Settings:
         broker_url=broker_url,
         jwt_secret=secret or DEV_JWT_SECRET,
         jwt_secret_is_default=not secret,
+        jwt_issuer=env.get("JWT_ISSUER", "").strip() or DEFAULT_JWT_ISSUER,
+        jwt_max_lifetime_seconds=_int(
+            env, "JWT_MAX_LIFETIME_SECONDS", DEFAULT_JWT_MAX_LIFETIME_SECONDS
+        ),
         data_dir=data_dir,
         broker_namespace=env.get("BROKER_NAMESPACE", "").strip(),
         broker_prefetch=_int(env, "BROKER_PREFETCH", 50),
@@ -130,4 +147,33 @@ def load_settings(service: str, env: dict[str, str] | None = None) -> Settings:
         max_content_length=_int(env, "MAX_CONTENT_LENGTH", 256 * 1024),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         extra={k: v for k, v in env.items() if k in ENV_NAMES},
+    )
+
+
+def check_secret(name: str, value: str | None, settings: Settings, development: str) -> str:
+    """The secret to use: refuse a missing or short one unless this is the embedded local run."""
+    value = value or ""
+    if len(value.encode("utf-8")) >= MIN_SECRET_BYTES:
+        return value
+    if not settings.embedded:
+        problem = "is not set" if not value else f"is shorter than {MIN_SECRET_BYTES} bytes"
+        raise ConfigError(
+            f"{name} {problem}: a service on a real database or broker needs a random secret "
+            f"of at least {MIN_SECRET_BYTES} bytes (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`). "
+            "Development values are used only in the embedded local run."
+        )
+    log.warning(
+        "%s %s: using it only because this is the embedded local run",
+        name,
+        "is not set; the built-in development value stands in" if not value else "is short",
+    )
+    return value or development
+
+
+def require_secrets(settings: Settings) -> Settings:
+    """The settings with a usable JWT secret, or ConfigError outside the embedded local run."""
+    secret = "" if settings.jwt_secret_is_default else settings.jwt_secret
+    return replace(
+        settings, jwt_secret=check_secret("JWT_SECRET", secret, settings, DEV_JWT_SECRET)
     )

@@ -40,7 +40,8 @@ class Database:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        options: dict[str, Any] = {"future": True, **engine_options}
+        # Statement parameters (names, phones) never appear in errors or logs.
+        options: dict[str, Any] = {"future": True, "hide_parameters": True, **engine_options}
         if self.is_sqlite:
             options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         else:

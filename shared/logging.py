@@ -17,6 +17,13 @@ _context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_c
 # A Tajik phone number written in any usual way; masked in every log line as a last line of defence.
 _PHONE = re.compile(r"(?<!\d)(?:\+|00)?992[\s-]?(\d[\s-]?){5}(\d[\s-]?\d[\s-]?\d[\s-]?\d)(?!\d)")
 _BEARER = re.compile(r"(?i)bearer\s+[A-Za-z0-9\-_.]+")
+# What a database error quotes from the row: PostgreSQL's DETAIL line ("Key (phone)=(…)"), the
+# statement's parameters, and any value in "(column)=(value)" form.
+_ROW_DETAIL = re.compile(r"(?im)^\s*DETAIL:.*$")
+_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*(?:\(|\[|$))", re.S)
+_KEY_VALUE = re.compile(r"\)=\((?:[^()]|\([^()]*\))*\)")
+# Names of people are written in Cyrillic here; error text of the code itself is English.
+_CYRILLIC = re.compile(r"[\u0400-\u04FF][\u0400-\u04FF\s'’.-]*[\u0400-\u04FF]|[\u0400-\u04FF]")
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -35,6 +42,31 @@ def scrub(text: str) -> str:
     """Mask phone numbers and bearer tokens in free text."""
     text = _BEARER.sub("Bearer ***", text)
     return _PHONE.sub(lambda m: mask_phone(m.group(0)) or "", text)
+
+
+def scrub_error_text(text: str) -> str:
+    """Error text fit for logs and message headers: no row values, parameters, names or phones."""
+    text = _ROW_DETAIL.sub("DETAIL: (hidden)", text)
+    text = _PARAMETERS.sub("[parameters hidden]", text)
+    text = _KEY_VALUE.sub(")=(hidden)", text)
+    return _CYRILLIC.sub("***", scrub(text))
+
+
+def describe_error(exc: BaseException, limit: int = 500) -> str:
+    """One scrubbed line naming an exception: its type and the first line of its message."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return scrub_error_text(f"{type(exc).__name__}: {first}")[:limit]
+
+
+def _scrub_value(value: Any) -> Any:
+    """Mask phones and tokens in a structured log field (strings, and strings inside lists)."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list | tuple):
+        return [_scrub_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_value(v) for k, v in value.items()}
+    return value
 
 
 @contextlib.contextmanager
@@ -67,12 +99,12 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": scrub(record.getMessage()),
         }
-        line.update(_context.get())
+        line.update({k: _scrub_value(v) for k, v in _context.get().items()})
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
-            line.update(fields)
+            line.update({k: _scrub_value(v) for k, v in fields.items()})
         if record.exc_info:
-            line["error"] = scrub(self.formatException(record.exc_info))
+            line["error"] = scrub_error_text(self.formatException(record.exc_info))
         return json.dumps(line, ensure_ascii=False, default=str)
 
 

@@ -150,10 +150,10 @@ def build_runtime(
     """
     import os
 
-    from shared.config import ENV_NAMES, load_settings
+    from shared.config import ENV_NAMES, load_settings, require_secrets
 
     config = config or {}
     if config.get("RUNTIME") is not None:
         return config["RUNTIME"]
     env = {**os.environ, **{k: str(v) for k, v in config.items() if k in ENV_NAMES}}
-    return Runtime(load_settings(service, env), metadata, tables)
+    return Runtime(require_secrets(load_settings(service, env)), metadata, tables)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from shared.auth import current_principal
+from shared.auth import current_principal, declared_roles, require_role
 from shared.logging import configure_logging, log_context
 from shared.metrics import Metrics
 from shared.runtime import Runtime
@@ -221,7 +221,18 @@ def _install_error_handlers(app: Flask) -> None:
                 return refused
         if not _is_public(app):
             current_principal()  # 401 before any body is parsed or validated
+            _check_declared_roles(app)  # then 403, still before the body is validated
         return None
+
+
+def _check_declared_roles(app: Flask) -> None:
+    """Refuse a role the view method does not declare (allow_roles) before parsing its input."""
+    view_class = getattr(app.view_functions.get(request.endpoint), "view_class", None)
+    method = request.method.lower()
+    handler = getattr(view_class, "get" if method == "head" else method, None)
+    roles = declared_roles(handler)
+    if roles is not None:
+        require_role(*roles)
 
 
 def _refuse_body(limit: int) -> Response | None:
@@ -367,6 +378,8 @@ def build_app(
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         JWT_SECRET=settings.jwt_secret,
+        JWT_ISSUER=settings.jwt_issuer,
+        JWT_MAX_LIFETIME_SECONDS=settings.jwt_max_lifetime_seconds,
         MAX_CONTENT_LENGTH=settings.max_content_length,
         API_SPEC_OPTIONS={
             "info": {"description": description},

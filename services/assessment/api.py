@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from services.assessment import actions
 from services.assessment.domain import get_instrument, load_instruments, local_date
-from services.assessment.models import Assessment, Child
+from services.assessment.models import ACCESS_AUDIT, Assessment, Child
 from services.assessment.queries import (
     assessment_in_scope,
     children_by_id,
@@ -29,6 +29,7 @@ from services.assessment.schemas import (
 )
 from services.assessment.settings import assessment_settings
 from services.assessment.views import assessment_view, detail_view, instrument_view
+from shared import access_audit
 from shared.auth import current_principal, not_found_unless, require_role
 from shared.pagination import page_of, paginate
 from shared.runtime import UnitOfWork
@@ -80,6 +81,7 @@ class Assessments(MethodView):
             today = local_date(uow.now)
             query = worklist_query(current_principal(), args, today)
             page = paginate(uow.session, query, args["page"], args["page_size"])
+            _audit(uow, access_audit.LIST, page["items"])
             children = children_by_id(uow.session, (a.child_id for a in page["items"]))
             page["items"] = [
                 assessment_view(a, children.get(a.child_id), today) for a in page["items"]
@@ -105,7 +107,17 @@ class AssessmentById(MethodView):
     def get(self, assessment_id: uuid.UUID):
         """Read one assessment with its answers, result and recommendation."""
         with current_runtime().unit_of_work() as uow:
-            return _detail(uow, assessment_id)
+            detail = _detail(uow, assessment_id)
+            _audit(uow, access_audit.READ, [detail])
+            return detail
+
+
+def _audit(uow: UnitOfWork, action: str, shown: list) -> None:
+    """Record that the caller was shown these assessments (and so their children's data)."""
+    ids = [(a["id"], a["child_id"]) if isinstance(a, dict) else (a.id, a.child_id) for a in shown]
+    access_audit.record_reads(
+        uow.session, ACCESS_AUDIT, current_principal(), action, "assessment", ids, uow.now
+    )
 
 
 def _act(assessment_id: uuid.UUID, action, body: dict) -> dict:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.access_audit import access_audit_table
 from shared.db import UtcDateTime as UTCDateTime
 from shared.runtime import messaging_tables
 
@@ -84,3 +85,5 @@ class Assessment(Base):
 
 
 TABLES = messaging_tables(Base.metadata)
+# Reads of a child's records: who, what, when (shared.access_audit).
+ACCESS_AUDIT = access_audit_table(Base.metadata)

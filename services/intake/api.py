@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Response, request
 from flask.views import MethodView
@@ -28,7 +28,7 @@ from services.intake.schemas import (
     WithdrawConsentSchema,
 )
 from services.intake.search import children_query
-from shared.auth import Principal, not_found_unless, require_role
+from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import PageArgsSchema, page_of, paginate
 from shared.web import ErrorSchema, current_runtime, error
 
@@ -53,6 +53,7 @@ class Children(MethodView):
     @blp.alt_response(409, schema=ErrorSchema, description="Likely duplicates (`candidates`)")
     @blp.alt_response(422, schema=ErrorSchema)
     @blp.doc(parameters=[IDEMPOTENCY_HEADER])
+    @allow_roles(*REGISTRARS)
     def post(self, body: dict):
         """Register a child."""
         principal = require_role(*REGISTRARS)
@@ -62,6 +63,9 @@ class Children(MethodView):
         body_hash = idempotency.request_hash(request.get_json())
         try:
             return _register(principal, body, key, body_hash)
+        except LikelyDuplicates as exc:
+            # The registration was rolled back; the probe is audited in its own transaction.
+            _duplicates(exc, principal)
         except IntegrityError:
             # Another request with this key committed first: answer what it got.
             stored = key and _replay(principal, key, body_hash)
@@ -71,6 +75,7 @@ class Children(MethodView):
 
     @blp.arguments(ChildQueryArgsSchema, location="query")
     @blp.response(200, page_of(ChildSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """Find children in your districts by name (either script), district or dates."""
         principal = require_role(*READERS)
@@ -101,8 +106,6 @@ def _register(principal: Principal, body: dict, key: str | None, body_hash: str)
             error(422, "some fields are invalid", fields=exc.fields)
         except OutsideDistricts as exc:
             error(403, f"you may register children only in your districts, not in {exc}")
-        except LikelyDuplicates as exc:
-            _duplicates(exc, principal)
         view = child_view(child)
         if claimed is not None:
             idempotency.complete(claimed, 201, ChildSchema().dump(view), child.id)
@@ -133,26 +136,30 @@ def _replay_in(session: Any, principal: Principal, key: str, body_hash: str) -> 
     )
 
 
-def _duplicates(exc: LikelyDuplicates, principal: Principal) -> None:
-    candidates = []
-    for duplicate in exc.candidates:
-        if principal.covers_district(duplicate.child.district_code):
-            candidates.append({**duplicate.summary(), "in_your_districts": True})
-        else:
-            # Outside the worker's districts: say that the child exists, never who it is.
-            candidates.append(
-                {
-                    "id": duplicate.child.id,
-                    "reasons": list(duplicate.reasons),
-                    "in_your_districts": False,
-                }
-            )
+def _duplicates(exc: LikelyDuplicates, principal: Principal) -> NoReturn:
+    """409 with the likely duplicates the worker may see; others only counted, never shown."""
+    mine = [d for d in exc.candidates if principal.covers_district(d.child.district_code)]
+    elsewhere = len(exc.candidates) - len(mine)
+    with current_runtime().unit_of_work() as uow:
+        for duplicate in exc.candidates:
+            in_scope = duplicate in mine
+            audit.record(uow.session, principal, audit.DUPLICATE_PROBE, duplicate.child.id,
+                         uow.now, {"in_your_districts": in_scope})  # fmt: skip
+    message = (
+        "This child may already be registered. If it is a different child, send the "
+        'registration again with "confirmed_new": true.'
+    )
+    if elsewhere:
+        message += (
+            f" {elsewhere} registered child(ren) in other districts may also be this child: "
+            "ask your district case manager to check with those districts before registering."
+        )
     error(
         409,
-        "This child may already be registered. If it is a different child, send the "
-        'registration again with "confirmed_new": true.',
+        message,
         code="likely_duplicate",
-        candidates=candidates,
+        candidates=[{**d.summary(), "in_your_districts": True} for d in mine],
+        other_districts=elsewhere,
     )
 
 
@@ -165,6 +172,7 @@ def _child_in_scope(session: Any, child_id: uuid.UUID, principal: Principal) -> 
 @blp.route("/<uuid:child_id>")
 class ChildById(MethodView):
     @blp.response(200, ChildSchema)
+    @allow_roles(*READERS)
     def get(self, child_id: uuid.UUID):
         """Read one child (after consent withdrawal: the tombstone only)."""
         principal = require_role(*READERS)
@@ -176,6 +184,7 @@ class ChildById(MethodView):
     @blp.arguments(ChildPatchSchema)
     @blp.response(200, ChildSchema)
     @blp.alt_response(409, schema=ErrorSchema, description="Consent was withdrawn")
+    @allow_roles(*READERS)
     def patch(self, body: dict, child_id: uuid.UUID):
         """Correct names, village, the guardian's phone, language or SMS consent."""
         principal = require_role(*READERS)
@@ -192,6 +201,7 @@ class ChildById(MethodView):
 class ConsentWithdrawal(MethodView):
     @blp.arguments(WithdrawConsentSchema, required=False)
     @blp.response(200, ChildSchema)
+    @allow_roles(*READERS)
     def post(self, body: dict, child_id: uuid.UUID):
         """Withdraw the family's consent: erase personal data, keep a tombstone."""
         principal = require_role(*READERS)
@@ -205,6 +215,7 @@ class ConsentWithdrawal(MethodView):
 class ChildAudit(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_of(AuditEntrySchema))
+    @allow_roles("admin")
     def get(self, args: dict, child_id: uuid.UUID):
         """Read a child's audit trail: who read or changed the record, and when (admin)."""
         principal = require_role("admin")

@@ -19,6 +19,8 @@ LIST = "list"
 UPDATE = "update"
 WITHDRAW_CONSENT = "withdraw_consent"
 READ_AUDIT = "read_audit"
+# A registration was refused as a likely duplicate of this child (who probed, not what).
+DUPLICATE_PROBE = "duplicate_probe"
 
 
 def record(

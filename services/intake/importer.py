@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from services.intake import audit, idempotency
-from services.intake.bootstrap import runtime_from
+from services.intake.bootstrap import SERVICE
 from services.intake.candidates import CandidatePool, as_registered, facts_of
 from services.intake.import_rows import (
     ParsedRow,
@@ -35,6 +35,7 @@ from services.intake.import_rows import (
     parse_row,
     unknown_columns,
 )
+from services.intake.models import TABLES, Base
 from services.intake.registration import (
     LikelyDuplicates,
     OutsideDistricts,
@@ -42,6 +43,7 @@ from services.intake.registration import (
     register_child,
 )
 from shared.auth import ROLES, Principal
+from shared.config import load_settings
 from shared.runtime import Runtime, UnitOfWork
 
 IMPORT_OWNER = "import"
@@ -144,8 +146,7 @@ class _Batch:
         except OutsideDistricts as exc:
             report.note("invalid", parsed.line, f"district_code: {exc} is not among your districts")
         except LikelyDuplicates as exc:
-            ids = ", ".join(c.child.id for c in exc.candidates)
-            report.note("duplicate", parsed.line, f"likely already registered as {ids}")
+            report.note("duplicate", parsed.line, self.duplicates(exc))
         else:
             self.pool.add(as_registered(child))
             self.done.add(parsed.key)
@@ -153,6 +154,24 @@ class _Batch:
                 self.uow.session, IMPORT_OWNER, parsed.key, {"id": child.id}, child.id, self.uow.now
             )
             report.note("imported")
+
+    def duplicates(self, exc: LikelyDuplicates) -> str:
+        """Name the candidates in the actor's districts, count the others; audit the probe."""
+        actor, now = self.actor, self.uow.now
+        mine = [c.child.id for c in exc.candidates if actor.covers_district(c.child.district_code)]
+        for candidate in exc.candidates:
+            scope = {"in_your_districts": candidate.child.id in mine}
+            audit.record(
+                self.uow.session, actor, audit.DUPLICATE_PROBE, candidate.child.id, now, scope
+            )
+        text = f"likely already registered as {', '.join(mine)}" if mine else ""
+        elsewhere = len(exc.candidates) - len(mine)
+        if elsewhere:
+            text += (
+                f"{'; ' if text else ''}{elsewhere} likely match(es) in other districts: "
+                "ask their district case manager"
+            )
+        return text
 
 
 class _Progress:
@@ -200,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     except (BadFile, UnicodeDecodeError, csv.Error, OSError) as exc:
         print(f"cannot import {args.file}: {exc}", file=sys.stderr)
         return 2
-    report = import_rows(runtime_from(), rows, actor, args.batch_size, progress=sys.stderr)
+    # An operator's command on the database: it checks no tokens, so it needs no JWT_SECRET.
+    runtime = Runtime(load_settings(SERVICE), Base.metadata, TABLES)
+    report = import_rows(runtime, rows, actor, args.batch_size, progress=sys.stderr)
     for line in report.problems:
         print(line)
     print(report.summary())

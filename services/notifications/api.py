@@ -9,7 +9,12 @@ from flask_smorest import Blueprint
 from sqlalchemy import Select, select
 
 from services.notifications.api_gateway import blp as gateway_blp
-from services.notifications.models import InboundMessage, Notification, StatusChange
+from services.notifications.models import (
+    ACCESS_AUDIT,
+    InboundMessage,
+    Notification,
+    StatusChange,
+)
 from services.notifications.schemas import (
     InboundMessageQueryArgsSchema,
     InboundMessageSchema,
@@ -17,8 +22,10 @@ from services.notifications.schemas import (
     NotificationQueryArgsSchema,
     NotificationSchema,
 )
-from shared.auth import Principal, not_found_unless, require_role
+from shared import access_audit
+from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import page_of, paginate
+from shared.runtime import UnitOfWork
 from shared.web import current_runtime
 
 blp = Blueprint(
@@ -47,6 +54,7 @@ def _in_scope(query: Select, column: Any, principal: Principal) -> Select:
 class Notifications(MethodView):
     @blp.arguments(NotificationQueryArgsSchema, location="query")
     @blp.response(200, page_of(NotificationSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """List notifications in the caller's districts, newest first."""
         principal = require_role(*READERS)
@@ -56,12 +64,23 @@ class Notifications(MethodView):
             if args.get(name):
                 query = query.where(getattr(Notification, name) == args[name])
         with current_runtime().unit_of_work() as uow:
-            return paginate(uow.session, query, args["page"], args["page_size"])
+            page = paginate(uow.session, query, args["page"], args["page_size"])
+            _audit(uow, principal, access_audit.LIST, "notification", page["items"])
+            return page
+
+
+def _audit(uow: UnitOfWork, principal: Principal, action: str, resource: str, rows) -> None:
+    """Record that the caller was shown these rows (and so a child's data)."""
+    shown = [(row.id, row.child_id) for row in rows]
+    access_audit.record_reads(
+        uow.session, ACCESS_AUDIT, principal, action, resource, shown, uow.now
+    )
 
 
 @blp.route("/<string:notification_id>")
 class NotificationById(MethodView):
     @blp.response(200, NotificationDetailSchema)
+    @allow_roles(*READERS)
     def get(self, notification_id: str):
         """Show one notification with its status history."""
         principal = require_role(*READERS)
@@ -70,6 +89,7 @@ class NotificationById(MethodView):
             not_found_unless(
                 n is not None and principal.covers_district(n.district_code), "notification"
             )
+            _audit(uow, principal, access_audit.READ, "notification", [n])
             history = uow.session.scalars(
                 select(StatusChange)
                 .where(StatusChange.notification_id == notification_id)
@@ -86,6 +106,7 @@ class NotificationById(MethodView):
 class InboundMessages(MethodView):
     @replies_blp.arguments(InboundMessageQueryArgsSchema, location="query")
     @replies_blp.response(200, page_of(InboundMessageSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """List families' replies in the caller's districts, newest first."""
         principal = require_role(*READERS)
@@ -97,7 +118,9 @@ class InboundMessages(MethodView):
             if args.get(name):
                 query = query.where(getattr(InboundMessage, name) == args[name])
         with current_runtime().unit_of_work() as uow:
-            return paginate(uow.session, query, args["page"], args["page_size"])
+            page = paginate(uow.session, query, args["page"], args["page_size"])
+            _audit(uow, principal, access_audit.LIST, "inbound_message", page["items"])
+            return page
 
 
 BLUEPRINTS = [blp, replies_blp, gateway_blp]

@@ -88,4 +88,5 @@ class InboundSms(MethodView):
             "inbound sms",
             extra={"fields": {"from": mask_phone(phone), "action": reply.action, "id": reply.id}},
         )
-        return {"id": reply.id, "action": reply.action, "child_id": reply.child_id}
+        # The gateway learns what happened to the message, never whose phone it was.
+        return {"id": reply.id, "action": reply.action}

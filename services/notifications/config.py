@@ -19,7 +19,7 @@ from services.notifications.domain.retry import RetryPolicy
 from services.notifications.domain.sending_window import QuietWindow, parse_quiet_hours
 from services.notifications.domain.templates import Catalogue, default_catalogue
 from services.notifications.gateways import SmsGateway, build_gateway
-from shared.config import DEV_RECEIPT_SECRET
+from shared.config import DEV_RECEIPT_SECRET, ConfigError, check_secret
 from shared.runtime import Runtime
 
 DEFAULTS = {
@@ -85,6 +85,8 @@ def build_setup(runtime: Runtime, config: Mapping[str, Any] | None = None) -> Sm
     gateway = config.get("SMS_GATEWAY_OBJECT") or build_gateway(
         {name: get(name) for name in _GATEWAY_NAMES}
     )
+    if not config.get("SMS_GATEWAY_OBJECT"):
+        _check_gateway_choice(get, runtime)
     cap = int(get("SMS_DAILY_CAP") or 0)
     return SmsSetup(
         gateway=gateway,
@@ -101,11 +103,25 @@ def build_setup(runtime: Runtime, config: Mapping[str, Any] | None = None) -> Sm
             contact_days_urgent=int(get("ASSESSMENT_DUE_DAYS_URGENT") or 3),
             contact_days_routine=int(get("ASSESSMENT_DUE_DAYS_ROUTINE") or 14),
         ),
-        receipt_secret=get("SMS_RECEIPT_SECRET") or DEV_RECEIPT_SECRET,
+        receipt_secret=check_secret(
+            "SMS_RECEIPT_SECRET", get("SMS_RECEIPT_SECRET"), runtime.settings, DEV_RECEIPT_SECRET
+        ),
         claim_seconds=float(get("SMS_CLAIM_SECONDS") or 60),
         batch=int(get("SMS_SEND_BATCH") or 20),
         rand=config.get("SMS_RANDOM") or random.random,
     )
+
+
+def _check_gateway_choice(get: Callable[[str], str | None], runtime: Runtime) -> None:
+    """Outside the embedded local run the gateway is chosen explicitly, and it is not console."""
+    if runtime.settings.embedded:
+        return
+    if (get("SMS_GATEWAY") or "console").strip().lower() == "console":
+        raise ConfigError(
+            "SMS_GATEWAY must name a real gateway (for example `http`) when the service runs "
+            "on a real database or broker: the console gateway only writes SMS to the log, "
+            "so no family would ever receive one."
+        )
 
 
 _GATEWAY_NAMES = (

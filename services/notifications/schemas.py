@@ -88,7 +88,6 @@ class InboundSmsResultSchema(Schema):
     action = fields.Str(
         required=True, metadata={"description": "opted_out, opted_in, unchanged or recorded"}
     )
-    child_id = fields.Str(allow_none=True)
 
 
 class InboundMessageQueryArgsSchema(PageArgsSchema):

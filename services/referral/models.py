@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.access_audit import access_audit_table
 from shared.db import UtcDateTime
 from shared.runtime import messaging_tables
 
@@ -25,6 +26,8 @@ class Base(DeclarativeBase):
 
 
 TABLES = messaging_tables(Base.metadata)
+# Reads of a child's records: who, what, when (shared.access_audit).
+ACCESS_AUDIT = access_audit_table(Base.metadata)
 
 ID = String(36)
 OPEN_STATUSES = ("sent", "accepted", "in_progress")

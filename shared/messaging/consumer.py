@@ -14,7 +14,7 @@ from kombu import Consumer
 from kombu.message import Message
 
 from shared.events import Event, InvalidEvent, parse_event
-from shared.logging import log_context
+from shared.logging import describe_error, log_context, scrub_error_text
 from shared.messaging.connection import connect
 from shared.messaging.publisher import Outgoing, Publisher
 from shared.messaging.topology import Topology
@@ -67,7 +67,7 @@ class EventConsumer:
             except Exception as exc:
                 log.warning(
                     "consumer lost the broker; reconnecting",
-                    extra={"fields": {"error": repr(exc), "retry_in": backoff}},
+                    extra={"fields": {"error": describe_error(exc), "retry_in": backoff}},
                 )
                 self.stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
@@ -125,7 +125,7 @@ class EventConsumer:
                 # All or nothing: nothing was kept, so each event gets its own try.
                 log.warning(
                     "a batch of events failed; handling them one by one",
-                    extra={"fields": {"events": len(batch), "error": repr(exc)[:300]}},
+                    extra={"fields": {"events": len(batch), "error": describe_error(exc, 300)}},
                 )
             else:
                 ms = round((time.monotonic() - started) * 1000 / len(batch), 1)
@@ -157,7 +157,7 @@ class EventConsumer:
                 outcome = self.handle(event)
             except Exception as exc:
                 log.exception("event handler failed")
-                self._retry_or_dead_letter(message, attempts, f"{type(exc).__name__}: {exc}")
+                self._retry_or_dead_letter(message, attempts, describe_error(exc))
                 return
             self._acknowledge(
                 message, event, outcome, round((time.monotonic() - started) * 1000, 1)
@@ -181,11 +181,14 @@ class EventConsumer:
             self.stop.wait(min(delays[attempts], 5.0))
             target = (self.topology.requeue, names.queue(self.service))
         self._forward(
-            message, target, {ATTEMPTS_HEADER: attempts + 1, "x-last-error": reason[:500]}
+            message,
+            target,
+            {ATTEMPTS_HEADER: attempts + 1, "x-last-error": scrub_error_text(reason)[:500]},
         )
         self.retried += 1
 
     def _dead_letter(self, message: Message, attempts: int, reason: str) -> None:
+        reason = scrub_error_text(reason)
         log.error("dead-lettering a message", extra={"fields": {"reason": reason[:500]}})
         target = (self.topology.dead, self.topology.names.queue(self.service))
         headers = {

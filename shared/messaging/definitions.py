@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
@@ -36,21 +37,51 @@ def definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]:
     return {"exchanges": exchanges, "queues": queues, "bindings": bindings}
 
 
+SERVICES = ("intake", "assessment", "referral", "notifications")
+
+
+def password_placeholder(service: str) -> str:
+    """What deploy/rabbitmq/entrypoint.sh replaces with the hash of the service's password."""
+    return f"@{service.upper()}_BROKER_PASSWORD_HASH@"
+
+
+def service_permissions(topology: Topology, service: str) -> dict[str, str]:
+    """One service's rights: the platform's exchanges and its own queues, nothing else."""
+    names = topology.names
+    exchanges = "|".join(
+        re.escape(n)
+        for n in (names.events, names.dead_exchange, names.retry_exchange, names.requeue_exchange)
+    )
+    own = f"{re.escape(names.queue(service))}(\\..*)?"
+    pattern = f"^({exchanges}|{own})$"
+    return {"configure": pattern, "write": pattern, "read": pattern}
+
+
+def users_and_permissions(topology: Topology, vhost: str) -> dict[str, Any]:
+    """A broker user per service (no administrator, no guest), limited by service_permissions."""
+    users = [
+        {"name": s, "password_hash": password_placeholder(s),
+         "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": []}
+        for s in SERVICES
+    ]  # fmt: skip
+    permissions = [
+        {"user": s, "vhost": vhost, **service_permissions(topology, s)} for s in SERVICES
+    ]
+    return {"users": users, "vhosts": [{"name": vhost}], "permissions": permissions}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the definitions JSON to stdout."""
     parser = argparse.ArgumentParser(prog="python -m shared.messaging.definitions")
     parser.add_argument("--vhost", default="/")
-    parser.add_argument("--users", action="store_true", help="add the guest user and permissions")
+    parser.add_argument(
+        "--users", action="store_true", help="add one user per service and its permissions"
+    )
     args = parser.parse_args(argv)
-    data = definitions(Topology(), args.vhost)
+    topology = Topology()
+    data = definitions(topology, args.vhost)
     if args.users:
-        data = {
-            "users": [{"name": "guest", "password": "guest", "tags": "administrator"}],
-            "vhosts": [{"name": args.vhost}],
-            "permissions": [{"user": "guest", "vhost": args.vhost, "configure": ".*",
-                             "write": ".*", "read": ".*"}],
-            **data,
-        }  # fmt: skip
+        data = {**users_and_permissions(topology, args.vhost), **data}
     json.dump(data, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
+from amqp.exceptions import AccessRefused
 from kombu import Connection, Exchange, Queue
 
 from shared.events import EXCHANGE
@@ -133,12 +135,24 @@ class Topology:
         return queues
 
     def declare(self, connection: Connection) -> None:
-        """Declare everything, idempotently (every process does this at start)."""
+        """Declare everything, idempotently (every process does this at start).
+
+        A broker user limited to its own queues (deploy/rabbitmq) is refused the other
+        services' queues: the definitions file creates them when the broker boots, so the
+        refusal is skipped, on a fresh channel (the broker closes the refused one).
+        """
         channel = connection.default_channel
         for exchange in (self.events, self.dead, self.retry, self.requeue):
             exchange(channel).declare()
+        extra = None
         for queue in self.all_queues():
-            queue(channel).declare()
+            try:
+                queue(extra or channel).declare()
+            except AccessRefused:
+                extra = connection.channel()
+        if extra is not None:
+            with contextlib.suppress(Exception):
+                extra.close()
 
 
 def _binding(spec: dict[str, object]):

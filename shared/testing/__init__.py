@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from shared.auth import issue_token
 
 TEST_JWT_SECRET = "test-secret-of-at-least-thirty-two-bytes!"
+TEST_RECEIPT_SECRET = "test-receipt-secret-of-at-least-32-bytes"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 

@@ -21,6 +21,7 @@ from shared.testing import (
     DEFAULT_POSTGRES_URL,
     DEFAULT_RABBITMQ_URL,
     TEST_JWT_SECRET,
+    TEST_RECEIPT_SECRET,
     docker_available,
     unique,
     url_answers,
@@ -159,6 +160,7 @@ def service_harness(
     ) -> ServiceHarness:
         config: dict[str, Any] = {
             "JWT_SECRET": TEST_JWT_SECRET,
+            "SMS_RECEIPT_SECRET": TEST_RECEIPT_SECRET,
             "RETRY_DELAYS": "0.2,0.5",
             **(env or {}),
         }

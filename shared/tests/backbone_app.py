@@ -65,7 +65,11 @@ def record_effect(uow: UnitOfWork, event: Event) -> None:
     """The consumer's effect: one row per handled event."""
     child_id = event.payload["child_id"]
     if child_id.startswith("poison") and not os.environ.get("POISON_FIXED"):
-        raise RuntimeError("this child's data breaks the handler")
+        # Quoting the child's data, as careless error text does: the consumer must scrub it.
+        raise RuntimeError(
+            "this child's data breaks the handler: Фарзона Раҳимова, +992 93 123 4567\n"
+            "DETAIL:  Key (guardian_name)=(Гулнора) already exists."
+        )
     effects = uow.runtime.metadata.tables["effects"]
     uow.session.execute(insert(effects).values(event_id=event.id, child_id=child_id))
 

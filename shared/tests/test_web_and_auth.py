@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import MetaData
 
-from shared.auth import issue_token, not_found_unless, require_role
+from shared.auth import allow_roles, issue_token, not_found_unless, require_role
 from shared.config import load_settings
 from shared.runtime import Runtime, messaging_tables
 from shared.web import build_app
@@ -29,6 +29,7 @@ class ThingSchema(Schema):
 
 @blp.route("")
 class Things(MethodView):
+    @allow_roles("case_manager")
     @blp.arguments(ThingSchema)
     @blp.response(201, ThingSchema)
     def post(self, body):
@@ -113,6 +114,16 @@ def test_wrong_role_is_403_and_out_of_district_is_404(client):
     other = issue_token(SECRET, role="case_manager", districts=["vahdat"])
     response = client.post("/things", json=GOOD, headers=bearer(other))
     assert response.status_code == 404 and "rudaki" not in response.get_data(as_text=True)
+
+
+def test_a_role_that_may_not_act_gets_403_whatever_its_body(client):
+    phw = bearer(issue_token(SECRET, role="phw", districts=["rudaki"]))
+    for body in ({"name": 1, "extra": True}, {}, [1, 2]):
+        response = client.post("/things", json=body, headers=phw)
+        assert response.status_code == 403, body
+        assert response.get_json()["error"]["fields"] == {}
+    headers = {**phw, "Content-Type": "application/json"}
+    assert client.post("/things", data="{", headers=headers).status_code == 403
 
 
 def test_field_errors_unknown_fields_and_bad_bodies(client):

@@ -22,7 +22,11 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 APP_PROCESSES = sorted(name for name, spec in SERVICES.items() if "build" in spec)
 LONG_RUNNING = [p for p in APP_PROCESSES if not p.endswith("-migrate")]
-REQUIRED_SECRETS = ("JWT_SECRET", "SMS_RECEIPT_SECRET", "POSTGRES_PASSWORD")
+ROLE_PASSWORDS = tuple(f"{s.upper()}_{kind}_PASSWORD" for s in PORTS for kind in ("DB", "BROKER"))
+REQUIRED_SECRETS = (
+    "JWT_SECRET", "SMS_RECEIPT_SECRET", "POSTGRES_PASSWORD", "MIGRATION_DB_PASSWORD",
+    *ROLE_PASSWORDS,
+)  # fmt: skip
 
 
 def test_every_service_has_a_migration_an_api_and_a_worker():
@@ -56,26 +60,50 @@ def test_each_process_gets_every_setting_of_its_service(process):
 
 
 @pytest.mark.parametrize("process", APP_PROCESSES)
-def test_each_service_uses_its_own_database(process):
+def test_each_service_uses_its_own_database_as_its_own_role(process):
     url = SERVICES[process]["environment"]["DATABASE_URL"]
-    assert url.startswith("postgresql+psycopg://")
-    assert url.endswith(f"@postgres:5432/{service_of(process)}")
+    service = service_of(process)
+    assert url.endswith(f"@postgres:5432/{service}")
+    # Migrations run as the migration role; the API and worker as the service's own role.
+    role = "migrator" if process.endswith("-migrate") else service
+    assert url.startswith(f"postgresql+psycopg://{role}:${{")
+    assert "postgres:${" not in url, "no process may log in as the superuser"
 
 
-def test_the_database_init_script_creates_every_service_database():
+@pytest.mark.parametrize("process", LONG_RUNNING)
+def test_each_service_uses_its_own_broker_user(process):
+    url = SERVICES[process]["environment"]["BROKER_URL"]
+    service = service_of(process)
+    assert url.startswith(f"amqp://{service}:${{{service.upper()}_BROKER_PASSWORD:?")
+    assert "guest" not in url
+
+
+def init_script() -> str:
     volumes = SERVICES["postgres"]["volumes"]
     mounts = [v for v in volumes if "/docker-entrypoint-initdb.d/" in v]
     assert len(mounts) == 1
-    script = (ROOT / mounts[0].split(":")[0]).read_text()
-    created = set(re.findall(r"CREATE DATABASE (\w+);", script, flags=re.IGNORECASE))
-    assert created == set(PORTS)
+    return (ROOT / mounts[0].split(":")[0]).read_text()
+
+
+def test_the_database_init_script_creates_a_role_and_a_database_per_service():
+    script = init_script()
+    assert "for service in intake assessment referral notifications; do" in script
+    assert 'CREATE ROLE :"role" LOGIN' in script and "CREATE ROLE migrator LOGIN" in script
+    # The migration role owns each database; the service role gets rows only, not the schema.
+    assert 'CREATE DATABASE :"role" OWNER migrator;' in script
+    assert 'REVOKE ALL ON DATABASE :"role" FROM PUBLIC;' in script
+    assert "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES" in script
+    assert not re.search(r"GRANT ALL|SUPERUSER|CREATEDB|CREATEROLE", script)
+    for name in ("MIGRATION", *(s.upper() for s in PORTS)):
+        assert f"{name}_DB_PASSWORD" in " ".join(SERVICES["postgres"]["environment"])
 
 
 @pytest.mark.parametrize("service", PORTS)
 def test_apis_listen_on_the_contract_ports_and_report_readiness(service):
     api = SERVICES[f"{service}-api"]
     port = PORTS[service]
-    assert api["ports"] == [f"{port}:{port}"]
+    # Not on every interface: only on loopback, for a TLS-terminating proxy in front.
+    assert api["ports"] == [f"127.0.0.1:{port}:{port}"]
     assert api["environment"]["PORT"] == str(port)
     assert f"127.0.0.1:{port}/readyz" in " ".join(api["healthcheck"]["test"])
 
@@ -110,7 +138,8 @@ def test_the_broker_loads_the_definitions_file():
     definitions = mounts["./deploy/rabbitmq/definitions.json"]
     config = (ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text()
     assert mounts["./deploy/rabbitmq/rabbitmq.conf"].startswith("/etc/rabbitmq/conf.d/")
-    assert f"load_definitions = {definitions}" in config
+    assert "load_definitions = /etc/rabbitmq/definitions.json" in config
+    assert definitions == "/etc/rabbitmq/definitions.template.json"
     assert (ROOT / "deploy/rabbitmq/definitions.json").is_file()
 
 
@@ -135,3 +164,26 @@ def test_the_image_holds_the_gunicorn_config_the_apis_name():
     assert "WORKDIR /app" in dockerfile
     assert "COPY deploy/gunicorn.conf.py ./deploy/gunicorn.conf.py" in dockerfile
     assert re.search(r"^USER \d+$", dockerfile, flags=re.MULTILINE), "must not run as root"
+
+
+@pytest.mark.parametrize("server", ["rabbitmq", "postgres", *APP_PROCESSES])
+def test_every_container_has_cpu_and_memory_limits(server):
+    limits = SERVICES[server]["deploy"]["resources"]["limits"]
+    assert float(limits["cpus"]) > 0 and limits["memory"]
+
+
+@pytest.mark.parametrize("process", APP_PROCESSES)
+def test_app_processes_drop_every_capability(process):
+    assert SERVICES[process]["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in SERVICES[process]["security_opt"]
+
+
+def test_every_published_port_is_on_loopback_only():
+    for name, spec in SERVICES.items():
+        for port in spec.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} everywhere"
+
+
+def test_the_sms_gateway_must_be_chosen_explicitly():
+    value = COMPOSE["x-notifications-env"]["SMS_GATEWAY"]
+    assert value.startswith("${SMS_GATEWAY:?"), value

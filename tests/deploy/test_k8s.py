@@ -89,3 +89,76 @@ def test_apis_listen_on_their_port_and_probe_readiness(service):
     pods = WORKLOADS[f"{service}-api"]["spec"]["selector"]["matchLabels"]
     assert services[service]["spec"]["selector"] == pods
     assert services[service]["spec"]["ports"][0]["port"] == port
+
+
+POLICIES = {d["metadata"]["name"]: d for d in DOCS if d["kind"] == "NetworkPolicy"}
+
+
+@pytest.mark.parametrize("name", sorted(WORKLOADS))
+def test_pods_run_without_a_token_with_seccomp_and_as_non_root(name):
+    pod = WORKLOADS[name]["spec"]["template"]["spec"]
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["securityContext"]["runAsNonRoot"] is True
+
+
+@pytest.mark.parametrize("name,container", CONTAINERS, ids=IDS)
+def test_containers_drop_every_capability_and_have_cpu_and_memory_limits(name, container):
+    security = container["securityContext"]
+    assert security["capabilities"]["drop"] == ["ALL"]
+    assert security["allowPrivilegeEscalation"] is False
+    assert security["readOnlyRootFilesystem"] is True
+    assert security["seccompProfile"] == {"type": "RuntimeDefault"}
+    limits = container["resources"]["limits"]
+    assert limits.get("cpu") and limits.get("memory")
+
+
+@pytest.mark.parametrize("name,container", CONTAINERS, ids=IDS)
+def test_each_process_uses_its_own_database_role_and_broker_user(name, container):
+    keys = {
+        e["name"]: e["valueFrom"]["secretKeyRef"]["key"]
+        for e in container.get("env", [])
+        if "valueFrom" in e
+    }
+    service = (
+        container["command"][-1].split(".")[1]
+        if WORKLOADS[name]["kind"] == "Job"
+        else (name.rsplit("-", 1)[0])
+    )
+    wanted = "MIGRATION_DATABASE_URL" if WORKLOADS[name]["kind"] == "Job" else "DATABASE_URL"
+    assert keys["DATABASE_URL"] == f"{service.upper()}_{wanted}"
+    if "BROKER_URL" in keys:
+        assert keys["BROKER_URL"] == f"{service.upper()}_BROKER_URL"
+
+
+def test_network_traffic_is_denied_unless_a_policy_allows_it():
+    deny = POLICIES["default-deny"]["spec"]
+    assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
+    assert "ingress" not in deny and "egress" not in deny
+
+
+def test_every_workload_is_covered_by_the_egress_policy_it_needs():
+    egress = POLICIES["platform-egress-dns-database-broker"]["spec"]
+    selector = egress["podSelector"]["matchLabels"]
+    ports = {p["port"] for rule in egress["egress"] for p in rule["ports"]}
+    assert ports == {53, 5432, 5672}
+    for name, workload in WORKLOADS.items():
+        labels = workload["spec"]["template"]["metadata"]["labels"]
+        assert selector.items() <= labels.items(), f"{name} cannot reach its database"
+
+
+def test_only_the_apis_accept_traffic_and_only_the_sms_worker_calls_out():
+    ingress = POLICIES["api-ingress"]["spec"]
+    (expression,) = ingress["podSelector"]["matchExpressions"]
+    assert set(expression["values"]) == {f"{s}-api" for s in PORTS}
+    assert {p["port"] for p in ingress["ingress"][0]["ports"]} == set(PORTS.values())
+    outside = POLICIES["notifications-worker-egress-sms-gateway"]["spec"]
+    assert outside["podSelector"]["matchLabels"] == {
+        "app.kubernetes.io/name": "notifications-worker"
+    }
+    ingress_policies = [p for p in POLICIES.values() if "Ingress" in p["spec"]["policyTypes"]]
+    assert {p["metadata"]["name"] for p in ingress_policies} == {"default-deny", "api-ingress"}
+
+
+def test_the_sms_gateway_is_chosen_explicitly_and_is_not_console():
+    assert CONFIG["data"]["SMS_GATEWAY"] not in ("", "console")

@@ -28,7 +28,7 @@ READY_TIMEOUT = 90.0
 # Values for the local servers; every other name keeps docker-compose.yml's default.
 TEST_SETTINGS = {
     "JWT_SECRET": TEST_JWT_SECRET,
-    "SMS_RECEIPT_SECRET": "e2e-receipt-secret",
+    "SMS_RECEIPT_SECRET": "e2e-receipt-secret-of-at-least-32-bytes",
     "QUIET_HOURS": "",  # results must not depend on the hour the suite runs
     "GUNICORN_WORKERS": "1",  # two shared cores
     "LOG_LEVEL": "INFO",
@@ -72,6 +72,7 @@ class Platform:
         self.database_urls: dict[str, str] = {}
         self.processes: dict[str, Process] = {}
         self.urls: dict[str, str] = {}
+        self.default_gateway: Any = None
 
     # --- what tests use ---------------------------------------------------------------------
     def url(self, service: str, path: str = "") -> str:
@@ -134,6 +135,7 @@ class Platform:
     # --- lifecycle ---------------------------------------------------------------------------
     def up(self) -> Platform:
         """Create databases, migrate, start four APIs and four workers, wait until ready."""
+        self._start_default_gateway()
         self._create_databases()
         specs = compose_processes()
         for name, spec in specs.items():
@@ -150,6 +152,20 @@ class Platform:
         self._wait_ready([p for p in running if p.port])
         return self
 
+    def _start_default_gateway(self) -> None:
+        """Without a gateway chosen, SMS go to a local stand-in (console is refused here)."""
+        if "SMS_GATEWAY" in self.settings:
+            return
+        from services.notifications.tests.fakes.gateway import FakeSmsGateway
+
+        self.default_gateway = FakeSmsGateway(token="platform-stand-in-token").start()
+        self.settings.update(
+            SMS_GATEWAY="http",
+            SMS_HTTP_URL=self.default_gateway.url,
+            SMS_HTTP_STATUS_URL=self.default_gateway.status_url,
+            SMS_HTTP_TOKEN="platform-stand-in-token",
+        )
+
     def down(self) -> None:
         """Stop every process, drop the databases and delete the broker namespace."""
         live = [p for p in self.processes.values() if p.popen and p.popen.poll() is None]
@@ -160,6 +176,8 @@ class Platform:
             self._reap(process, STOP_TIMEOUT)
         self._drop_databases()
         delete_namespace(self.broker_url, self.namespace)
+        if self.default_gateway is not None:
+            self.default_gateway.stop()
 
     # --- internals ---------------------------------------------------------------------------
     def _process(self, name: str, spec: dict[str, Any]) -> Process:

@@ -105,6 +105,7 @@ def chain_running(
     settings = {
         "SMS_GATEWAY": "http",
         "SMS_HTTP_URL": gateway.url,
+        "SMS_HTTP_STATUS_URL": gateway.status_url,
         "SMS_HTTP_TOKEN": GATEWAY_TOKEN,
         "QUIET_HOURS": "",
         **overrides,

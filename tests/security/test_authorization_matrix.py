@@ -189,3 +189,37 @@ def test_gateway_callbacks_need_the_shared_secret(stack, world, specs):
         if right.status_code >= 300:
             problems.append(describe(operation, "the gateway", right, "expected success"))
     assert not problems, "\n".join(problems)
+
+
+# Inputs no schema accepts: a body with unknown and wrongly typed fields, malformed JSON, and
+# query parameters out of range. A role refused with a valid request must be refused with these.
+BAD_INPUTS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("a wrong body", {"json": {"unexpected": [1], "page_size": "x"}}),
+    ("malformed JSON", {"data": "{", "content_type": "application/json"}),
+    ("a bad query", {"query_string": {"page": "-1", "page_size": "100000", "status": "???"}}),
+)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_refused_role_is_refused_whatever_it_sends(stack, world, specs, service):
+    """Authorization before validation: a role that may not act gets 403, never a 400 or 422
+    that would describe the schema to it (and nothing it sent is looked at)."""
+    problems = []
+    for operation in service_operations(specs, service):
+        url = operation.url(refs(world, "in", operation))
+        for role in ROLES:
+            headers = headers_for(stack, world, role)
+            expectation = expected(service, operation, role)
+            denied = expectation == "deny"
+            if expectation is None or expectation == "either":
+                valid = send(stack, operation, refs(world, "in", operation), headers)
+                denied = valid.status_code == 403
+            if not denied:
+                continue
+            for name, kwargs in BAD_INPUTS:
+                if name != "a bad query" and not operation.has_body:
+                    continue
+                response = stack.call(service, operation.method, url, headers=headers, **kwargs)
+                if response.status_code != 403:
+                    problems.append(describe(operation, f"{role} with {name}", response, "403"))
+    assert not problems, "\n".join(problems)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.testing import wait_for
+from shared.testing import token, wait_for
 from tests.security.people import NOTES, Person, World
 from tests.security.scanning import Markers, body_text, keys_anywhere, paths_with, phone_pattern
 from tests.security.stack import RECEIPT_SECRET, SECRETS, Stack
@@ -148,3 +148,54 @@ def test_logs_carry_no_phone_name_token_or_secret(stack, world):
             problems.setdefault(hit, line[:300])
     report = [f"{hit}: {line}" for hit, line in sorted(problems.items())]
     assert not report, "\n".join(report)
+
+
+# Reads of a child's records in the services that copy them: (service, path) for person M.
+AUDITED_READS = (
+    ("assessment", "/assessments/{assessment}"),
+    ("assessment", "/assessments?page_size=100"),
+    ("referral", "/referrals/{referral}"),
+    ("referral", "/referrals?page_size=100"),
+    ("referral", "/children/{child}/matches?service_type=day_care"),
+    ("notifications", "/notifications/{notification}"),
+    ("notifications", "/notifications?child_id={child}"),
+)
+
+
+def audit_rows(stack: Stack, service: str, sub: str) -> list[dict]:
+    """The access audit rows of one service for one user."""
+    from sqlalchemy import text
+
+    harness = stack.service(service)
+    with harness.runtime.db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT * FROM access_audit WHERE actor_sub = :sub"), {"sub": sub}
+        )
+        return [dict(row._mapping) for row in rows]
+
+
+@pytest.mark.parametrize(("service", "path"), AUDITED_READS)
+def test_every_read_of_a_childs_records_is_audited_without_personal_data(
+    stack, world, service, path
+):
+    """A case manager's read leaves a row naming who, what and when, and no name or phone."""
+    m = world["M"]
+    url = path.format(
+        assessment=m.assessment_id, referral=(m.referral_ids or [None])[-1],
+        notification=(m.notification_ids or [None])[0], child=m.child_id,
+    )  # fmt: skip
+    sub = f"audited-{service}-{abs(hash(path))}"
+    headers = {"Authorization": f"Bearer {token('case_manager', [m.district], sub=sub)}"}
+    before = datetime.now(UTC)
+    response = stack.call(service, "GET", url, headers=headers)
+    assert response.status_code == 200, body_text(response)
+    rows = audit_rows(stack, service, sub)
+    assert rows, f"{service} {path}: no audit row"
+    assert all(r["actor_role"] == "case_manager" and r["action"] in ("read", "list") for r in rows)
+    assert all(r["at"].replace(tzinfo=r["at"].tzinfo or UTC) >= before.replace(microsecond=0)
+               for r in rows)  # fmt: skip
+    if "{" in path.split("?")[0] or "child_id" in path:
+        assert m.child_id in {r["child_id"] for r in rows}, rows
+    markers = Markers()
+    markers.add_person(m, ("names", "phone"))
+    assert not markers.found_in(repr(rows)), rows

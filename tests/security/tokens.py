@@ -26,6 +26,7 @@ def claims(role: str, districts: list[str], provider_id: str | None, **changes: 
         "sub": f"{role}-attacker",
         "role": role,
         "districts": districts,
+        "iss": "early-intervention",
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(hours=1)).timestamp()),
     }
@@ -60,8 +61,20 @@ def bad_authorizations(
         "wrong algorithm (HS512)": f"Bearer {_hs512(good)}",
         "no exp claim": f"Bearer {_signed(claims(role, districts, provider_id, exp=None))}",
         "unknown role": f"Bearer {_signed(claims('superuser', districts, provider_id))}",
+        "no iat claim": f"Bearer {_signed(claims(role, districts, provider_id, iat=None))}",
+        "no iss claim": f"Bearer {_signed(claims(role, districts, provider_id, iss=None))}",
+        "another issuer": f"Bearer {_signed(claims(role, districts, provider_id, iss='x'))}",
+        "a 100-year token": f"Bearer {_signed(_century(role, districts, provider_id))}",
+        "empty sub": f"Bearer {_signed(claims(role, districts, provider_id, sub=' '))}",
         "payload swapped after signing": f"Bearer {_tampered(good)}",
     }
+
+
+def _century(role: str, districts: list[str], provider_id: str | None) -> dict:
+    """Claims valid now, but for a hundred years: longer than JWT_MAX_LIFETIME_SECONDS."""
+    now = datetime.now(UTC)
+    expires = int((now + timedelta(days=36500)).timestamp())
+    return claims(role, districts, provider_id, iat=int(now.timestamp()), exp=expires)
 
 
 def _signed(body: dict) -> str:

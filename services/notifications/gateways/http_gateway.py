@@ -6,7 +6,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 import requests
 
@@ -56,9 +55,9 @@ class HttpGatewayConfig:
             raise ValueError("SMS_HTTP_FORMAT must be json or form")
 
     @property
-    def resolved_status_url(self) -> str:
-        """Return the status endpoint: configured, or `status` beside the send URL."""
-        return self.status_url or urljoin(self.url, "status")
+    def resolved_status_url(self) -> str | None:
+        """Return the status endpoint: only as configured (SMS_HTTP_STATUS_URL), never guessed."""
+        return self.status_url
 
 
 def parse_field_map(value: str | None) -> dict[str, str]:
@@ -113,6 +112,9 @@ class HttpGateway:
     def __init__(self, config: HttpGatewayConfig, session: requests.Session | None = None) -> None:
         self.config = config
         self._session = session or requests.Session()
+        # Set once the status endpoint has answered a real transaction's status.
+        self._status_verified = False
+        self._last_accepted: str | None = None
 
     @property
     def _timeout(self) -> tuple[float, float]:
@@ -151,6 +153,8 @@ class HttpGateway:
         if outcome != ACCEPTED:
             detail = f"{detail} {mask_phones_in_text(response.text[:200])}".strip()
             log.warning("sms %s not accepted: %s", message_id, detail)
+        else:
+            self._last_accepted = message_id
         return SendResult(outcome, gateway_message_id=_gateway_id(body), detail=detail)
 
     def _failed(self, message_id: str, outcome: str, exc: Exception) -> SendResult:
@@ -159,23 +163,62 @@ class HttpGateway:
         return SendResult(outcome, detail=detail)
 
     def query_status(self, message_id: str) -> StatusResult:
-        """GET the status of a transaction; 404 means the gateway never received it."""
-        key = self.config.fields.get("transaction_id", "transaction_id")
+        """GET the status of a transaction.
+
+        A 404 means "never received" (safe to send again) only from a verified endpoint: one
+        that answered in JSON and knows a transaction this gateway did send. A 404 of a wrong
+        URL or of a proxy in front says nothing about the message, and a resend could be a
+        second SMS, so it is "unknown".
+        """
+        if not self.config.resolved_status_url:
+            return StatusResult(QUERY_UNKNOWN, detail="no SMS_HTTP_STATUS_URL configured")
         try:
-            response = self._session.get(
-                self.config.resolved_status_url,
-                params={key: message_id},
-                headers=self._headers(),
-                timeout=self._timeout,
-            )
+            response = self._get_status(message_id)
         except requests.RequestException as exc:
             return StatusResult(QUERY_UNKNOWN, detail=type(exc).__name__)
         if response.status_code == 404:
-            return StatusResult(QUERY_NOT_FOUND)
+            if _is_json_object(response) and self._status_endpoint_verified(message_id):
+                return StatusResult(QUERY_NOT_FOUND)
+            return StatusResult(QUERY_UNKNOWN, detail="HTTP 404 from an unverified status endpoint")
         if response.status_code != 200:
             return StatusResult(QUERY_UNKNOWN, detail=f"HTTP {response.status_code}")
         body = _json(response)
-        return StatusResult(_query_status(body.get("status")), gateway_message_id=_gateway_id(body))
+        status = _query_status(body.get("status"))
+        if status != QUERY_UNKNOWN:
+            self._status_verified = True  # it knows our transactions: its 404s can be believed
+        return StatusResult(status, gateway_message_id=_gateway_id(body))
+
+    def _get_status(self, message_id: str) -> requests.Response:
+        key = self.config.fields.get("transaction_id", "transaction_id")
+        return self._session.get(
+            str(self.config.resolved_status_url),
+            params={key: message_id},
+            headers=self._headers(),
+            timeout=self._timeout,
+        )
+
+    def _status_endpoint_verified(self, asked_about: str) -> bool:
+        """True once the endpoint has reported a transaction this gateway accepted."""
+        known = self._last_accepted
+        if self._status_verified or not known or known == asked_about:
+            return self._status_verified
+        try:
+            response = self._get_status(known)
+        except requests.RequestException:
+            return False
+        if response.status_code == 200 and _query_status(_json(response).get("status")) != (
+            QUERY_UNKNOWN
+        ):
+            self._status_verified = True
+        return self._status_verified
+
+
+def _is_json_object(response: requests.Response) -> bool:
+    """True when a response carries a JSON object (the gateway's own answer, not a web page)."""
+    try:
+        return isinstance(response.json(), dict)
+    except ValueError:
+        return False
 
 
 def _query_status(word: Any) -> str:

@@ -12,7 +12,8 @@ from services.referral import repository as repo
 from services.referral.config import local_today
 from services.referral.domain.errors import InvalidInput, TransitionNotAllowed
 from services.referral.flows.refusals import Refused
-from services.referral.models import ChildRecord, Referral
+from services.referral.models import ACCESS_AUDIT, ChildRecord, Referral
+from shared import access_audit
 from shared.auth import Principal, not_found_unless
 from shared.web import current_runtime, error
 
@@ -28,6 +29,15 @@ def answers_for_rules() -> Iterator[None]:
         error(409, str(exc), code=exc.code, current_status=exc.status, action=exc.action)
     except InvalidInput as exc:
         error(422, str(exc), code=exc.code, fields=exc.fields)
+
+
+def audit_reads(
+    session: Session, principal: Principal, action: str, resource: str, records: list
+) -> None:
+    """Record that the caller was shown these (record id, child id) pairs."""
+    access_audit.record_reads(
+        session, ACCESS_AUDIT, principal, action, resource, records, current_runtime().now()
+    )
 
 
 def today() -> date:

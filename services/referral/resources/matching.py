@@ -14,10 +14,11 @@ from services.referral import repository as repo
 from services.referral.config import geography
 from services.referral.domain.matching import any_free_place, rank
 from services.referral.models import Provider
-from services.referral.resources.common import child_in_scope, today
+from services.referral.resources.common import audit_reads, child_in_scope, today
 from services.referral.schemas.referrals import MatchesSchema, MatchQueryArgsSchema
 from services.referral.views import match_view
-from shared.auth import require_role
+from shared import access_audit
+from shared.auth import allow_roles, require_role
 from shared.web import current_runtime
 
 
@@ -45,12 +46,16 @@ blp = Blueprint("matches", __name__, url_prefix="/children", description="Provid
 class ChildMatches(MethodView):
     @blp.arguments(MatchQueryArgsSchema, location="query")
     @blp.response(200, MatchesSchema)
+    @allow_roles("case_manager", "admin")
     def get(self, args: dict, child_id: uuid.UUID):
         """Rank the eligible providers for the child: free places, nearness, accreditation."""
         principal = require_role("case_manager", "admin")
         kind = args["service_type"]
         with current_runtime().unit_of_work() as uow:
             child = child_in_scope(uow.session, principal, str(child_id))
+            audit_reads(
+                uow.session, principal, access_audit.READ, "matches", [(child.id, child.id)]
+            )
             query = select(Provider)
             if not args["include_ineligible"]:
                 query = query.where(*could_be_eligible(kind, child.district_code))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from services.referral.models import ChildRecord, Need
 from services.referral.schemas.referrals import NeedQueryArgsSchema, NeedSchema
-from shared.auth import require_role
+from shared.auth import allow_roles, require_role
 from shared.pagination import page_of, paginate
 from shared.web import current_runtime
 
@@ -20,6 +20,7 @@ NEED_FIELDS = ("id", "child_id", "service_type", "priority", "status", "opened_a
 class Needs(MethodView):
     @blp.arguments(NeedQueryArgsSchema, location="query")
     @blp.response(200, page_of(NeedSchema))
+    @allow_roles("case_manager", "admin")
     def get(self, args: dict):
         """List needs in the caller's districts, oldest first."""
         principal = require_role("case_manager", "admin")

@@ -19,7 +19,7 @@ from services.referral.schemas.providers import (
     ProviderSchema,
 )
 from services.referral.views import provider_view
-from shared.auth import not_found_unless, require_role
+from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
 from shared.web import current_runtime, error
 
@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
 class Providers(MethodView):
     @blp.arguments(ProviderInputSchema)
     @blp.response(201, ProviderSchema)
+    @allow_roles("admin")
     def post(self, body: dict):
         """Add a provider to the directory."""
         require_role("admin")
@@ -52,6 +53,7 @@ class Providers(MethodView):
 
     @blp.arguments(ProviderQueryArgsSchema, location="query")
     @blp.response(200, page_of(ProviderSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """List providers, by service type and district served."""
         require_role(*READERS)
@@ -68,6 +70,7 @@ class Providers(MethodView):
 @blp.route("/<uuid:provider_id>")
 class ProviderById(MethodView):
     @blp.response(200, ProviderSchema)
+    @allow_roles(*READERS)
     def get(self, provider_id: uuid.UUID):
         """Read one provider."""
         require_role(*READERS)
@@ -79,6 +82,7 @@ class ProviderById(MethodView):
 
     @blp.arguments(ProviderPatchSchema(partial=True))
     @blp.response(200, ProviderSchema)
+    @allow_roles("admin")
     def patch(self, body: dict, provider_id: uuid.UUID):
         """Change a provider; raised capacity goes to the waiting list at once."""
         require_role("admin")

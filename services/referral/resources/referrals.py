@@ -17,6 +17,7 @@ from services.referral.flows.placing import send_referral
 from services.referral.models import ChildRecord, Provider, Referral
 from services.referral.resources.common import (
     answers_for_rules,
+    audit_reads,
     child_in_scope,
     referral_in_scope,
     today,
@@ -32,7 +33,8 @@ from services.referral.schemas.referrals import (
     StartSchema,
 )
 from services.referral.views import referral_view
-from shared.auth import Principal, require_role
+from shared import access_audit
+from shared.auth import Principal, allow_roles, require_role
 from shared.pagination import page_of, paginate
 from shared.web import current_runtime, error
 
@@ -50,6 +52,7 @@ def _view(session, referral: Referral, principal: Principal) -> dict:
 class Referrals(MethodView):
     @blp.arguments(ReferralCreateSchema)
     @blp.response(201, ReferralSchema)
+    @allow_roles("case_manager")
     def post(self, body: dict):
         """Refer a child to a provider (sent, with a respond-by time)."""
         principal = require_role("case_manager")
@@ -62,6 +65,7 @@ class Referrals(MethodView):
 
     @blp.arguments(ReferralQueryArgsSchema, location="query")
     @blp.response(200, page_of(ReferralSchema))
+    @allow_roles(*READERS)
     def get(self, args: dict):
         """List referrals in the caller's scope (a provider sees only its own)."""
         principal = require_role(*READERS)
@@ -75,6 +79,8 @@ class Referrals(MethodView):
                 query = query.where(getattr(Referral, name) == str(args[name]))
         with current_runtime().unit_of_work() as uow:
             page = paginate(uow.session, query, args["page"], args["page_size"])
+            shown = [(r.id, r.child_id) for r in page["items"]]
+            audit_reads(uow.session, principal, access_audit.LIST, "referral", shown)
             page["items"] = [_view(uow.session, r, principal) for r in page["items"]]
             return page
 
@@ -82,11 +88,14 @@ class Referrals(MethodView):
 @blp.route("/<uuid:referral_id>")
 class ReferralById(MethodView):
     @blp.response(200, ReferralSchema)
+    @allow_roles(*READERS)
     def get(self, referral_id: uuid.UUID):
         """Read one referral (404 outside the caller's scope)."""
         principal = require_role(*READERS)
         with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id))
+            shown = [(referral.id, referral.child_id)]
+            audit_reads(uow.session, principal, access_audit.READ, "referral", shown)
             return _view(uow.session, referral, principal)
 
 
@@ -140,6 +149,7 @@ def _transition(referral_id: uuid.UUID, roles: tuple[str, ...], act) -> dict:
 class AcceptReferral(MethodView):
     @blp.arguments(AcceptSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("provider")
     def post(self, body: dict, referral_id: uuid.UUID):
         """Accept: the child takes one of the provider's places from the start date."""
         return _transition(
@@ -151,6 +161,7 @@ class AcceptReferral(MethodView):
 class DeclineReferral(MethodView):
     @blp.arguments(DeclineSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("provider")
     def post(self, body: dict, referral_id: uuid.UUID):
         """Decline with a coded reason (other needs a note)."""
         return _transition(
@@ -164,6 +175,7 @@ class DeclineReferral(MethodView):
 class StartReferral(MethodView):
     @blp.arguments(StartSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("provider")
     def post(self, _body: dict, referral_id: uuid.UUID):
         """Record that the service has started."""
         return _transition(referral_id, ("provider",), loop.start)
@@ -173,6 +185,7 @@ class StartReferral(MethodView):
 class CompleteReferral(MethodView):
     @blp.arguments(CompleteSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("provider")
     def post(self, body: dict, referral_id: uuid.UUID):
         """Complete the service with its outcome; the place goes to the next waiting child."""
         return _transition(
@@ -184,6 +197,7 @@ class CompleteReferral(MethodView):
 class CancelReferral(MethodView):
     @blp.arguments(CancelSchema)
     @blp.response(200, ReferralSchema)
+    @allow_roles("case_manager", "admin")
     def post(self, body: dict, referral_id: uuid.UUID):
         """Cancel an open referral (case manager of the child's district)."""
         return _transition(

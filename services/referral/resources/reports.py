@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from services.referral.domain.report_csv import render_csv
 from services.referral.flows.reporting import scope_from, summary
 from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySchema
-from shared.auth import require_role
+from shared.auth import allow_roles, require_role
 from shared.web import current_runtime, error
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Monitoring")
@@ -20,6 +20,7 @@ class Summary(MethodView):
     @blp.arguments(ReportQueryArgsSchema, location="query")
     @blp.response(200, SummarySchema)
     @blp.doc(responses={"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+    @allow_roles("admin", "case_manager")
     def get(self, args: dict):
         """Summarise referrals, answers, waiting and coverage gaps (JSON, or CSV)."""
         principal = require_role("admin", "case_manager")

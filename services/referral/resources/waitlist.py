@@ -11,13 +11,14 @@ from services.referral.domain.matching import rank
 from services.referral.domain.waitlist import positions
 from services.referral.flows.placing import put_on_waitlist, queue_position
 from services.referral.models import WaitlistEntry
-from services.referral.resources.common import child_in_scope, today
+from services.referral.resources.common import audit_reads, child_in_scope, today
 from services.referral.schemas.referrals import (
     WaitlistCreateSchema,
     WaitlistEntrySchema,
     WaitlistQueryArgsSchema,
 )
-from shared.auth import require_role
+from shared import access_audit
+from shared.auth import allow_roles, require_role
 from shared.pagination import page_of
 from shared.web import current_runtime, error
 
@@ -38,6 +39,7 @@ class Waitlist(MethodView):
     @blp.arguments(WaitlistCreateSchema)
     @blp.response(201, WaitlistEntrySchema)
     @blp.alt_response(200, schema=WaitlistEntrySchema, description="Already waiting")
+    @allow_roles("case_manager")
     def post(self, body: dict):
         """Put a child on the waiting list when no eligible provider has a free place."""
         principal = require_role("case_manager")
@@ -68,6 +70,7 @@ class Waitlist(MethodView):
 
     @blp.arguments(WaitlistQueryArgsSchema, location="query")
     @blp.response(200, page_of(WaitlistEntrySchema))
+    @allow_roles("case_manager", "admin")
     def get(self, args: dict):
         """List waiting children in the caller's districts, in queue order."""
         principal = require_role("case_manager", "admin")
@@ -84,5 +87,8 @@ class Waitlist(MethodView):
             ]  # fmt: skip
             shown.sort(key=lambda e: (e.service_type, e.region_code, place[e.id]))
             page, size = args["page"], args["page_size"]
-            items = [_entry_view(e, place[e.id]) for e in shown[(page - 1) * size : page * size]]
+            page_rows = shown[(page - 1) * size : page * size]
+            records = [(e.id, e.child_id) for e in page_rows]
+            audit_reads(uow.session, principal, access_audit.LIST, "waitlist", records)
+            items = [_entry_view(e, place[e.id]) for e in page_rows]
             return {"items": items, "total": len(shown), "page": page, "page_size": size}

@@ -75,16 +75,18 @@ def test_a_different_child_with_a_similar_family_name_is_not_a_duplicate(intake)
     assert register(intake, other).status_code == 201
 
 
-def test_a_candidate_outside_the_workers_districts_is_named_by_id_only(intake):
+def test_a_candidate_outside_the_workers_districts_is_only_counted_and_the_probe_audited(intake):
     first = register(intake, districts=("rudaki",)).get_json()
     moved = registration(child={"given_name": "Зарина", "district_code": "vahdat"})
 
     response = register(intake, moved, districts=("vahdat",))
 
     assert response.status_code == 409
-    [candidate] = response.get_json()["error"]["candidates"]
-    assert candidate == {
-        "id": first["id"],
-        "reasons": ["same_date_of_birth_and_guardian_phone"],
-        "in_your_districts": False,
-    }
+    error = response.get_json()["error"]
+    assert error["candidates"] == [] and error["other_districts"] == 1
+    text = response.get_data(as_text=True)
+    for revealing in (first["id"], "same_date_of_birth", first["child"]["family_name"]):
+        assert revealing not in text
+    trail = intake.client.get(f"/children/{first['id']}/audit", headers=intake.auth("admin"))
+    probes = [e for e in trail.get_json()["items"] if e["action"] == "duplicate_probe"]
+    assert [e["actor"] for e in probes] == [{"sub": "phw-vahdat", "role": "phw"}]

@@ -110,3 +110,24 @@ def test_imports_are_recorded_in_the_audit_trail(database, tmp_path):
     assert [(e["action"], e["actor"]["sub"]) for e in trail["items"]] == [
         ("import", "rudaki-register")
     ]
+
+
+def test_a_workers_import_names_no_child_of_another_district(database, tmp_path, capsys):
+    main([str(_write(tmp_path / "first.csv", [GOOD]))])
+    first_id = _only_child_id(database)
+    capsys.readouterr()
+    moved = {**GOOD, "given_name": "Зарина", "district_code": "vahdat"}
+    path = _write(tmp_path / "vahdat.csv", [moved])
+
+    main([str(path), "--role", "case_manager", "--districts", "vahdat"])
+
+    out = capsys.readouterr().out
+    assert "line 2: duplicate" in out and "1 likely match(es) in other districts" in out
+    assert first_id not in out
+    trail = database.client.get(f"/children/{first_id}/audit", headers=database.auth("admin"))
+    assert "duplicate_probe" in [e["action"] for e in trail.get_json()["items"]]
+
+
+def _only_child_id(database) -> str:
+    with database.runtime.db.session() as session:
+        return session.execute(select(Child.id)).scalar_one()

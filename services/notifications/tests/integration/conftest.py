@@ -6,7 +6,7 @@ from services.notifications import app, bootstrap, handlers
 from services.notifications.tests.fakes.gateway import FakeSmsGateway
 from shared.testing import FakeClock
 
-RECEIPT_SECRET = "test-receipt-secret"
+RECEIPT_SECRET = "test-receipt-secret-the-gateway-presents"
 GATEWAY_TOKEN = "gateway-token"
 # 10:00 in Dushanbe: inside sending hours.
 MORNING = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
@@ -31,6 +31,7 @@ def make_service(service_harness, gateway, clock):
         settings = {
             "SMS_GATEWAY": "http",
             "SMS_HTTP_URL": gateway.url,
+            "SMS_HTTP_STATUS_URL": gateway.status_url,
             "SMS_HTTP_TOKEN": GATEWAY_TOKEN,
             "SMS_HTTP_TIMEOUT": "0.5",
             "SMS_RECEIPT_SECRET": RECEIPT_SECRET,

@@ -1,7 +1,9 @@
 """Delivery receipts and families' replies, as the gateway calls them back."""
 
 import pytest
+from sqlalchemy import select
 
+from services.notifications.models import ACCESS_AUDIT
 from services.notifications.tests.integration import events as ev
 from services.notifications.tests.integration.conftest import RECEIPT_SECRET
 from services.notifications.tests.integration.support import drain, emitted, handle, only, rows
@@ -105,7 +107,10 @@ def test_stop_opts_the_phone_out_cancels_waiting_sms_and_confirms(service, gatew
     handle(service, registered, ev.scheduled(child_id))
     answer = reply(service, "  Стоп! ")
     assert answer.status_code == 200
+    # The answer says what happened, not which child the phone belongs to.
+    assert set(answer.get_json()) == {"id", "action"}
     assert answer.get_json()["action"] == "opted_out"
+    assert child_id not in answer.get_data(as_text=True)
     assert {n.status for n in rows(service, child_id=child_id) if n.event_id} == {"cancelled"}
     drain(service)
     confirmation = only(gateway.sent_to(ev.FAMILY_PHONE))
@@ -150,11 +155,17 @@ def test_other_replies_are_kept_for_the_case_manager_of_the_district(service):
     handle(service, registered)
     answer = reply(service, "Кай меоед?")
     assert answer.get_json()["action"] == "recorded"
-    assert answer.get_json()["child_id"] == registered.payload["child_id"]
+    assert registered.payload["child_id"] not in answer.get_data(as_text=True)
     mine = service.client.get(
         "/inbound-messages", headers=service.auth("case_manager", ["rudaki"])
     ).get_json()
     item = only(mine["items"])
+    assert item["child_id"] == registered.payload["child_id"]  # the case manager sees whose
+    with service.runtime.db.session() as session:
+        audited = session.execute(select(ACCESS_AUDIT)).mappings().all()
+    assert [(a["resource"], a["record_id"], a["actor_role"]) for a in audited] == [
+        ("inbound_message", item["id"], "case_manager")
+    ]
     assert item["text"] == "Кай меоед?" and item["from"] == "+992*****4567"
     others = service.client.get(
         "/inbound-messages", headers=service.auth("case_manager", ["vahdat"])

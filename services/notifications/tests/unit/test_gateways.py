@@ -15,6 +15,7 @@ from services.notifications.gateways.base import (
     QUERY_ACCEPTED,
     QUERY_DELIVERED,
     QUERY_NOT_FOUND,
+    QUERY_UNKNOWN,
     TRANSIENT,
     UNKNOWN,
 )
@@ -34,6 +35,7 @@ def fake():
 def http_gateway(fake, **overrides):
     settings = {
         "url": fake.url,
+        "status_url": fake.status_url,
         "token": "secret-token",
         "connect_timeout": 1.0,
         "read_timeout": 0.5,
@@ -123,7 +125,26 @@ def test_stall_past_the_timeout_is_unknown_and_the_status_query_resolves_it(fake
 
 
 def test_status_of_a_transaction_the_gateway_never_saw_is_not_found(fake):
-    assert http_gateway(fake).query_status("never-sent").status == QUERY_NOT_FOUND
+    gateway = http_gateway(fake, status_url=fake.status_url)
+    gateway.send("n-1", PHONE, TEXT, "UCS-2")
+    assert gateway.query_status("n-1").status == QUERY_ACCEPTED  # the endpoint proves itself
+    assert gateway.query_status("never-sent").status == QUERY_NOT_FOUND
+
+
+def test_a_404_from_an_unverified_status_endpoint_is_unknown_not_never_received(fake):
+    # Until it has answered a status, its 404 may be a wrong URL: resending could double an SMS.
+    fresh = http_gateway(fake, status_url=fake.status_url)
+    assert fresh.query_status("never-sent").status == QUERY_UNKNOWN
+    wrong = http_gateway(fake, status_url=fake.url.rsplit("/", 1)[0] + "/no-such-path")
+    wrong.send("n-1", PHONE, TEXT, "UCS-2")
+    assert wrong.query_status("n-1").status == QUERY_UNKNOWN
+
+
+def test_without_a_configured_status_url_nothing_is_guessed(fake):
+    gateway = http_gateway(fake, status_url=None)
+    assert gateway.config.resolved_status_url is None
+    gateway.send("n-1", PHONE, TEXT, "UCS-2")
+    assert gateway.query_status("n-1").status == QUERY_UNKNOWN
 
 
 def free_port() -> int:
@@ -141,8 +162,9 @@ def test_gateway_is_chosen_by_configuration(fake):
     assert isinstance(build_gateway({}), ConsoleGateway)
     assert isinstance(build_gateway({"SMS_GATEWAY": "console"}), ConsoleGateway)
     chosen = build_gateway(
-        {"SMS_GATEWAY": "http", "SMS_HTTP_URL": fake.url, "SMS_HTTP_TOKEN": "secret-token"}
-    )
+        {"SMS_GATEWAY": "http", "SMS_HTTP_URL": fake.url, "SMS_HTTP_TOKEN": "secret-token",
+         "SMS_HTTP_STATUS_URL": fake.status_url}
+    )  # fmt: skip
     assert isinstance(chosen, HttpGateway)
     assert chosen.config.resolved_status_url == fake.status_url
     assert chosen.send("n-9", PHONE, TEXT, "UCS-2").outcome == ACCEPTED
