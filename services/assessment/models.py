@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UtcDateTime as UTCDateTime
+from shared.ordering import ChildOrdering, ordering_tables
 from shared.runtime import messaging_tables
 
 
@@ -84,3 +85,5 @@ class Assessment(Base):
 
 
 TABLES = messaging_tables(Base.metadata)
+# Per-child field versions and parked updates: intake's events applied in any order.
+ORDERING = ChildOrdering(*ordering_tables(Base.metadata))

@@ -11,7 +11,7 @@ from services.notifications import records
 from services.notifications.config import sms_setup
 from services.notifications.domain import planning
 from services.notifications.domain.masking import mask_phone
-from services.notifications.models import Contact, InboundMessage, Notification
+from services.notifications.models import ORDERING, Contact, InboundMessage, Notification
 from services.notifications.sending import TIMERS
 from shared.db import get_unflushed
 from shared.events import Event
@@ -77,24 +77,34 @@ def _apply_guardian(row: Contact, guardian: dict[str, Any]) -> None:
 def child_registered(uow: UnitOfWork, event: Event) -> None:
     """Remember how to reach the family, then tell them the child is registered."""
     p = event.payload
+    ORDERING.lock(uow.session, p["child_id"])
     row = get_unflushed(uow.session, Contact, p["child_id"])
     if row is not None and row.erased_at is not None:
         return  # consent was withdrawn: never bring the data back
     row = row or Contact(child_id=p["child_id"], sms_consent=False, sms_capable=True)
-    row.given_name = p["child"]["given_name"]
-    row.district_code = p["child"]["district_code"]
-    _apply_guardian(row, p["guardian"])
+    fresh = ORDERING.newer_parts(uow.session, row.child_id, p, event)
+    child = fresh.get("child") or {}
+    row.given_name = child.get("given_name", row.given_name)
+    row.district_code = child.get("district_code", row.district_code)
+    _apply_guardian(row, fresh.get("guardian") or {})
     row.updated_at = uow.now
     uow.session.add(row)
     _notify(uow, event, row)
+    for parked in ORDERING.take_parked(uow.session, row.child_id):
+        child_updated(uow, parked)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Follow changes of the family's phone, language, consent or the child's district."""
-    row = get_unflushed(uow.session, Contact, event.payload["child_id"])
-    if row is None or row.erased_at is not None:
+    child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    row = get_unflushed(uow.session, Contact, child_id)
+    if row is None:
+        ORDERING.park(uow.session, event, child_id)
         return
-    changes = event.payload.get("changes") or {}
+    if row.erased_at is not None:
+        return
+    changes = ORDERING.newer_parts(uow.session, child_id, event.payload.get("changes") or {}, event)
     child, guardian = changes.get("child") or {}, changes.get("guardian") or {}
     old_phone = row.phone
     row.given_name = child.get("given_name") or row.given_name
@@ -124,6 +134,8 @@ def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
     """Cancel the child's waiting SMS and erase phones, names and texts."""
     child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    ORDERING.drop_parked(uow.session, [child_id])
     row = get_unflushed(uow.session, Contact, child_id) or Contact(
         child_id=child_id, sms_consent=False
     )

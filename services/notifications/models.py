@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UtcDateTime
+from shared.ordering import ChildOrdering, ordering_tables
 from shared.runtime import messaging_tables
 
 
@@ -25,6 +26,8 @@ class Base(DeclarativeBase):
 
 
 TABLES = messaging_tables(Base.metadata)
+# Per-child field versions and parked updates: intake's events applied in any order.
+ORDERING = ChildOrdering(*ordering_tables(Base.metadata))
 
 
 class Contact(Base):

@@ -12,12 +12,12 @@ from shared.worker import Timer
 
 def child_registered(uow: UnitOfWork, event: Event) -> None:
     """Keep the minimum about a newly registered child."""
-    children.registered(uow, event.payload, parse_time(event.occurred_at))
+    children.registered(uow, event)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Apply intake's corrections to the child's record."""
-    children.updated(uow, event.payload)
+    children.updated(uow, event)
 
 
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:

@@ -12,8 +12,9 @@ from services.referral.config import region_of
 from services.referral.domain.states import OPEN_STATES
 from services.referral.flows import loop
 from services.referral.flows.placing import need_for
-from services.referral.models import ChildRecord, Need, Referral, WaitlistEntry
+from services.referral.models import ORDERING, ChildRecord, Need, Referral, WaitlistEntry
 from shared.db import get_unflushed
+from shared.events import Event, parse_time
 from shared.runtime import UnitOfWork
 
 PERSONAL_FIELDS = (
@@ -31,21 +32,33 @@ def child_row(uow: UnitOfWork, child_id: str, district_code: str | None = None) 
     return child
 
 
-def registered(uow: UnitOfWork, payload: dict[str, Any], occurred_at: datetime) -> None:
+def registered(uow: UnitOfWork, event: Event) -> None:
     """Keep the child's name, birth date, district and the guardian's contact and language."""
+    payload = event.payload
+    ORDERING.lock(uow.session, payload["child_id"])
     child = child_row(uow, payload["child_id"])
     if child.erased_at is not None:
         return
     registered_at = payload.get("registered_at")
-    child.registered_at = datetime.fromisoformat(registered_at) if registered_at else occurred_at
-    _apply(uow, child, payload)
+    child.registered_at = (
+        datetime.fromisoformat(registered_at) if registered_at else parse_time(event.occurred_at)
+    )
+    _apply(uow, child, ORDERING.newer_parts(uow.session, child.id, payload, event))
+    for parked in ORDERING.take_parked(uow.session, child.id):
+        updated(uow, parked)
 
 
-def updated(uow: UnitOfWork, payload: dict[str, Any]) -> None:
-    """Apply intake's changes to what this service keeps."""
-    child = child_row(uow, payload["child_id"])
+def updated(uow: UnitOfWork, event: Event) -> None:
+    """Apply intake's changes to what this service keeps; park them until the registration."""
+    child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    child = get_unflushed(uow.session, ChildRecord, child_id)
+    if child is None or (child.registered_at is None and child.erased_at is None):
+        ORDERING.park(uow.session, event, child_id)
+        return
     if child.erased_at is None:
-        _apply(uow, child, payload.get("changes") or {})
+        changes = event.payload.get("changes") or {}
+        _apply(uow, child, ORDERING.newer_parts(uow.session, child_id, changes, event))
 
 
 def _apply(uow: UnitOfWork, child: ChildRecord, parts: dict[str, Any]) -> None:
@@ -97,6 +110,8 @@ def _refresh_need(uow: UnitOfWork, child: ChildRecord, kind: str, payload: dict)
 
 def consent_withdrawn(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     """Erase the child's personal data, leave every queue and cancel open referrals."""
+    ORDERING.lock(uow.session, payload["child_id"])
+    ORDERING.drop_parked(uow.session, [payload["child_id"]])
     child = child_row(uow, payload["child_id"])
     # Out of every queue first, so the places these cancellations free go to other children.
     child.data_sharing = False
