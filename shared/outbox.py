@@ -168,6 +168,7 @@ class OutboxRelay:
             .order_by(t.c.seq)
             .limit(self.batch_size)
         )
+        failure: PublishError | None = None
         with self.db.session() as session:
             rows = session.execute(lock_for_update(query, self.db)).all()
             if not rows:
@@ -176,22 +177,34 @@ class OutboxRelay:
             try:
                 confirmed = self.publisher.publish(messages)
             except PublishError as exc:
-                self._record_failure(session, [r.id for r in rows], str(exc))
-                raise
-            if self.after_confirm:
-                self.after_confirm(confirmed)
-            now = self.clock()
-            if confirmed:
-                session.execute(
-                    update(t)
-                    .where(t.c.id.in_(confirmed))
-                    .values(published_at=now, attempts=t.c.attempts + 1)
-                )
-            refused = [r.id for r in rows if r.id not in set(confirmed)]
-            if refused:
-                self._record_failure(session, refused, "refused by the broker")
+                failure = exc
+                confirmed = []
+            else:
+                self._mark(session, rows, confirmed)
+        if failure is not None:
+            # Recorded in a transaction of its own, after the row locks were released: the
+            # relay's transaction carries no writes when the publish failed.
+            with self.db.session() as session:
+                self._record_failure(session, [r.id for r in rows], str(failure))
+            raise failure
         self.published += len(confirmed)
         return len(confirmed)
+
+    def _mark(self, session: Session, rows: list[Any], confirmed: list[str]) -> None:
+        """Mark what the broker confirmed as sent; count a refusal on each refused row."""
+        t = self.table
+        if self.after_confirm:
+            self.after_confirm(confirmed)
+        now = self.clock()
+        if confirmed:
+            session.execute(
+                update(t)
+                .where(t.c.id.in_(confirmed))
+                .values(published_at=now, attempts=t.c.attempts + 1)
+            )
+        refused = [r.id for r in rows if r.id not in set(confirmed)]
+        if refused:
+            self._record_failure(session, refused, "refused by the broker")
 
     def _message(self, row: Any) -> Outgoing:
         """The stored JSON goes out as it is: no parsing or re-serialising on the hot path."""
