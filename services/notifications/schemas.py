@@ -86,9 +86,7 @@ class InboundSmsSchema(Schema):
     received_at = fields.AwareDateTime(load_default=None, allow_none=True)
     # The gateway's own id of the message (either name): a repeat of it changes nothing.
     message_id = fields.Str(load_default=None, allow_none=True, validate=_gateway_id)
-    gateway_id = fields.Str(
-        data_key="id", load_default=None, allow_none=True, validate=_gateway_id
-    )
+    gateway_id = fields.Str(data_key="id", load_default=None, allow_none=True, validate=_gateway_id)
 
 
 class InboundSmsResultSchema(Schema):
