@@ -130,6 +130,9 @@ class Referral(Base):
     expired_at: Mapped[datetime | None] = mapped_column()
     cancelled_at: Mapped[datetime | None] = mapped_column()
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    # Codes travel in events; what a person typed beyond a code stays here (erased on withdrawal).
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    cancel_note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column()
 
 

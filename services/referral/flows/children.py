@@ -13,8 +13,10 @@ from services.referral.domain.states import OPEN_STATES
 from services.referral.flows import loop
 from services.referral.flows.placing import need_for
 from services.referral.models import ORDERING, ChildRecord, Need, Referral, WaitlistEntry
+from shared.codes import CANCEL_REASONS, COMPLETION_OUTCOMES, code_of
 from shared.db import get_unflushed
 from shared.events import Event, parse_time
+from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
 
 PERSONAL_FIELDS = (
@@ -128,6 +130,19 @@ def consent_withdrawn(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     for name in PERSONAL_FIELDS:
         setattr(child, name, None)
     child.erased_at = child.updated_at = uow.now
+    _erase_free_text(uow, child.id)
+    erase_child_events(uow.session, uow.runtime.tables.outbox, child.id)
+
+
+def _erase_free_text(uow: UnitOfWork, child_id: str) -> None:
+    """Drop what people wrote about the child's referrals; the codes stay for the statistics."""
+    for referral in uow.session.execute(
+        select(Referral).where(Referral.child_id == child_id)
+    ).scalars():
+        referral.decline_note = referral.outcome_note = referral.cancel_note = None
+        # Written before outcomes and reasons were coded: keep only the code.
+        referral.outcome = code_of(COMPLETION_OUTCOMES, referral.outcome)[0]
+        referral.cancel_reason = code_of(CANCEL_REASONS, referral.cancel_reason)[0]
 
 
 def _open_referrals(uow: UnitOfWork, child_id: str) -> list[Referral]:
