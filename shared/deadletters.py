@@ -1,8 +1,10 @@
-"""Dead letters: python -m shared.deadletters list|show|replay <service> [--id ID | --all]
+"""Dead letters: python -m shared.deadletters list|show|replay|purge <service> [options]
 
 Uses BROKER_URL and BROKER_NAMESPACE like the services. `list` and `show` leave the dead-letter
 queue as it was; `replay` puts messages back on the service's queue (with a fixed body from
---body-file if given), confirmed by the broker before each dead letter is removed.
+--body-file if given), confirmed by the broker before each dead letter is removed. `purge
+--child ID` deletes every dead letter about that child (consent withdrawn: no copy of its data
+may stay parked here); the others stay as they were.
 """
 
 from __future__ import annotations
@@ -90,19 +92,52 @@ def _replay(settings: Any, messages: list[Any], body_file: str | None) -> int:
     return replayed
 
 
+def about_child(message: Any, child_id: str) -> bool:
+    """True when a dead letter is about this child (its correlation id, payload or raw text)."""
+    if (message.properties or {}).get("correlation_id") == child_id:
+        return True
+    body = message.body
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return child_id in text  # a body that is not even JSON: any mention counts
+    if not isinstance(data, dict):
+        return child_id in text
+    payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+    return child_id in (data.get("correlation_id"), payload.get("child_id"))
+
+
+def purge_child(settings: Any, child_id: str, limit: int = 10000) -> int:
+    """Delete the service's dead letters about one child; return how many were deleted."""
+    purged = 0
+    with _dead_messages(settings, limit) as (_connection, messages):
+        for message in messages:
+            if about_child(message, child_id):
+                message.ack()
+                purged += 1
+    return purged
+
+
 def main(argv: list[str] | None = None) -> int:
     """List, show or replay a service's dead-lettered events."""
     parser = argparse.ArgumentParser(prog="python -m shared.deadletters", description=__doc__)
-    parser.add_argument("command", choices=("list", "show", "replay"))
+    parser.add_argument("command", choices=("list", "show", "replay", "purge"))
     parser.add_argument("service", choices=[s for s, t in SUBSCRIPTIONS.items() if t])
     parser.add_argument("--id", dest="message_id", help="only the message with this id")
     parser.add_argument("--all", action="store_true", help="replay every dead letter")
     parser.add_argument("--limit", type=int, default=1000)
     parser.add_argument("--body-file", help="replay: send this corrected JSON body instead")
+    parser.add_argument("--child", help="purge: the child whose dead letters are deleted")
     args = parser.parse_args(argv)
     if args.command == "replay" and not (args.all or args.message_id):
         parser.error("replay needs --id ID or --all")
+    if args.command == "purge" and not args.child:
+        parser.error("purge needs --child ID")
     settings = load_settings(args.service, dict(os.environ))
+    if args.command == "purge":
+        print(json.dumps({"purged": purge_child(settings, args.child, args.limit)}))
+        return 0
     with _dead_messages(settings, args.limit) as (_connection, messages):
         chosen = [
             m for m in messages if not args.message_id or _summary(m)["id"] == args.message_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     func,
     insert,
     select,
@@ -123,6 +125,52 @@ def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -
             return True
         transaction = transaction.parent
     return False
+
+
+def erase_child_events(
+    session: Session,
+    table: Table,
+    child_id: str,
+    drop_unsent: tuple[str, ...] = (),
+    blank_unsent: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """Take a child's personal data out of the outbox (consent withdrawn), sent or not.
+
+    An unsent event of a type in `drop_unsent` is deleted: nobody has seen it, and the
+    withdrawal that follows tells every service all it needs. Other unsent events keep their
+    shape, with the fields named in `blank_unsent` replaced. A published event keeps its
+    envelope (it is counted) and only the child's id in its payload.
+    """
+    owned = table.c.correlation_id == child_id
+    if drop_unsent:
+        session.execute(
+            delete(table).where(
+                owned, table.c.published_at.is_(None), table.c.event_type.in_(drop_unsent)
+            )
+        )
+    rows = session.execute(
+        select(table.c.id, table.c.event_type, table.c.body, table.c.published_at).where(owned)
+    ).all()
+    for row in rows:
+        envelope = json.loads(row.body)
+        if row.published_at is not None:
+            envelope["payload"] = {"child_id": child_id, "erased": True}
+        else:
+            blanks = (blank_unsent or {}).get(row.event_type)
+            if not blanks:
+                continue
+            envelope["payload"] = {**envelope["payload"], **blanks}
+        body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        if body != row.body:
+            session.execute(update(table).where(table.c.id == row.id).values(body=body))
+
+
+def prune_published(session: Session, table: Table, before: datetime) -> int:
+    """Delete events published before `before`; return how many."""
+    done = session.execute(
+        delete(table).where(table.c.published_at.is_not(None), table.c.published_at < before)
+    )
+    return int(done.rowcount or 0)
 
 
 def outbox_lag_seconds(session: Session, table: Table, now: datetime) -> float:

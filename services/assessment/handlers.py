@@ -17,6 +17,7 @@ from services.assessment.settings import assessment_settings
 from shared.db import get_unflushed
 from shared.events import Event, parse_time
 from shared.handling import Handler
+from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
 from shared.worker import Timer
 
@@ -151,6 +152,13 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
             assessment.cancelled_reason = "consent_withdrawn"
         _anonymise(assessment)
         assessment.updated_at = uow.now
+    # The visit's place may be the family's address: blank in waiting events, gone in sent ones.
+    erase_child_events(
+        uow.session,
+        uow.runtime.tables.outbox,
+        child_id,
+        blank_unsent={"assessment.scheduled": {"place": ""}},
+    )
 
 
 def _anonymise(assessment: Assessment) -> None:

@@ -16,6 +16,7 @@ from services.notifications.sending import TIMERS
 from shared.db import get_unflushed
 from shared.events import Event
 from shared.handling import Handler
+from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
 from shared.subscriptions import SUBSCRIPTIONS
 
@@ -139,6 +140,7 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
     row = get_unflushed(uow.session, Contact, child_id) or Contact(
         child_id=child_id, sms_consent=False
     )
+    phone = row.phone
     row.given_name = row.phone = None
     row.sms_consent = False
     row.erased_at = row.erased_at or uow.now
@@ -152,6 +154,35 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
         .where(InboundMessage.child_id == child_id)
         .values(phone=None, phone_masked=None, text=None)
     )
+    if phone:
+        _erase_phone_if_unused(uow, phone)
+    erase_child_events(uow.session, uow.runtime.tables.outbox, child_id, blank_unsent=_MASKED)
+
+
+# Even a masked number goes from events still waiting in the outbox.
+_MASKED = {
+    t: {"to": ""} for t in ("notification.sent", "notification.delivered", "notification.failed")
+}
+
+
+def _erase_phone_if_unused(uow: UnitOfWork, phone: str) -> None:
+    """Once no active child has this guardian's phone, erase its replies and confirmations."""
+    uow.session.flush()
+    in_use = select(Contact.child_id).where(Contact.phone == phone, Contact.erased_at.is_(None))
+    if uow.session.execute(in_use.limit(1)).first() is not None:
+        return
+    uow.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.phone == phone)
+        .values(phone=None, phone_masked=None, text=None)
+    )
+    family = select(Notification).where(
+        Notification.to == phone, Notification.recipient == "guardian"
+    )
+    for n in uow.session.scalars(family):
+        records.erase(n, uow.now)
+        if n.child_id is None:  # a confirmation's events follow the notification's own id
+            erase_child_events(uow.session, uow.runtime.tables.outbox, n.id, blank_unsent=_MASKED)
 
 
 def notify_family_or_provider(uow: UnitOfWork, event: Event) -> None:

@@ -7,10 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from services.assessment import app, bootstrap, handlers
+from services.assessment import handlers
 from services.assessment.models import Assessment, Child
 from shared.handling import handle_once
-from shared.testing import FakeClock
 from shared.testing.stories import PHONES, child_story, shuffled
 
 pytestmark = pytest.mark.integration
@@ -18,24 +17,9 @@ pytestmark = pytest.mark.integration
 STORY = len(child_story())
 
 
-@pytest.fixture
-def service(service_harness):
-    """One migrated database for every ordering tried (each example uses new children)."""
-    harness = service_harness(
-        "assessment",
-        bootstrap.runtime_from,
-        app.create_app,
-        handlers.HANDLERS,
-        handlers.TIMERS,
-        clock=FakeClock(),
-    )
-    yield harness
-    harness.close()
-
-
-def state(service, child_id: str) -> dict:
+def state(idle_assessment, child_id: str) -> dict:
     """What a case manager would see of the child and its assessment."""
-    with service.runtime.db.session() as session:
+    with idle_assessment.runtime.db.session() as session:
         child = session.get(Child, child_id)
         assessments = session.scalars(select(Assessment).where(Assessment.child_id == child_id))
         return {
@@ -47,9 +31,9 @@ def state(service, child_id: str) -> dict:
         }
 
 
-def deliver(service, events) -> None:
+def deliver(idle_assessment, events) -> None:
     for event in events:
-        handle_once(service.runtime, handlers.HANDLERS, event)
+        handle_once(idle_assessment.runtime, handlers.HANDLERS, event)
 
 
 @settings(
@@ -58,19 +42,19 @@ def deliver(service, events) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(order=st.permutations(range(STORY)))
-def test_any_order_of_a_childs_events_ends_as_in_order(service, order):
+def test_any_order_of_a_childs_events_ends_as_in_order(idle_assessment, order):
     in_order, any_order = child_story(), child_story()
-    deliver(service, in_order)
-    deliver(service, shuffled(any_order, order))
+    deliver(idle_assessment, in_order)
+    deliver(idle_assessment, shuffled(any_order, order))
 
-    expected = state(service, in_order[0].payload["child_id"])
+    expected = state(idle_assessment, in_order[0].payload["child_id"])
     assert expected["guardian"][:2] == (PHONES[2], "ru")
     assert expected["assessments"][0][1:3] == ("vahdat", True)
-    assert state(service, any_order[0].payload["child_id"]) == expected
+    assert state(idle_assessment, any_order[0].payload["child_id"]) == expected
 
 
-def test_an_update_before_the_registration_is_kept_until_it_arrives(service):
+def test_an_update_before_the_registration_is_kept_until_it_arrives(idle_assessment):
     registered, first_phone, *_ = child_story()
-    deliver(service, [first_phone, registered])
+    deliver(idle_assessment, [first_phone, registered])
 
-    assert state(service, registered.payload["child_id"])["guardian"][0] == PHONES[1]
+    assert state(idle_assessment, registered.payload["child_id"])["guardian"][0] == PHONES[1]
