@@ -165,11 +165,15 @@ def erase_child_events(
             session.execute(update(table).where(table.c.id == row.id).values(body=body))
 
 
-def prune_published(session: Session, table: Table, before: datetime) -> int:
-    """Delete events published before `before`; return how many."""
-    done = session.execute(
-        delete(table).where(table.c.published_at.is_not(None), table.c.published_at < before)
+def prune_published(session: Session, table: Table, before: datetime, limit: int = 5000) -> int:
+    """Delete up to `limit` events published before `before`; return how many."""
+    oldest = (
+        select(table.c.seq)
+        .where(table.c.published_at.is_not(None), table.c.published_at < before)
+        .order_by(table.c.seq)
+        .limit(limit)
     )
+    done = session.execute(delete(table).where(table.c.seq.in_(oldest.scalar_subquery())))
     return int(done.rowcount or 0)
 
 
