@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -92,20 +92,46 @@ def _replay(settings: Any, messages: list[Any], body_file: str | None) -> int:
     return replayed
 
 
+def _text(message: Any) -> str:
+    body = message.body
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+
+
+def child_of(message: Any) -> str | None:
+    """The child a dead letter is about: its correlation id, else the body's."""
+    found = (message.properties or {}).get("correlation_id")
+    if found:
+        return str(found)
+    try:
+        data = json.loads(_text(message))
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+    found = data.get("correlation_id") or payload.get("child_id")
+    return str(found) if found else None
+
+
 def about_child(message: Any, child_id: str) -> bool:
     """True when a dead letter is about this child (its correlation id, payload or raw text)."""
-    if (message.properties or {}).get("correlation_id") == child_id:
-        return True
-    body = message.body
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return child_id in text  # a body that is not even JSON: any mention counts
-    if not isinstance(data, dict):
-        return child_id in text
-    payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
-    return child_id in (data.get("correlation_id"), payload.get("child_id"))
+    found = child_of(message)
+    if found is not None:
+        return found == child_id
+    return child_id in _text(message)  # a body that is not even JSON: any mention counts
+
+
+def purge_erased(settings: Any, erased: Callable[[set[str]], set[str]], limit: int = 1000) -> int:
+    """Delete dead letters about children whose data this service has erased."""
+    purged = 0
+    with _dead_messages(settings, limit) as (_connection, messages):
+        children = {child_of(m) for m in messages} - {None}
+        gone = erased(children) if children else set()  # type: ignore[arg-type]
+        for message in messages:
+            if child_of(message) in gone:
+                message.ack()
+                purged += 1
+    return purged
 
 
 def purge_child(settings: Any, child_id: str, limit: int = 10000) -> int:

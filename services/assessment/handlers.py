@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from services.assessment.domain import due_date
 from services.assessment.domain.recommendation import OVERRIDE_RULE_ID
@@ -15,6 +16,7 @@ from services.assessment.domain.worklist import CANCELLED, OPEN_STATUSES, PENDIN
 from services.assessment.models import ORDERING, Assessment, Child
 from services.assessment.settings import assessment_settings
 from shared.db import get_unflushed
+from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
 from shared.handling import Handler
 from shared.outbox import erase_child_events
@@ -190,4 +192,12 @@ HANDLERS: dict[str, Handler] = {
     "child.updated": child_updated,
     "child.consent_withdrawn": child_consent_withdrawn,
 }
-TIMERS: list[Timer] = []
+
+
+def _erased(session: Session, children: set[str]) -> set[str]:
+    """Which of these children this service has erased (their dead letters go too)."""
+    query = select(Child.id).where(Child.id.in_(children), Child.erased_at.is_not(None))
+    return set(session.scalars(query))
+
+
+TIMERS: list[Timer] = [dead_letter_erasure(_erased)]

@@ -6,14 +6,16 @@ import logging
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from services.notifications import records
 from services.notifications.config import sms_setup
 from services.notifications.domain import planning
 from services.notifications.domain.masking import mask_phone
 from services.notifications.models import ORDERING, Contact, InboundMessage, Notification
-from services.notifications.sending import TIMERS
+from services.notifications.sending import TIMERS as SENDING_TIMERS
 from shared.db import get_unflushed
+from shared.erasure import dead_letter_erasure
 from shared.events import Event
 from shared.handling import Handler
 from shared.outbox import erase_child_events
@@ -214,6 +216,17 @@ _ALL: dict[str, Handler] = {
     "referral.completed": referral_changed,
     "referral.cancelled": referral_changed,
 }
+
+
+def _erased(session: Session, children: set[str]) -> set[str]:
+    """Which of these children this service has erased (their dead letters go too)."""
+    query = select(Contact.child_id).where(
+        Contact.child_id.in_(children), Contact.erased_at.is_not(None)
+    )
+    return set(session.scalars(query))
+
+
+TIMERS = [*SENDING_TIMERS, dead_letter_erasure(_erased)]
 
 # Handle exactly the platform's subscription row (the contract lists assessment.completed for this
 # service; it is handled as soon as the row routes it here).

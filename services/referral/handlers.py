@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.referral.flows import children
 from services.referral.flows.timers import expire_due, remind_due
+from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
 from shared.handling import Handler
 from shared.runtime import UnitOfWork
@@ -40,4 +41,5 @@ HANDLERS: dict[str, Handler] = {
 TIMERS: list[Timer] = [
     Timer("expire-referrals", 5.0, expire_due),
     Timer("remind-providers", 30.0, remind_due),
+    dead_letter_erasure(children.erased_among),
 ]

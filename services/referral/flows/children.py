@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from services.referral import repository as repo
 from services.referral.config import region_of
@@ -143,6 +144,14 @@ def _erase_free_text(uow: UnitOfWork, child_id: str) -> None:
         # Written before outcomes and reasons were coded: keep only the code.
         referral.outcome = code_of(COMPLETION_OUTCOMES, referral.outcome)[0]
         referral.cancel_reason = code_of(CANCEL_REASONS, referral.cancel_reason)[0]
+
+
+def erased_among(session: Session, ids: set[str]) -> set[str]:
+    """Which of these children this service has erased (their dead letters go too)."""
+    query = select(ChildRecord.id).where(
+        ChildRecord.id.in_(ids), ChildRecord.erased_at.is_not(None)
+    )
+    return set(session.scalars(query))
 
 
 def _open_referrals(uow: UnitOfWork, child_id: str) -> list[Referral]:

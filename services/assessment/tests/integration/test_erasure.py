@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from services.assessment import handlers
 from shared.events import make_event
 from shared.handling import handle_once
+from shared.testing.deadletters import dead_letter_ids, put_dead_letter
 from shared.testing.stories import child_story
 
 pytestmark = pytest.mark.integration
@@ -55,3 +56,19 @@ def test_withdrawal_blanks_the_place_in_waiting_events_and_empties_sent_ones(idl
     assert waiting["place"] == "" and waiting["child_id"] == waiting_child.payload["child_id"]
     [sent] = outbox_payloads(idle_assessment, published=True)
     assert sent == {"child_id": sent_child.payload["child_id"], "erased": True}
+
+
+def test_the_worker_deletes_dead_letters_about_an_erased_child(idle_assessment):
+    erased, kept = child_story()[0], child_story()[0]
+    erased_id = erased.payload["child_id"]
+    withdrawn = make_event("child.consent_withdrawn", {"child_id": erased_id},
+                           producer="intake", correlation_id=erased_id)  # fmt: skip
+    handle_once(idle_assessment.runtime, handlers.HANDLERS, withdrawn)
+    settings = idle_assessment.runtime.settings
+    for event in (erased, kept):
+        put_dead_letter(settings, event.to_json(), event.id, correlation_id=event.correlation_id)
+    [timer] = [t for t in handlers.TIMERS if t.name == "dead-letter-erasure"]
+
+    timer.run(idle_assessment.runtime)
+
+    assert dead_letter_ids(settings) == [kept.id]
