@@ -136,4 +136,3 @@ def withdraw_consent(
         correlation_id=child.id,
     )
     return True
-
