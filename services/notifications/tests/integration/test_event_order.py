@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from services.notifications.models import Contact, Notification
+from services.notifications.models import ORDERING, Contact, Notification
+from services.notifications.tests.integration import events as ev
 from shared.testing.stories import PHONES, child_story, shuffled
 
 from .support import handle
@@ -50,3 +51,24 @@ def test_a_corrected_phone_before_the_registration_is_where_the_sms_goes(service
     handle(service, first_phone, registered)
 
     assert state(service, registered.payload["child_id"])["sms"][0][1] == PHONES[1]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(order=st.permutations(range(STORY + 1)))
+def test_a_withdrawal_in_any_place_of_the_story_leaves_nothing_behind(service, order):
+    story = child_story()
+    child_id = story[0].payload["child_id"]
+    withdrawn = ev.event("child.consent_withdrawn", {"child_id": child_id}, producer="intake")
+    handle(service, *shuffled([*story, withdrawn], order))
+
+    contact = state(service, child_id)["contact"]
+    assert (contact[0], contact[2], contact[4]) == (None, None, False)
+    parked = ORDERING.parked
+    with service.runtime.db.session() as session:
+        left = session.execute(select(parked.c.event_id).where(parked.c.child_id == child_id))
+        assert left.all() == []
+    assert all(to is None for _, to, _, _ in state(service, child_id)["sms"])
