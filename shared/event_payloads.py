@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from shared import codes
+
 SERVICE_TYPES = ("home_based", "day_care", "residential")
 PRIORITIES = ("urgent", "high", "routine")
 LANGUAGES = ("tg", "ru", "en")
@@ -17,7 +19,7 @@ CFM_DOMAINS = (
     "controlling_behaviour", "self_care", "remembering", "concentrating", "accepting_change",
     "making_friends", "anxiety", "depression",
 )  # fmt: skip
-DECLINE_REASONS = ("no_capacity", "outside_area", "not_eligible", "family_unreachable", "other")
+DECLINE_REASONS = tuple(codes.DECLINE_REASONS)
 NOTIFICATION_STATUSES = ("pending", "held", "sent", "delivered", "failed", "cancelled")
 
 _id = validate.Length(min=1, max=100)
@@ -60,7 +62,10 @@ class ConsentPart(Strict):
 class ScreeningPart(Strict):
     concerns = fields.List(fields.Str(validate=validate.OneOf(CFM_DOMAINS)), required=True)
     urgent = fields.Bool(required=True)
-    urgent_reason = fields.Str(load_default=None, allow_none=True, validate=_short)
+    # A code: the worker's own words stay in intake.
+    urgent_reason = fields.Str(
+        load_default=None, allow_none=True, validate=validate.OneOf(codes.URGENT_REASONS)
+    )
     source = fields.Str(load_default=None, allow_none=True, validate=_short)
 
 
@@ -173,11 +178,11 @@ class ReferralStarted(_Referral):
 
 
 class ReferralCompleted(_Referral):
-    outcome = fields.Str(required=True, validate=_short)
+    outcome = fields.Str(required=True, validate=validate.OneOf(codes.COMPLETION_OUTCOMES))
 
 
 class ReferralCancelled(_Referral):
-    reason = fields.Str(required=True, validate=_short)
+    reason = fields.Str(required=True, validate=validate.OneOf(codes.CANCEL_REASONS))
 
 
 class ReferralWaitlisted(Strict):

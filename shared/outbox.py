@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     func,
     insert,
     select,
@@ -125,6 +127,56 @@ def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -
     return False
 
 
+def erase_child_events(
+    session: Session,
+    table: Table,
+    child_id: str,
+    drop_unsent: tuple[str, ...] = (),
+    blank_unsent: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """Take a child's personal data out of the outbox (consent withdrawn), sent or not.
+
+    An unsent event of a type in `drop_unsent` is deleted: nobody has seen it, and the
+    withdrawal that follows tells every service all it needs. Other unsent events keep their
+    shape, with the fields named in `blank_unsent` replaced. A published event keeps its
+    envelope (it is counted) and only the child's id in its payload.
+    """
+    owned = table.c.correlation_id == child_id
+    if drop_unsent:
+        session.execute(
+            delete(table).where(
+                owned, table.c.published_at.is_(None), table.c.event_type.in_(drop_unsent)
+            )
+        )
+    rows = session.execute(
+        select(table.c.id, table.c.event_type, table.c.body, table.c.published_at).where(owned)
+    ).all()
+    for row in rows:
+        envelope = json.loads(row.body)
+        if row.published_at is not None:
+            envelope["payload"] = {"child_id": child_id, "erased": True}
+        else:
+            blanks = (blank_unsent or {}).get(row.event_type)
+            if not blanks:
+                continue
+            envelope["payload"] = {**envelope["payload"], **blanks}
+        body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+        if body != row.body:
+            session.execute(update(table).where(table.c.id == row.id).values(body=body))
+
+
+def prune_published(session: Session, table: Table, before: datetime, limit: int = 5000) -> int:
+    """Delete up to `limit` events published before `before`; return how many."""
+    oldest = (
+        select(table.c.seq)
+        .where(table.c.published_at.is_not(None), table.c.published_at < before)
+        .order_by(table.c.seq)
+        .limit(limit)
+    )
+    done = session.execute(delete(table).where(table.c.seq.in_(oldest.scalar_subquery())))
+    return int(done.rowcount or 0)
+
+
 def outbox_lag_seconds(session: Session, table: Table, now: datetime) -> float:
     """Age in seconds of the oldest unsent event (0 when everything is sent)."""
     oldest = session.execute(
@@ -168,6 +220,7 @@ class OutboxRelay:
             .order_by(t.c.seq)
             .limit(self.batch_size)
         )
+        failure: PublishError | None = None
         with self.db.session() as session:
             rows = session.execute(lock_for_update(query, self.db)).all()
             if not rows:
@@ -176,22 +229,34 @@ class OutboxRelay:
             try:
                 confirmed = self.publisher.publish(messages)
             except PublishError as exc:
-                self._record_failure(session, [r.id for r in rows], str(exc))
-                raise
-            if self.after_confirm:
-                self.after_confirm(confirmed)
-            now = self.clock()
-            if confirmed:
-                session.execute(
-                    update(t)
-                    .where(t.c.id.in_(confirmed))
-                    .values(published_at=now, attempts=t.c.attempts + 1)
-                )
-            refused = [r.id for r in rows if r.id not in set(confirmed)]
-            if refused:
-                self._record_failure(session, refused, "refused by the broker")
+                failure = exc
+                confirmed = []
+            else:
+                self._mark(session, rows, confirmed)
+        if failure is not None:
+            # Recorded in a transaction of its own, after the row locks were released: the
+            # relay's transaction carries no writes when the publish failed.
+            with self.db.session() as session:
+                self._record_failure(session, [r.id for r in rows], str(failure))
+            raise failure
         self.published += len(confirmed)
         return len(confirmed)
+
+    def _mark(self, session: Session, rows: list[Any], confirmed: list[str]) -> None:
+        """Mark what the broker confirmed as sent; count a refusal on each refused row."""
+        t = self.table
+        if self.after_confirm:
+            self.after_confirm(confirmed)
+        now = self.clock()
+        if confirmed:
+            session.execute(
+                update(t)
+                .where(t.c.id.in_(confirmed))
+                .values(published_at=now, attempts=t.c.attempts + 1)
+            )
+        refused = [r.id for r in rows if r.id not in set(confirmed)]
+        if refused:
+            self._record_failure(session, refused, "refused by the broker")
 
     def _message(self, row: Any) -> Outgoing:
         """The stored JSON goes out as it is: no parsing or re-serialising on the hot path."""

@@ -7,13 +7,14 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from shared.handling import Handler, handle_many, handle_once
 from shared.logging import configure_logging
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.publisher import Publisher
 from shared.messaging.topology import topology_for
-from shared.outbox import OutboxRelay
+from shared.outbox import OutboxRelay, prune_published
 from shared.runtime import Runtime
 from shared.subscriptions import SUBSCRIPTIONS
 
@@ -29,6 +30,23 @@ class Timer:
     run: Callable[[Runtime], int]
 
 
+def prune_outbox(runtime: Runtime) -> int:
+    """Delete events published longer ago than OUTBOX_RETENTION_DAYS (0 keeps them all)."""
+    days = runtime.settings.outbox_retention_days
+    if days <= 0:
+        return 0
+    before = runtime.now() - timedelta(days=days)
+    with runtime.db.session() as session:
+        pruned = prune_published(session, runtime.tables.outbox, before)
+    if pruned:
+        log.info("published events pruned", extra={"fields": {"rows": pruned}})
+    return pruned
+
+
+# Every worker runs it: published rows are only kept for looking into recent history.
+OUTBOX_RETENTION = Timer("outbox-retention", 3600.0, prune_outbox)
+
+
 class Worker:
     """Runs a service's background work until stopped."""
 
@@ -40,7 +58,7 @@ class Worker:
     ) -> None:
         self.runtime = runtime
         self.handlers = handlers
-        self.timers = list(timers)
+        self.timers = [*timers, OUTBOX_RETENTION]
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
         settings = runtime.settings

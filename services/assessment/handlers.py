@@ -8,15 +8,18 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from services.assessment.domain import due_date
 from services.assessment.domain.recommendation import OVERRIDE_RULE_ID
 from services.assessment.domain.worklist import CANCELLED, OPEN_STATUSES, PENDING
-from services.assessment.models import Assessment, Child
+from services.assessment.models import ORDERING, Assessment, Child
 from services.assessment.settings import assessment_settings
 from shared.db import get_unflushed
+from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
 from shared.handling import Handler
+from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
 from shared.worker import Timer
 
@@ -74,7 +77,7 @@ def child_registered(uow: UnitOfWork, event: Event) -> None:
     if child is None:
         child = Child(id=payload["child_id"], registered_at=registered_at, screening_concerns=[])
         uow.session.add(child)
-    _apply_changes(child, payload)
+    _apply_changes(child, ORDERING.newer_parts(uow.session, child.id, payload, event))
     child.updated_at = uow.now
     existing = uow.session.execute(
         select(Assessment.id).where(Assessment.child_id == child.id)
@@ -95,15 +98,23 @@ def child_registered(uow: UnitOfWork, event: Event) -> None:
                 updated_at=uow.now,
             )
         )
+    for parked in ORDERING.take_parked(uow.session, child.id):
+        child_updated(uow, parked)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Keep the copy current; a new district or urgency moves the open assessments with it."""
-    child = get_unflushed(uow.session, Child, event.payload["child_id"])
-    if child is None or child.erased_at is not None:
-        log.info("update of a child not held here", extra={"fields": {"event_id": event.id}})
+    child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    child = get_unflushed(uow.session, Child, child_id)
+    if child is None:
+        log.info("update of a child not known yet", extra={"fields": {"event_id": event.id}})
+        ORDERING.park(uow.session, event, child_id)
         return
-    _apply_changes(child, event.payload.get("changes") or {})
+    if child.erased_at is not None:
+        return
+    changes = event.payload.get("changes") or {}
+    _apply_changes(child, ORDERING.newer_parts(uow.session, child_id, changes, event))
     child.updated_at = uow.now
     targets = assessment_settings(uow.runtime).due_targets
     for assessment in _open_assessments(uow, child.id):
@@ -126,6 +137,8 @@ def _erase_child(child: Child) -> None:
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
     """Erase the child's personal data here and cancel the open assessments."""
     child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    ORDERING.drop_parked(uow.session, [child_id])
     child = get_unflushed(uow.session, Child, child_id)
     if child is None:
         # A tombstone, so a registration arriving late is not stored again.
@@ -141,6 +154,13 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
             assessment.cancelled_reason = "consent_withdrawn"
         _anonymise(assessment)
         assessment.updated_at = uow.now
+    # The visit's place may be the family's address: blank in waiting events, gone in sent ones.
+    erase_child_events(
+        uow.session,
+        uow.runtime.tables.outbox,
+        child_id,
+        blank_unsent={"assessment.scheduled": {"place": ""}},
+    )
 
 
 def _anonymise(assessment: Assessment) -> None:
@@ -172,4 +192,12 @@ HANDLERS: dict[str, Handler] = {
     "child.updated": child_updated,
     "child.consent_withdrawn": child_consent_withdrawn,
 }
-TIMERS: list[Timer] = []
+
+
+def _erased(session: Session, children: set[str]) -> set[str]:
+    """Which of these children this service has erased (their dead letters go too)."""
+    query = select(Child.id).where(Child.id.in_(children), Child.erased_at.is_not(None))
+    return set(session.scalars(query))
+
+
+TIMERS: list[Timer] = [dead_letter_erasure(_erased)]

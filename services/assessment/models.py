@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.access_audit import access_audit_table
 from shared.db import UtcDateTime as UTCDateTime
+from shared.ordering import ChildOrdering, ordering_tables
 from shared.runtime import messaging_tables
 
 
@@ -87,3 +88,5 @@ class Assessment(Base):
 TABLES = messaging_tables(Base.metadata)
 # Reads of a child's records: who, what, when (shared.access_audit).
 ACCESS_AUDIT = access_audit_table(Base.metadata)
+# Per-child field versions and parked updates: intake's events applied in any order.
+ORDERING = ChildOrdering(*ordering_tables(Base.metadata))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
-
-from sqlalchemy import select, update
 
 from services.intake import audit, idempotency
 from services.intake.models import CONSENT_WITHDRAWN, Child
 from services.intake.registration import name_columns
 from services.intake.representations import ChildSchema, child_view, event_changes
 from shared.auth import Principal
+from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
 
 # Request field → model attribute, per section of the record.
@@ -125,28 +123,16 @@ def withdraw_consent(
     child.consent_withdrawn_at = child.updated_at = uow.now
     uow.session.flush()
     idempotency.replace_responses(uow.session, child.id, ChildSchema().dump(child_view(child)))
-    _erase_sent_events(uow, child.id)
+    # Unsent registrations and corrections go (nobody saw them); sent ones keep only the id.
+    erase_child_events(
+        uow.session,
+        uow.runtime.tables.outbox,
+        child.id,
+        drop_unsent=("child.registered", "child.updated"),
+    )
     uow.emit(
         "child.consent_withdrawn",
         {"child_id": child.id, "withdrawn_at": uow.now.isoformat()},
         correlation_id=child.id,
     )
     return True
-
-
-def _erase_sent_events(uow: UnitOfWork, child_id: str) -> None:
-    """Keep published events' envelopes (they are counted) but drop their personal payloads."""
-    outbox = uow.runtime.tables.outbox
-    rows = uow.session.execute(
-        select(outbox.c.id, outbox.c.body).where(
-            outbox.c.correlation_id == child_id,
-            outbox.c.published_at.is_not(None),
-            outbox.c.event_type.in_(("child.registered", "child.updated")),
-        )
-    ).all()
-    for row in rows:
-        envelope = json.loads(row.body)
-        envelope["payload"] = {"child_id": child_id, "erased": True}
-        uow.session.execute(
-            update(outbox).where(outbox.c.id == row.id).values(body=json.dumps(envelope))
-        )

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 
 from services.intake.domain.children import Tombstone, referral_allowed
 from services.intake.models import AuditEntry, Child
+from shared.codes import URGENT_REASONS, code_of
 
 
 class ChildDetailsSchema(Schema):
@@ -41,6 +42,9 @@ class ScreeningSchema(Schema):
     concerns = fields.List(fields.String())
     urgent = fields.Boolean()
     urgent_reason = fields.String(allow_none=True)
+    urgent_reason_code = fields.String(
+        allow_none=True, metadata={"description": "the code other services see"}
+    )
     note = fields.String(allow_none=True)
     source = fields.String(allow_none=True)
 
@@ -117,10 +121,12 @@ def child_view(child: Child) -> dict[str, Any]:
     """Return the record as the API shows it: full, or the tombstone after withdrawal."""
     if child.withdrawn:
         return {"status": child.status, **tombstone_of(child).as_dict()}
+    sections = child_sections(child)
+    sections["screening"]["urgent_reason_code"] = code_of(URGENT_REASONS, child.urgent_reason)[0]
     return {
         "id": child.id,
         "status": child.status,
-        **child_sections(child),
+        **sections,
         "referral_allowed": referral_allowed(child.data_sharing_consent),
         "registered_by": {"sub": child.registered_by_sub, "role": child.registered_by_role},
         "registered_at": child.registered_at,
@@ -164,11 +170,15 @@ def _jsonable(value: Any) -> Any:
 
 def event_changes(changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Return the changes of a PATCH as the child.updated payload's `changes` section."""
-    return {
-        part: _jsonable({k: v for k, v in values.items() if k not in _LOCAL_ONLY.get(part, ())})
-        for part, values in changes.items()
-        if values
-    }
+    return {part: _jsonable(_coded(part, values)) for part, values in changes.items() if values}
+
+
+def _coded(part: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Drop local-only fields; an urgent reason travels as its code, never as typed."""
+    kept = {k: v for k, v in values.items() if k not in _LOCAL_ONLY.get(part, ())}
+    if part == "screening" and "urgent_reason" in kept:
+        kept["urgent_reason"] = code_of(URGENT_REASONS, kept["urgent_reason"])[0]
+    return kept
 
 
 def audit_view(entry: AuditEntry) -> dict[str, Any]:

@@ -83,7 +83,10 @@ class InboundSms(MethodView):
         setup = sms_setup(runtime)
         with runtime.unit_of_work() as uow:
             received_at = body.get("received_at") or uow.now
-            reply = callbacks.record_reply(uow, setup, phone, body["text"], received_at)
+            reply = callbacks.record_reply(
+                uow, setup, phone, body["text"], received_at,
+                gateway_message_id=body.get("message_id") or body.get("gateway_id"),
+            )  # fmt: skip
         log.info(
             "inbound sms",
             extra={"fields": {"from": mask_phone(phone), "action": reply.action, "id": reply.id}},

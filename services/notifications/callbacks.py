@@ -53,8 +53,14 @@ class Reply:
     child_id: str | None
 
 
-def _fingerprint(phone: str, text: str, received_at: datetime) -> str:
-    raw = f"{phone}|{received_at.isoformat()}|{text}"
+def _fingerprint(
+    phone: str, text: str, received_at: datetime, gateway_message_id: str | None
+) -> str:
+    """The gateway's message id when it gives one, else sender, time and text."""
+    if gateway_message_id:
+        raw = f"gateway-id|{gateway_message_id}"
+    else:
+        raw = f"{phone}|{received_at.isoformat()}|{text}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -112,10 +118,15 @@ def _act(
 
 
 def record_reply(
-    uow: UnitOfWork, setup: SmsSetup, phone: str, text: str, received_at: datetime
+    uow: UnitOfWork,
+    setup: SmsSetup,
+    phone: str,
+    text: str,
+    received_at: datetime,
+    gateway_message_id: str | None = None,
 ) -> Reply:
     """Handle one inbound SMS once: a repeated callback returns the first outcome."""
-    fingerprint = _fingerprint(phone, text, received_at)
+    fingerprint = _fingerprint(phone, text, received_at, gateway_message_id)
     known = uow.session.scalars(
         select(InboundMessage).where(InboundMessage.fingerprint == fingerprint)
     ).first()

@@ -6,16 +6,19 @@ import logging
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from services.notifications import records
 from services.notifications.config import sms_setup
 from services.notifications.domain import planning
 from services.notifications.domain.masking import mask_phone
-from services.notifications.models import Contact, InboundMessage, Notification
-from services.notifications.sending import TIMERS
+from services.notifications.models import ORDERING, Contact, InboundMessage, Notification
+from services.notifications.sending import TIMERS as SENDING_TIMERS
 from shared.db import get_unflushed
+from shared.erasure import dead_letter_erasure
 from shared.events import Event
 from shared.handling import Handler
+from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
 from shared.subscriptions import SUBSCRIPTIONS
 
@@ -77,24 +80,34 @@ def _apply_guardian(row: Contact, guardian: dict[str, Any]) -> None:
 def child_registered(uow: UnitOfWork, event: Event) -> None:
     """Remember how to reach the family, then tell them the child is registered."""
     p = event.payload
+    ORDERING.lock(uow.session, p["child_id"])
     row = get_unflushed(uow.session, Contact, p["child_id"])
     if row is not None and row.erased_at is not None:
         return  # consent was withdrawn: never bring the data back
     row = row or Contact(child_id=p["child_id"], sms_consent=False, sms_capable=True)
-    row.given_name = p["child"]["given_name"]
-    row.district_code = p["child"]["district_code"]
-    _apply_guardian(row, p["guardian"])
+    fresh = ORDERING.newer_parts(uow.session, row.child_id, p, event)
+    child = fresh.get("child") or {}
+    row.given_name = child.get("given_name", row.given_name)
+    row.district_code = child.get("district_code", row.district_code)
+    _apply_guardian(row, fresh.get("guardian") or {})
     row.updated_at = uow.now
     uow.session.add(row)
     _notify(uow, event, row)
+    for parked in ORDERING.take_parked(uow.session, row.child_id):
+        child_updated(uow, parked)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Follow changes of the family's phone, language, consent or the child's district."""
-    row = get_unflushed(uow.session, Contact, event.payload["child_id"])
-    if row is None or row.erased_at is not None:
+    child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    row = get_unflushed(uow.session, Contact, child_id)
+    if row is None:
+        ORDERING.park(uow.session, event, child_id)
         return
-    changes = event.payload.get("changes") or {}
+    if row.erased_at is not None:
+        return
+    changes = ORDERING.newer_parts(uow.session, child_id, event.payload.get("changes") or {}, event)
     child, guardian = changes.get("child") or {}, changes.get("guardian") or {}
     old_phone = row.phone
     row.given_name = child.get("given_name") or row.given_name
@@ -124,9 +137,12 @@ def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
     """Cancel the child's waiting SMS and erase phones, names and texts."""
     child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    ORDERING.drop_parked(uow.session, [child_id])
     row = get_unflushed(uow.session, Contact, child_id) or Contact(
         child_id=child_id, sms_consent=False
     )
+    phone = row.phone
     row.given_name = row.phone = None
     row.sms_consent = False
     row.erased_at = row.erased_at or uow.now
@@ -140,6 +156,35 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
         .where(InboundMessage.child_id == child_id)
         .values(phone=None, phone_masked=None, text=None)
     )
+    if phone:
+        _erase_phone_if_unused(uow, phone)
+    erase_child_events(uow.session, uow.runtime.tables.outbox, child_id, blank_unsent=_MASKED)
+
+
+# Even a masked number goes from events still waiting in the outbox.
+_MASKED = {
+    t: {"to": ""} for t in ("notification.sent", "notification.delivered", "notification.failed")
+}
+
+
+def _erase_phone_if_unused(uow: UnitOfWork, phone: str) -> None:
+    """Once no active child has this guardian's phone, erase its replies and confirmations."""
+    uow.session.flush()
+    in_use = select(Contact.child_id).where(Contact.phone == phone, Contact.erased_at.is_(None))
+    if uow.session.execute(in_use.limit(1)).first() is not None:
+        return
+    uow.session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.phone == phone)
+        .values(phone=None, phone_masked=None, text=None)
+    )
+    family = select(Notification).where(
+        Notification.to == phone, Notification.recipient == "guardian"
+    )
+    for n in uow.session.scalars(family):
+        records.erase(n, uow.now)
+        if n.child_id is None:  # a confirmation's events follow the notification's own id
+            erase_child_events(uow.session, uow.runtime.tables.outbox, n.id, blank_unsent=_MASKED)
 
 
 def notify_family_or_provider(uow: UnitOfWork, event: Event) -> None:
@@ -171,6 +216,17 @@ _ALL: dict[str, Handler] = {
     "referral.completed": referral_changed,
     "referral.cancelled": referral_changed,
 }
+
+
+def _erased(session: Session, children: set[str]) -> set[str]:
+    """Which of these children this service has erased (their dead letters go too)."""
+    query = select(Contact.child_id).where(
+        Contact.child_id.in_(children), Contact.erased_at.is_not(None)
+    )
+    return set(session.scalars(query))
+
+
+TIMERS = [*SENDING_TIMERS, dead_letter_erasure(_erased)]
 
 # Handle exactly the platform's subscription row (the contract lists assessment.completed for this
 # service; it is handled as soon as the row routes it here).

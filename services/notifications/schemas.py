@@ -77,10 +77,16 @@ class DeliveryReceiptResultSchema(Schema):
     changed = StrictBool(required=True)
 
 
+_gateway_id = validate.Length(min=1, max=200)
+
+
 class InboundSmsSchema(Schema):
     sender = fields.Str(required=True, data_key="from", validate=validate.Length(min=3, max=32))
     text = fields.Str(required=True, validate=validate.Length(max=1600))
     received_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    # The gateway's own id of the message (either name): a repeat of it changes nothing.
+    message_id = fields.Str(load_default=None, allow_none=True, validate=_gateway_id)
+    gateway_id = fields.Str(data_key="id", load_default=None, allow_none=True, validate=_gateway_id)
 
 
 class InboundSmsResultSchema(Schema):

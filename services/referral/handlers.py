@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.referral.flows import children
 from services.referral.flows.timers import expire_due, remind_due
+from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
 from shared.handling import Handler
 from shared.runtime import UnitOfWork
@@ -12,12 +13,12 @@ from shared.worker import Timer
 
 def child_registered(uow: UnitOfWork, event: Event) -> None:
     """Keep the minimum about a newly registered child."""
-    children.registered(uow, event.payload, parse_time(event.occurred_at))
+    children.registered(uow, event)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Apply intake's corrections to the child's record."""
-    children.updated(uow, event.payload)
+    children.updated(uow, event)
 
 
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
@@ -40,4 +41,5 @@ HANDLERS: dict[str, Handler] = {
 TIMERS: list[Timer] = [
     Timer("expire-referrals", 5.0, expire_due),
     Timer("remind-providers", 30.0, remind_due),
+    dead_letter_erasure(children.erased_among),
 ]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.access_audit import access_audit_table
 from shared.db import UtcDateTime
+from shared.ordering import ChildOrdering, ordering_tables
 from shared.runtime import messaging_tables
 
 
@@ -28,6 +29,8 @@ class Base(DeclarativeBase):
 TABLES = messaging_tables(Base.metadata)
 # Reads of a child's records: who, what, when (shared.access_audit).
 ACCESS_AUDIT = access_audit_table(Base.metadata)
+# Per-child field versions and parked updates: intake's events applied in any order.
+ORDERING = ChildOrdering(*ordering_tables(Base.metadata))
 
 ID = String(36)
 OPEN_STATUSES = ("sent", "accepted", "in_progress")
@@ -130,6 +133,9 @@ class Referral(Base):
     expired_at: Mapped[datetime | None] = mapped_column()
     cancelled_at: Mapped[datetime | None] = mapped_column()
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    # Codes travel in events; what a person typed beyond a code stays here (erased on withdrawal).
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    cancel_note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column()
 
 

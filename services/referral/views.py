@@ -22,7 +22,7 @@ REFERRAL_FIELDS = (
     "id", "child_id", "provider_id", "service_type", "status", "priority", "automatic",
     "sent_at", "respond_by", "answered_at", "accepted_at", "start_date", "started_at",
     "completed_at", "outcome", "decline_reason", "decline_note", "expired_at", "cancelled_at",
-    "cancel_reason",
+    "cancel_reason", "outcome_note", "cancel_note",
 )  # fmt: skip
 # Once a provider has said yes it needs to reach the family; before that it needs no names.
 CONTACT_VISIBLE = frozenset({*PLACE_TAKING_STATES, Status.COMPLETED})

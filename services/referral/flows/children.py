@@ -6,14 +6,18 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from services.referral import repository as repo
 from services.referral.config import region_of
 from services.referral.domain.states import OPEN_STATES
 from services.referral.flows import loop
 from services.referral.flows.placing import need_for
-from services.referral.models import ChildRecord, Need, Referral, WaitlistEntry
+from services.referral.models import ORDERING, ChildRecord, Need, Referral, WaitlistEntry
+from shared.codes import CANCEL_REASONS, COMPLETION_OUTCOMES, code_of
 from shared.db import get_unflushed
+from shared.events import Event, parse_time
+from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
 
 PERSONAL_FIELDS = (
@@ -31,21 +35,33 @@ def child_row(uow: UnitOfWork, child_id: str, district_code: str | None = None) 
     return child
 
 
-def registered(uow: UnitOfWork, payload: dict[str, Any], occurred_at: datetime) -> None:
+def registered(uow: UnitOfWork, event: Event) -> None:
     """Keep the child's name, birth date, district and the guardian's contact and language."""
+    payload = event.payload
+    ORDERING.lock(uow.session, payload["child_id"])
     child = child_row(uow, payload["child_id"])
     if child.erased_at is not None:
         return
     registered_at = payload.get("registered_at")
-    child.registered_at = datetime.fromisoformat(registered_at) if registered_at else occurred_at
-    _apply(uow, child, payload)
+    child.registered_at = (
+        datetime.fromisoformat(registered_at) if registered_at else parse_time(event.occurred_at)
+    )
+    _apply(uow, child, ORDERING.newer_parts(uow.session, child.id, payload, event))
+    for parked in ORDERING.take_parked(uow.session, child.id):
+        updated(uow, parked)
 
 
-def updated(uow: UnitOfWork, payload: dict[str, Any]) -> None:
-    """Apply intake's changes to what this service keeps."""
-    child = child_row(uow, payload["child_id"])
+def updated(uow: UnitOfWork, event: Event) -> None:
+    """Apply intake's changes to what this service keeps; park them until the registration."""
+    child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    child = get_unflushed(uow.session, ChildRecord, child_id)
+    if child is None or (child.registered_at is None and child.erased_at is None):
+        ORDERING.park(uow.session, event, child_id)
+        return
     if child.erased_at is None:
-        _apply(uow, child, payload.get("changes") or {})
+        changes = event.payload.get("changes") or {}
+        _apply(uow, child, ORDERING.newer_parts(uow.session, child_id, changes, event))
 
 
 def _apply(uow: UnitOfWork, child: ChildRecord, parts: dict[str, Any]) -> None:
@@ -97,6 +113,8 @@ def _refresh_need(uow: UnitOfWork, child: ChildRecord, kind: str, payload: dict)
 
 def consent_withdrawn(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     """Erase the child's personal data, leave every queue and cancel open referrals."""
+    ORDERING.lock(uow.session, payload["child_id"])
+    ORDERING.drop_parked(uow.session, [payload["child_id"]])
     child = child_row(uow, payload["child_id"])
     # Out of every queue first, so the places these cancellations free go to other children.
     child.data_sharing = False
@@ -113,6 +131,27 @@ def consent_withdrawn(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     for name in PERSONAL_FIELDS:
         setattr(child, name, None)
     child.erased_at = child.updated_at = uow.now
+    _erase_free_text(uow, child.id)
+    erase_child_events(uow.session, uow.runtime.tables.outbox, child.id)
+
+
+def _erase_free_text(uow: UnitOfWork, child_id: str) -> None:
+    """Drop what people wrote about the child's referrals; the codes stay for the statistics."""
+    for referral in uow.session.execute(
+        select(Referral).where(Referral.child_id == child_id)
+    ).scalars():
+        referral.decline_note = referral.outcome_note = referral.cancel_note = None
+        # Written before outcomes and reasons were coded: keep only the code.
+        referral.outcome = code_of(COMPLETION_OUTCOMES, referral.outcome)[0]
+        referral.cancel_reason = code_of(CANCEL_REASONS, referral.cancel_reason)[0]
+
+
+def erased_among(session: Session, ids: set[str]) -> set[str]:
+    """Which of these children this service has erased (their dead letters go too)."""
+    query = select(ChildRecord.id).where(
+        ChildRecord.id.in_(ids), ChildRecord.erased_at.is_not(None)
+    )
+    return set(session.scalars(query))
 
 
 def _open_referrals(uow: UnitOfWork, child_id: str) -> list[Referral]:

@@ -11,6 +11,7 @@ from services.referral.domain.states import Action, DeclineReason, check_decline
 from services.referral.flows.placing import back_to_matching, offer_places, set_need_status
 from services.referral.flows.refusals import Refused
 from services.referral.models import Provider, Referral
+from shared.codes import CANCEL_REASONS, COMPLETION_OUTCOMES, code_of
 from shared.runtime import UnitOfWork
 
 CONSENT_WITHDRAWN = "consent_withdrawn"
@@ -76,7 +77,8 @@ def start(uow: UnitOfWork, referral: Referral) -> Referral:
 def complete(uow: UnitOfWork, referral: Referral, outcome: str) -> Referral:
     """End the service with its outcome; the freed place goes to the waiting list."""
     status = next_status(referral.status, Action.COMPLETE)
-    _move(uow, referral, status, completed_at=uow.now, outcome=outcome.strip())
+    code, note = code_of(COMPLETION_OUTCOMES, outcome)
+    _move(uow, referral, status, completed_at=uow.now, outcome=code, outcome_note=note)
     set_need_status(uow, referral, "closed")
     uow.emit("referral.completed", payloads.completed(referral), correlation_id=referral.child_id)
     offer_places(uow, referral.provider_id)
@@ -86,8 +88,9 @@ def complete(uow: UnitOfWork, referral: Referral, outcome: str) -> Referral:
 def cancel(uow: UnitOfWork, referral: Referral, reason: str) -> Referral:
     """End an open referral; any place or offer it held goes to the waiting list."""
     status = next_status(referral.status, Action.CANCEL)
-    _move(uow, referral, status, cancelled_at=uow.now, cancel_reason=reason.strip())
-    set_need_status(uow, referral, "closed" if reason == CONSENT_WITHDRAWN else "open")
+    code, note = code_of(CANCEL_REASONS, reason)
+    _move(uow, referral, status, cancelled_at=uow.now, cancel_reason=code, cancel_note=note)
+    set_need_status(uow, referral, "closed" if code == CONSENT_WITHDRAWN else "open")
     uow.emit("referral.cancelled", payloads.cancelled(referral), correlation_id=referral.child_id)
     offer_places(uow, referral.provider_id)
     return referral

@@ -35,11 +35,19 @@ class StartSchema(Schema):
 
 
 class CompleteSchema(Schema):
-    outcome = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    outcome = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "a code of completion outcomes, its label, or free text"},
+    )
 
 
 class CancelSchema(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    reason = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "a code of cancel reasons, its label, or free text"},
+    )
 
 
 class ReferralQueryArgsSchema(PageArgsSchema):
@@ -92,6 +100,8 @@ class ReferralSchema(Schema):
     expired_at = fields.DateTime(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
     cancel_reason = fields.Str(allow_none=True)
+    outcome_note = fields.Str(allow_none=True)
+    cancel_note = fields.Str(allow_none=True)
     child = fields.Nested(ReferralChildSchema)
     guardian = fields.Nested(GuardianContactSchema, allow_none=True)
 

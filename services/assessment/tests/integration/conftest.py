@@ -27,6 +27,21 @@ def assessment(service_harness, clock):
 
 
 @pytest.fixture
+def idle_assessment(service_harness, clock):
+    """The assessment service with no worker: tests hand events to its handlers themselves."""
+    harness = service_harness(
+        "assessment",
+        bootstrap.runtime_from,
+        app.create_app,
+        handlers.HANDLERS,
+        handlers.TIMERS,
+        clock=clock,
+    )
+    yield harness
+    harness.close()
+
+
+@pytest.fixture
 def tap(assessment, rabbitmq_url):
     """Every event on the test's exchange."""
     listener = EventTap(rabbitmq_url, assessment.namespace)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from services.intake.models import Child, IdempotencyKey
 from shared.testing import wait_for
 
-from .helpers import auth, register
+from .helpers import auth, register, registration
 
 pytestmark = pytest.mark.integration
 
@@ -145,6 +145,7 @@ def test_after_withdrawal_the_record_cannot_be_corrected(intake):
 
 def test_withdrawing_twice_publishes_one_event(intake, tap):
     child_id = register(intake).get_json()["id"]
+    wait_for(lambda: _unsent(intake) == 0, message="the registration marked as published")
     for _ in range(2):
         response = intake.client.post(
             f"/children/{child_id}/withdraw-consent", headers=auth(intake)
@@ -155,3 +156,17 @@ def test_withdrawing_twice_publishes_one_event(intake, tap):
     with intake.runtime.db.session() as session:
         types = session.execute(select(outbox.c.event_type)).scalars().all()
     assert sorted(types) == ["child.consent_withdrawn", "child.registered"]
+
+
+def test_withdrawal_before_the_relay_ran_leaves_no_unsent_copy_of_the_data(intake):
+    body = registration(screening={"urgent": True, "urgent_reason": "Модараш Гулнора бемор аст"})
+    child_id = register(intake, body).get_json()["id"]
+    _patch(intake, child_id, {"guardian": {"phone": "93 555 1234"}})
+
+    intake.client.post(f"/children/{child_id}/withdraw-consent", headers=auth(intake))
+
+    outbox = intake.runtime.tables.outbox
+    with intake.runtime.db.session() as session:
+        types = session.execute(select(outbox.c.event_type)).scalars().all()
+    assert types == ["child.consent_withdrawn"]
+    _assert_nothing_personal_is_stored(intake, child_id)

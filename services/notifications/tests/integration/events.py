@@ -107,8 +107,8 @@ def referral(event_type: str, child_id: str, **extra: Any) -> Event:
     required = {
         "referral.declined": {"reason": "no_capacity"},
         "referral.expired": {},
-        "referral.completed": {"outcome": "goals met"},
-        "referral.cancelled": {"reason": "family moved"},
+        "referral.completed": {"outcome": "goals_met"},
+        "referral.cancelled": {"reason": "family_request"},
     }[event_type]
     payload = {"referral_id": str(uuid.uuid4()), "child_id": child_id, **required, **extra}
     return event(event_type, payload)

@@ -177,3 +177,25 @@ def test_reply_from_an_invalid_number_or_without_the_secret(service):
     assert reply(service, "STOP", sender="12").status_code == 422
     body = {"from": "+992931234567", "text": "STOP", "received_at": "2026-11-25T06:00:00Z"}
     assert service.client.post("/inbound-sms", json=body).status_code == 403
+
+
+@pytest.mark.parametrize("key", ["message_id", "id"])
+def test_a_repeat_of_the_gateways_message_id_is_acknowledged_and_changes_nothing(
+    service, gateway, key
+):
+    handle(service, ev.registered())
+    # The gateway retries without a receipt time: only its message id says it is the same SMS.
+    body = {"from": "+992931234567", "text": "Кай меоед?", key: "kannel-7781"}
+    first = service.client.post("/inbound-sms", json=body, headers=GATEWAY)
+    again = service.client.post("/inbound-sms", json=body, headers=GATEWAY)
+    assert first.status_code == again.status_code == 200
+    assert first.get_json() == again.get_json()
+    listed = service.client.get(
+        "/inbound-messages", headers=service.auth("case_manager", ["rudaki"])
+    ).get_json()
+    assert listed["total"] == 1
+    stop = {"from": "+992931234567", "text": "СТОП", key: "kannel-7782"}
+    for _ in range(2):
+        service.client.post("/inbound-sms", json=stop, headers=GATEWAY)
+    drain(service)
+    assert len(gateway.sent_to(ev.FAMILY_PHONE)) == 1  # one confirmation, no second answer

@@ -1,9 +1,9 @@
 """Consent withdrawn: the child's data is erased, open referrals end, queues let the child go."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from services.referral.models import ChildRecord
+from services.referral.models import ChildRecord, Referral
 
 from .support import (
     act,
@@ -111,3 +111,39 @@ def test_the_place_a_withdrawn_child_frees_is_never_offered_back_to_that_child(r
     assert ref.client.post("/waitlist", json=body, headers=case_manager(ref)).status_code == 201
     withdraw(ref, child)
     assert [e for e in outbox(ref, "referral.sent") if e["payload"]["automatic"]] == []
+
+
+def _mark_published(ref) -> None:
+    table = ref.runtime.tables.outbox
+    with ref.runtime.db.session() as session:
+        session.execute(update(table).values(published_at=ref.runtime.now()))
+
+
+def test_withdrawal_erases_notes_and_what_was_published_about_the_child(ref, clock):
+    provider = add_provider(ref, places=5)
+    staff = provider_user(ref, provider["id"])
+    child = register_child(ref)
+    declined = refer(ref, child, provider["id"]).get_json()
+    act(ref, declined["id"], "decline", {"reason": "other", "note": "Модараш Гулнора рад кард"},
+        staff)  # fmt: skip
+    done = refer(ref, child, provider["id"]).get_json()
+    for action, body in (("accept", {"start_date": "2026-12-01"}), ("start", {}),
+                         ("complete", {"outcome": "Фарзона ба Маскав рафт"})):  # fmt: skip
+        assert act(ref, done["id"], action, body, staff).status_code == 200
+    stopped = refer(ref, child, provider["id"]).get_json()
+    act(ref, stopped["id"], "cancel", {"reason": "Падараш Раҳим зидди он аст"}, case_manager(ref))
+    _mark_published(ref)
+
+    withdraw(ref, child)
+
+    with ref.runtime.db.session() as session:
+        rows = session.execute(select(Referral).where(Referral.child_id == child)).scalars()
+        kept = {(r.decline_note, r.outcome_note, r.cancel_note, r.outcome, r.cancel_reason)
+                for r in rows}  # fmt: skip
+    assert kept == {(None, None, None, None, None), (None, None, None, "other", None),
+                    (None, None, None, None, "other")}  # fmt: skip
+    published = outbox(ref)
+    assert published and all(e["payload"] == {"child_id": child, "erased": True}
+                             for e in published)  # fmt: skip
+    for word in ("Гулнора", "Маскав", "Раҳим"):
+        assert word not in str(outbox(ref))

@@ -93,7 +93,7 @@ def test_events_carry_what_the_family_and_provider_need(ref, clock):
     assert accepted["payload"]["provider"]["address"] == "Somoniyon, Istiqlol street 9"
     act(ref, referral["id"], "complete", ACTIONS["complete"], provider_user(ref, provider["id"]))
     [completed] = outbox(ref, "referral.completed")
-    assert completed["payload"]["outcome"] == "goals met"
+    assert completed["payload"]["outcome"] == "goals_met"
     assert completed["causation_id"] is None and completed["correlation_id"] == referral["child_id"]
 
 
@@ -155,3 +155,28 @@ def test_needs_can_be_read_for_one_child(ref, clock):
     refer(ref, other, provider["id"])
     mine = ref.client.get(f"/needs?child_id={referral['child_id']}", headers=case_manager(ref))
     assert [n["child_id"] for n in mine.get_json()["items"]] == [referral["child_id"]]
+
+
+def test_a_free_text_outcome_is_kept_here_and_travels_as_a_code(ref, clock):
+    provider, referral = referral_in(ref, clock, "in_progress")
+    words = "Фарзона қадам мезанад; модараш Гулнора дигар ба марказ намеояд"
+    done = act(
+        ref, referral["id"], "complete", {"outcome": words}, provider_user(ref, provider["id"])
+    ).get_json()
+    assert (done["outcome"], done["outcome_note"]) == ("other", words)
+    [event] = outbox(ref, "referral.completed")
+    assert event["payload"]["outcome"] == "other" and "Гулнора" not in str(event)
+
+
+def test_a_cancel_reason_travels_as_a_code_and_its_words_stay_here(ref, clock):
+    provider, referral = referral_in(ref, clock, "sent")
+    labelled = act(ref, referral["id"], "cancel", {"reason": "По просьбе семьи"}, case_manager(ref))
+    assert (labelled.get_json()["cancel_reason"], labelled.get_json()["cancel_note"]) == (
+        "family_request",
+        None,
+    )
+    second = refer(ref, register_child(ref), provider["id"]).get_json()
+    act(ref, second["id"], "cancel", ACTIONS["cancel"], case_manager(ref))
+    reasons = sorted(e["payload"]["reason"] for e in outbox(ref, "referral.cancelled"))
+    assert reasons == ["family_request", "other"]
+    assert "family moved" not in str(outbox(ref, "referral.cancelled"))

@@ -1,7 +1,7 @@
 """access audit: who read which child's records
 
 Revision ID: 0002_access_audit
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-04 17:40:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_access_audit"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

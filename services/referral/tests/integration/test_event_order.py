@@ -1,0 +1,55 @@
+"""A child's events reach the same state here whatever order they arrive in."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.referral.handlers import HANDLERS
+from services.referral.models import ChildRecord
+from shared.handling import handle_once
+from shared.testing.stories import PHONES, child_story, shuffled
+
+pytestmark = pytest.mark.integration
+
+STORY = len(child_story())
+
+
+def state(ref, child_id: str) -> tuple:
+    """What matching and the provider's view rely on: district, region, guardian's contact."""
+    with ref.runtime.db.session() as session:
+        c = session.get(ChildRecord, child_id)
+        return (
+            c.given_name, c.family_name, c.date_of_birth, c.district_code, c.region_code,
+            c.guardian_name, c.guardian_phone, c.guardian_language, c.data_sharing,
+            c.registered_at,
+        )  # fmt: skip
+
+
+def deliver(ref, events) -> None:
+    for event in events:
+        handle_once(ref.runtime, HANDLERS, event)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(order=st.permutations(range(STORY)))
+def test_any_order_of_a_childs_events_ends_as_in_order(ref, order):
+    in_order, any_order = child_story(), child_story()
+    deliver(ref, in_order)
+    deliver(ref, shuffled(any_order, order))
+
+    expected = state(ref, in_order[0].payload["child_id"])
+    assert (expected[3], expected[6], expected[7]) == ("vahdat", PHONES[2], "ru")
+    assert state(ref, any_order[0].payload["child_id"]) == expected
+
+
+def test_an_update_before_the_registration_is_kept_until_it_arrives(ref):
+    registered, first_phone, *_ = child_story()
+    deliver(ref, [first_phone, registered])
+
+    assert state(ref, registered.payload["child_id"])[6] == PHONES[1]

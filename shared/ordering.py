@@ -1,0 +1,144 @@
+"""A child's events in any order: apply a field only if newer, park updates of unknown children.
+
+Delay queues and several workers deliver a child's events out of order (a retried
+`child.registered` overtaken by `child.updated`). Each consuming service keeps, per child, the
+version (`occurred_at`, then the event id to break ties) that last set each field, and applies
+a field of an event only if the event is newer: last writer wins per field, whatever the
+arrival order. An update of a child the service does not know yet is parked and replayed when
+the registration arrives; withdrawal of consent drops what is parked.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from shared.events import Event, parse_event, parse_time
+
+# The payload sections whose fields carry per-field versions.
+SECTIONS = ("child", "guardian", "consent", "screening")
+
+
+def ordering_tables(metadata: MetaData) -> tuple[Table, Table]:
+    """The per-child field versions and the parked updates, in a service's metadata."""
+    versions = Table(
+        "child_versions",
+        metadata,
+        Column("child_id", String(100), primary_key=True),
+        Column("fields", JSON, nullable=False),
+    )
+    parked = Table(
+        "parked_events",
+        metadata,
+        Column("event_id", String(64), primary_key=True),
+        Column("child_id", String(100), nullable=False, index=True),
+        Column("event_type", String(100), nullable=False),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("body", Text, nullable=False),
+    )
+    return versions, parked
+
+
+def version_of(event: Event) -> list[str]:
+    """The version an event sets: its time (UTC, comparable as text) and its id."""
+    return [parse_time(event.occurred_at).isoformat(), event.id]
+
+
+class ChildOrdering:
+    """Per-field versions and parked updates of children, for one service's tables."""
+
+    def __init__(self, versions: Table, parked: Table) -> None:
+        self.versions = versions
+        self.parked = parked
+
+    def lock(self, session: Session, child_id: str) -> None:
+        """Serialise this child's handlers across workers (PostgreSQL; SQLite locks writes)."""
+        if session.get_bind().dialect.name == "postgresql":
+            key = zlib.crc32(child_id.encode()) - 2**31
+            with session.no_autoflush:  # the caller's new row may not be complete yet
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+    def newer_parts(
+        self, session: Session, child_id: str, parts: dict[str, Any], event: Event
+    ) -> dict[str, Any]:
+        """Keep only the fields of `parts` this event is newer for; record their new version."""
+        self.lock(session, child_id)
+        stored = self._stored(session, child_id)
+        held = dict(stored or {})
+        version = version_of(event)
+        fresh: dict[str, Any] = {}
+        for section in SECTIONS:
+            values = parts.get(section)
+            if not isinstance(values, dict):
+                continue
+            for name, value in values.items():
+                key = f"{section}.{name}"
+                if key in held and list(held[key]) >= version:
+                    continue
+                held[key] = version
+                fresh.setdefault(section, {})[name] = value
+        self._store(session, child_id, stored, held)
+        return fresh
+
+    def park(self, session: Session, event: Event, child_id: str) -> None:
+        """Keep an update of a child not known here yet, until its registration arrives."""
+        self.lock(session, child_id)
+        session.execute(
+            insert(self.parked).values(
+                event_id=event.id,
+                child_id=child_id,
+                event_type=event.type,
+                occurred_at=parse_time(event.occurred_at),
+                body=event.to_json(),
+            )
+        )
+
+    def take_parked(self, session: Session, child_id: str) -> list[Event]:
+        """Remove and return the child's parked updates, oldest first."""
+        t = self.parked
+        query = select(t.c.body).where(t.c.child_id == child_id).order_by(t.c.occurred_at)
+        with session.no_autoflush:
+            events = [parse_event(body) for body in session.execute(query).scalars()]
+        if events:
+            self.drop_parked(session, [child_id])
+        return events
+
+    def drop_parked(self, session: Session, child_ids: Iterable[str]) -> None:
+        """Forget the parked updates of these children (consent withdrawn)."""
+        session.execute(delete(self.parked).where(self.parked.c.child_id.in_(list(child_ids))))
+
+    def _stored(self, session: Session, child_id: str) -> dict[str, Any] | None:
+        query = select(self.versions.c.fields).where(self.versions.c.child_id == child_id)
+        with session.no_autoflush:
+            return session.execute(query).scalar()
+
+    def _store(
+        self,
+        session: Session,
+        child_id: str,
+        stored: dict[str, Any] | None,
+        held: dict[str, Any],
+    ) -> None:
+        t = self.versions
+        with session.no_autoflush:
+            if stored is None:
+                session.execute(insert(t).values(child_id=child_id, fields=held))
+            elif held != stored:
+                session.execute(update(t).where(t.c.child_id == child_id).values(fields=held))
