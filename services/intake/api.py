@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.intake import audit, idempotency
 from services.intake.changes import AlreadyWithdrawn, change_child, withdraw_consent
+from services.intake.districts_api import blp as districts_blp
 from services.intake.models import Child
 from services.intake.registration import (
     LikelyDuplicates,
@@ -218,4 +219,4 @@ class ChildAudit(MethodView):
         return page
 
 
-BLUEPRINTS = [blp]
+BLUEPRINTS = [blp, districts_blp]

@@ -33,6 +33,8 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "POST /children/{}/withdraw-consent": rule(CHILD_STAFF, ("provider",)),
         # issue: "admins can read a child's audit trail" (an addition to the contract's list).
         "GET /children/{}/audit": rule(("admin",), NOT_ADMIN),
+        # contract 1.1 §7: reference data, no personal data, any signed-in user.
+        "GET /districts": rule(ROLES, ()),
     },
     "assessment": {
         # The worklist and the answers are the case manager's; field workers and providers need
