@@ -19,6 +19,8 @@ LIST = "list"
 UPDATE = "update"
 WITHDRAW_CONSENT = "withdraw_consent"
 READ_AUDIT = "read_audit"
+CORRECT = "correct"
+MERGE = "merge"
 
 
 def record(
