@@ -179,7 +179,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR", "./var"))
     parser.add_argument("--ready-timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--ports",
+        help="intake,assessment,referral,notifications ports instead of 8001-8004",
+    )
     args = parser.parse_args()
+    if args.ports:
+        PORTS.update(zip(PORTS, (int(p) for p in args.ports.split(",")), strict=True))
     data_dir = Path(args.data_dir).resolve()
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGINT, _on_signal)

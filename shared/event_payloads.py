@@ -98,6 +98,31 @@ class ChildUpdated(Strict):
     updated_by = fields.Nested(ActorPart, load_default=None, allow_none=True)
 
 
+class CorrectedPart(Strict):
+    sex = fields.Str(validate=validate.OneOf(("female", "male")))
+    date_of_birth = fields.Date()
+    district_code = fields.Str(validate=_id)
+
+
+class ChildCorrected(Strict):
+    """Registration facts set right (1.1): what they are now and what they were."""
+
+    child_id = fields.Str(required=True, validate=_id)
+    changes = fields.Nested(CorrectedPart, required=True)
+    previous = fields.Nested(CorrectedPart, load_default=None, allow_none=True)
+    corrected_by = fields.Nested(ActorPart, load_default=None, allow_none=True)
+    corrected_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class ChildMerged(Strict):
+    """Two registrations of one child (1.1): `child_id` lives on as `into`."""
+
+    child_id = fields.Str(required=True, validate=_id)
+    into = fields.Str(required=True, validate=_id)
+    merged_by = fields.Nested(ActorPart, load_default=None, allow_none=True)
+    merged_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
 class ChildConsentWithdrawn(Strict):
     child_id = fields.Str(required=True, validate=_id)
     withdrawn_at = fields.AwareDateTime(load_default=None, allow_none=True)

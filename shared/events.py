@@ -45,6 +45,8 @@ REGISTRY: dict[tuple[str, int], type[Schema]] = {
     ("child.registered", 1): p.ChildRegistered,
     ("child.updated", 1): p.ChildUpdated,
     ("child.consent_withdrawn", 1): p.ChildConsentWithdrawn,
+    ("child.corrected", 1): p.ChildCorrected,
+    ("child.merged", 1): p.ChildMerged,
     ("assessment.scheduled", 1): p.AssessmentScheduled,
     ("assessment.completed", 1): p.AssessmentCompleted,
     ("referral.sent", 1): p.ReferralSent,

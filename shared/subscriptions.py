@@ -7,7 +7,13 @@ process. Each service's handler registry is checked against its row by a test.
 
 from __future__ import annotations
 
-_CHILD = ("child.registered", "child.updated", "child.consent_withdrawn")
+_CHILD = (
+    "child.registered",
+    "child.updated",
+    "child.consent_withdrawn",
+    "child.corrected",
+    "child.merged",
+)
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": (),

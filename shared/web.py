@@ -23,7 +23,7 @@ from shared.metrics import Metrics
 from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"
 
 ERROR_CODES = {
     400: "bad_request",
@@ -183,7 +183,9 @@ def _default_message(status: int, exc: HTTPException, fields_: dict) -> str:
 
 def _json_error(status: int, message: str, code: str | None = None) -> Response:
     return Response(
-        json.dumps(error_body(status, message, code)), status, mimetype="application/json"
+        json.dumps(error_body(status, message, code), ensure_ascii=False),
+        status,
+        mimetype="application/json",
     )
 
 
@@ -326,7 +328,7 @@ class Ready(MethodView):
             return {"status": "ready", "service": _runtime().settings.service, "checks": checks}
         failing = ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
         body = error_body(503, f"not ready ({failing})", "not_ready", checks=checks)
-        return Response(json.dumps(body), 503, mimetype="application/json")
+        return Response(json.dumps(body, ensure_ascii=False), 503, mimetype="application/json")
 
 
 @ops.route("/metrics")
@@ -371,6 +373,8 @@ def build_app(
     settings = runtime.settings
     configure_logging(f"{settings.service}-api", settings.log_level)
     app = Flask(f"services.{settings.service}")
+    # Tajik and Russian text stays readable in every answer (contract §7), sent as UTF-8.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.update(
         API_TITLE=title,
         API_VERSION=CONTRACT_VERSION,

@@ -95,13 +95,13 @@ def _checked_answers(instrument: str, raw: dict[str, Any]) -> dict[str, int]:
     answers = reconciled
     problems = validate_answers(instrument, answers)
     if problems:
-        # Each question code is named at the top level and, as marshmallow nests it, in answers.
+        # Named once, under answers, the way marshmallow nests a field's errors (contract §3).
         error(
             422,
             f"the answers do not fit the {instrument} questionnaire: "
             + ", ".join(sorted(problems)),
             code="invalid_answers",
-            fields={**problems, "answers": problems},
+            fields={"answers": problems},
             instrument=instrument,
         )
     return answers

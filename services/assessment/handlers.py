@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.assessment.corrections import child_corrected, child_merged
 from services.assessment.domain import due_date
 from services.assessment.domain.recommendation import OVERRIDE_RULE_ID
 from services.assessment.domain.worklist import CANCELLED, OPEN_STATUSES, PENDING
@@ -191,6 +192,8 @@ HANDLERS: dict[str, Handler] = {
     "child.registered": child_registered,
     "child.updated": child_updated,
     "child.consent_withdrawn": child_consent_withdrawn,
+    "child.corrected": child_corrected,
+    "child.merged": child_merged,
 }
 
 

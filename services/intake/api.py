@@ -12,7 +12,11 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
 from services.intake import audit, idempotency
-from services.intake.changes import AlreadyWithdrawn, change_child, withdraw_consent
+from services.intake.changes import change_child, withdraw_consent
+from services.intake.corrections import AlreadyMerged, correct_child
+from services.intake.districts_api import blp as districts_blp
+from services.intake.merge_api import CORRECTORS, refusals, split_corrections
+from services.intake.merge_api import blp as merge_blp
 from services.intake.models import Child
 from services.intake.registration import (
     LikelyDuplicates,
@@ -183,17 +187,27 @@ class ChildById(MethodView):
 
     @blp.arguments(ChildPatchSchema)
     @blp.response(200, ChildSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="Consent was withdrawn")
+    @blp.alt_response(409, schema=ErrorSchema, description="Consent was withdrawn, or merged")
     @allow_roles(*READERS)
     def patch(self, body: dict, child_id: uuid.UUID):
-        """Correct names, village, the guardian's phone, language or SMS consent."""
+        """Correct names, village, the guardian's phone, language or SMS consent.
+
+        A case manager of the child's district or an admin may also correct `sex`,
+        `date_of_birth` and `district_code`, with a top-level `reason`.
+        """
         principal = require_role(*READERS)
+        corrections = split_corrections(body)
+        if corrections and principal.role not in CORRECTORS:
+            error(403, "only a case manager or an admin corrects sex, date of birth or district")
         with current_runtime().unit_of_work() as uow:
             child = _child_in_scope(uow.session, child_id, principal)
-            try:
-                change_child(uow, child, body, principal)
-            except AlreadyWithdrawn:
-                error(409, "consent was withdrawn and the record erased", code="consent_withdrawn")
+            with refusals():
+                if corrections:
+                    correct_child(uow, child, corrections, body["reason"], principal)
+                if any(body.get(part) for part in ("child", "guardian", "consent")):
+                    if child.merged:
+                        raise AlreadyMerged(child.merged_into or "")
+                    change_child(uow, child, body, principal)
             return child_view(child)
 
 
@@ -229,4 +243,4 @@ class ChildAudit(MethodView):
         return page
 
 
-BLUEPRINTS = [blp]
+BLUEPRINTS = [blp, merge_blp, districts_blp]

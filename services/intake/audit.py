@@ -21,6 +21,8 @@ WITHDRAW_CONSENT = "withdraw_consent"
 READ_AUDIT = "read_audit"
 # A registration was refused as a likely duplicate of this child (who probed, not what).
 DUPLICATE_PROBE = "duplicate_probe"
+CORRECT = "correct"
+MERGE = "merge"
 
 
 def record(

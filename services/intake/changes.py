@@ -128,7 +128,7 @@ def withdraw_consent(
         uow.session,
         uow.runtime.tables.outbox,
         child.id,
-        drop_unsent=("child.registered", "child.updated"),
+        drop_unsent=("child.registered", "child.updated", "child.corrected"),
     )
     uow.emit(
         "child.consent_withdrawn",

@@ -13,6 +13,7 @@ from shared.runtime import messaging_tables
 
 ACTIVE = "active"
 CONSENT_WITHDRAWN = "consent_withdrawn"
+MERGED = "merged"
 
 
 class Base(DeclarativeBase):
@@ -42,6 +43,9 @@ class Child(Base):
     consent_withdrawn_at: Mapped[datetime | None]
     registered_by_sub: Mapped[str] = mapped_column(String(100))
     registered_by_role: Mapped[str] = mapped_column(String(20))
+    # A second registration of the same child points at the one that lives on.
+    merged_into: Mapped[str | None] = mapped_column(String(36))
+    merged_at: Mapped[datetime | None]
 
     given_name: Mapped[str | None] = mapped_column(String(100))
     family_name: Mapped[str | None] = mapped_column(String(100))
@@ -76,6 +80,11 @@ class Child(Base):
     def withdrawn(self) -> bool:
         """True once the family withdrew consent and the personal data was erased."""
         return self.status == CONSENT_WITHDRAWN
+
+    @property
+    def merged(self) -> bool:
+        """True once this registration was merged into another child's."""
+        return self.status == MERGED
 
 
 class IdempotencyKey(Base):

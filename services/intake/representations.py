@@ -70,6 +70,10 @@ class ChildSchema(Schema):
     district_code = fields.String(metadata={"description": "tombstone only"})
     birth_year = fields.Integer(metadata={"description": "tombstone only"})
     consent_withdrawn_at = fields.AwareDateTime(metadata={"description": "tombstone only"})
+    merged_into = fields.String(
+        metadata={"description": "status merged: the id of the registration that lives on"}
+    )
+    merged_at = fields.AwareDateTime()
 
 
 class AuditEntrySchema(Schema):
@@ -123,15 +127,18 @@ def child_view(child: Child) -> dict[str, Any]:
         return {"status": child.status, **tombstone_of(child).as_dict()}
     sections = child_sections(child)
     sections["screening"]["urgent_reason_code"] = code_of(URGENT_REASONS, child.urgent_reason)[0]
-    return {
+    view = {
         "id": child.id,
         "status": child.status,
         **sections,
-        "referral_allowed": referral_allowed(child.data_sharing_consent),
+        "referral_allowed": referral_allowed(child.data_sharing_consent) and not child.merged,
         "registered_by": {"sub": child.registered_by_sub, "role": child.registered_by_role},
         "registered_at": child.registered_at,
         "updated_at": child.updated_at,
     }
+    if child.merged:
+        view.update(merged_into=child.merged_into, merged_at=child.merged_at)
+    return view
 
 
 def tombstone_of(child: Child) -> Tombstone:

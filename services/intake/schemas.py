@@ -146,17 +146,21 @@ class _Immutable:
             raise ValidationError({name: [CHANGEABLE] for name in named})
 
 
-class ChildPatchPartSchema(_Immutable, Schema):
-    IMMUTABLE = ("sex", "date_of_birth", "district_code")
+# Facts of the registration itself: corrected only by a case manager or an admin, with a reason.
+CORRECTIONS = ("sex", "date_of_birth", "district_code")
+REASON_REQUIRED = "Say why date_of_birth, sex or district_code is corrected."
+
+
+class ChildPatchPartSchema(Schema):
     given_name = Name()
     family_name = Name()
     patronymic = Name(allow_none=True)
     jamoat = Text(max_length=100, allow_none=True)
     village = Text(max_length=100, allow_none=True)
     address_notes = Text(max_length=500, allow_none=True)
-    sex = fields.Raw()
-    date_of_birth = fields.Raw()
-    district_code = fields.Raw()
+    sex = fields.String(validate=validate.OneOf(SEXES))
+    date_of_birth = fields.Date()
+    district_code = fields.String(validate=_known_district)
 
 
 class GuardianPatchPartSchema(Schema):
@@ -183,6 +187,11 @@ class ChildPatchSchema(_Immutable, Schema):
     child = fields.Nested(ChildPatchPartSchema)
     guardian = fields.Nested(GuardianPatchPartSchema)
     consent = fields.Nested(ConsentPatchPartSchema)
+    reason = Text(
+        max_length=500,
+        allow_none=True,
+        metadata={"description": "Required with a correction of date_of_birth, sex or district."},
+    )
     id = fields.Raw()
     status = fields.Raw()
     registered_by = fields.Raw()
@@ -195,6 +204,23 @@ class ChildPatchSchema(_Immutable, Schema):
     def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
         if not any(data.get(part) for part in ("child", "guardian", "consent")):
             raise ValidationError("Send at least one field to change.")
+
+    @validates_schema
+    def _reason_for_corrections(self, data: dict[str, Any], **_: Any) -> None:
+        if set(CORRECTIONS) & set(data.get("child") or {}) and not data.get("reason"):
+            raise ValidationError({"reason": [REASON_REQUIRED]})
+
+
+class MergeSchema(Schema):
+    """Merge this registration into another registration of the same child."""
+
+    into = fields.UUID(required=True, metadata={"description": "The child that lives on."})
+    reason = Text(max_length=500, required=True)
+
+    @validates_schema
+    def _reason_given(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("reason"):
+            raise ValidationError({"reason": ["Say why these are the same child."]})
 
 
 class WithdrawConsentSchema(Schema):
@@ -213,4 +239,4 @@ class ChildQueryArgsSchema(PageArgsSchema):
     born_to = fields.Date()
     registered_from = fields.Date()
     registered_to = fields.Date()
-    status = fields.String(validate=validate.OneOf(("active", "consent_withdrawn")))
+    status = fields.String(validate=validate.OneOf(("active", "consent_withdrawn", "merged")))

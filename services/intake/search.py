@@ -9,7 +9,7 @@ from sqlalchemy import Select, false, select
 
 from services.intake.domain.name_matching import key_words
 from services.intake.domain.phones import InvalidPhone, normalise_phone
-from services.intake.models import Child
+from services.intake.models import MERGED, Child
 from services.intake.registration import LOCAL_ZONE
 from shared.auth import Principal
 
@@ -23,6 +23,9 @@ def children_query(args: dict[str, Any], principal: Principal) -> Select:
         query = query.where(Child.district_code == args["district_code"])
     if args.get("status"):
         query = query.where(Child.status == args["status"])
+    else:
+        # A merged registration is only a pointer now: lists show the child that lives on.
+        query = query.where(Child.status != MERGED)
     if args.get("q"):
         query = _matching(query, args["q"])
     if args.get("born_from"):

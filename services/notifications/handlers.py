@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.notifications import records
 from services.notifications.config import sms_setup
+from services.notifications.corrections import child_corrected, child_merged
 from services.notifications.domain import planning
 from services.notifications.domain.masking import mask_phone
 from services.notifications.models import ORDERING, Contact, InboundMessage, Notification
@@ -205,6 +206,8 @@ _ALL: dict[str, Handler] = {
     "child.registered": child_registered,
     "child.updated": child_updated,
     "child.consent_withdrawn": child_consent_withdrawn,
+    "child.corrected": child_corrected,
+    "child.merged": child_merged,
     "assessment.scheduled": notify_family_or_provider,
     "assessment.completed": notify_family_or_provider,
     "referral.sent": notify_family_or_provider,

@@ -12,6 +12,7 @@ from services.referral.domain.deadlines import (
     parse_hours,
 )
 from services.referral.domain.geography import Geography, Place, load_centres
+from services.referral.domain.working_hours import parse_working_hours
 from shared.districts import DISTRICTS
 from shared.runtime import Runtime
 
@@ -27,7 +28,14 @@ def deadline_policy(runtime: Runtime) -> DeadlinePolicy:
         runtime.settings.get(REMINDER_ENV) or os.environ.get(REMINDER_ENV),
         default=DEFAULT_REMINDER_HOURS_BEFORE,
     )
-    return DeadlinePolicy(response_hours=response, reminder_hours_before=reminder)
+    working_hours = parse_working_hours(
+        runtime.settings.get("REFERRAL_WORKING_HOURS"),
+        runtime.settings.get("REFERRAL_WORKING_DAYS"),
+        DUSHANBE,
+    )
+    return DeadlinePolicy(
+        response_hours=response, reminder_hours_before=reminder, working_hours=working_hours
+    )
 
 
 @cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.referral.flows import children
+from services.referral.flows import children, corrections
 from services.referral.flows.timers import expire_due, remind_due
 from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
@@ -26,6 +26,16 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
     children.consent_withdrawn(uow, event.payload)
 
 
+def child_corrected(uow: UnitOfWork, event: Event) -> None:
+    """Follow a corrected birth date or district: matches, referrals and queues move with it."""
+    corrections.corrected(uow, event.payload)
+
+
+def child_merged(uow: UnitOfWork, event: Event) -> None:
+    """Re-point the merged child's needs, referrals and queue places to the surviving child."""
+    corrections.merged(uow, event.payload)
+
+
 def assessment_completed(uow: UnitOfWork, event: Event) -> None:
     """Open referral needs for the recommended service types."""
     children.assessed(uow, event.payload, parse_time(event.occurred_at))
@@ -35,6 +45,8 @@ HANDLERS: dict[str, Handler] = {
     "child.registered": child_registered,
     "child.updated": child_updated,
     "child.consent_withdrawn": child_consent_withdrawn,
+    "child.corrected": child_corrected,
+    "child.merged": child_merged,
     "assessment.completed": assessment_completed,
 }
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from services.referral.domain.matching import Child, Match
-from services.referral.domain.states import PLACE_TAKING_STATES, Status, allowed_actions
+from services.referral.domain.states import PLACE_TAKING_STATES, Status, actions_for
 from services.referral.domain.states import fhir_status as fhir
 from services.referral.models import ChildRecord, Provider, Referral
 from services.referral.schemas.providers import sms_capable
@@ -51,8 +51,11 @@ def referral_view(
     view.update(
         provider_name=provider.name,
         fhir_status=fhir(referral.status),
-        # Expiry belongs to the deadline timer, never to a person.
-        allowed_actions=[a.value for a in allowed_actions(referral.status) if a != "expire"],
+        # Only what this caller may do now; anything else would be refused.
+        allowed_actions=[
+            action.value
+            for action in actions_for(referral.status, principal.role, referral.start_date, today)
+        ],
     )
     is_provider = principal.role == "provider"
     show_contact = not is_provider or Status(referral.status) in CONTACT_VISIBLE

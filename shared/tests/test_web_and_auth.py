@@ -216,3 +216,13 @@ def test_an_oversized_chunked_body_is_413(client):
         headers={**token, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
     )
     assert response.status_code == 413
+
+
+def test_json_answers_carry_cyrillic_as_utf8_text(client):
+    token = issue_token(SECRET, role="case_manager", districts=["rudaki"])
+    body = {"name": "Фарзона Раҳимова", "district_code": "rudaki"}
+    response = client.post("/things", json=body, headers=bearer(token))
+    assert response.status_code == 201
+    assert "Фарзона Раҳимова".encode() in response.data
+    assert b"\\u" not in response.data
+    assert response.mimetype == "application/json"

@@ -8,7 +8,8 @@ from shared.events import REGISTRY
 from shared.subscriptions import SUBSCRIPTIONS
 
 CONTRACT_EVENT_TYPES = {
-    "child.registered", "child.updated", "child.consent_withdrawn",
+    "child.registered", "child.updated", "child.consent_withdrawn", "child.corrected",
+    "child.merged",
     "assessment.scheduled", "assessment.completed",
     "referral.sent", "referral.accepted", "referral.declined", "referral.expired",
     "referral.waitlisted", "referral.completed",

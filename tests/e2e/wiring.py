@@ -108,6 +108,8 @@ def chain_running(
         "SMS_HTTP_STATUS_URL": gateway.status_url,
         "SMS_HTTP_TOKEN": GATEWAY_TOKEN,
         "QUIET_HOURS": "",
+        # Deadlines of seconds must not wait for the next working day.
+        "REFERRAL_WORKING_HOURS": "off",
         **overrides,
     }
     platform = TunedPlatform(

@@ -33,6 +33,9 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "POST /children/{}/withdraw-consent": rule(CHILD_STAFF, ("provider",)),
         # issue: "admins can read a child's audit trail" (an addition to the contract's list).
         "GET /children/{}/audit": rule(("admin",), NOT_ADMIN),
+        # contract 1.1 §7: reference data, no personal data, any signed-in user.
+        "GET /districts": rule(ROLES, ()),
+        "POST /children/{}/merge": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
     },
     "assessment": {
         # The worklist and the answers are the case manager's; field workers and providers need
@@ -97,6 +100,8 @@ def body_for(operation: str, refs: dict[str, Any], today: str) -> dict[str, Any]
         "POST /assessments/{}/complete": complete_body(),
         "PATCH /children/{}": {"child": {"village": "Чорбоғи Поён"}},
         "POST /children/{}/withdraw-consent": {},
+        # Into a child that does not exist: the call is judged, the world is left as it is.
+        "POST /children/{}/merge": {"into": "5d1c3a8e-0000-4000-8000-00000000000f", "reason": "x"},
         "POST /assessments/{}/schedule": {
             "scheduled_for": f"{refs['future_day']}T10:00:00+05:00",
             "place": "home visit",

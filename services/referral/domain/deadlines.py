@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .working_hours import WorkingHours
+
 DEFAULT_RESPONSE_HOURS = 72.0
 DEFAULT_REMINDER_HOURS_BEFORE = 24.0
 
@@ -16,6 +18,7 @@ class DeadlinePolicy:
 
     response_hours: float = DEFAULT_RESPONSE_HOURS
     reminder_hours_before: float = DEFAULT_REMINDER_HOURS_BEFORE
+    working_hours: WorkingHours | None = None
 
     def __post_init__(self) -> None:
         for name in ("response_hours", "reminder_hours_before"):
@@ -24,9 +27,10 @@ class DeadlinePolicy:
                 raise ValueError(f"{name} must be a positive number of hours, not {value!r}")
 
     def respond_by(self, sent_at: datetime) -> datetime:
-        """Return the moment a referral sent at `sent_at` expires unanswered."""
+        """Return the moment a referral sent at `sent_at` expires unanswered (in working hours)."""
         _require_aware(sent_at)
-        return sent_at + timedelta(hours=self.response_hours)
+        due = sent_at + timedelta(hours=self.response_hours)
+        return self.working_hours.deadline_at_or_after(due) if self.working_hours else due
 
     def reminder_at(self, sent_at: datetime, respond_by: datetime) -> datetime:
         """Return when to remind: the lead time before the end, at most half the window."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from .errors import InvalidInput, TransitionNotAllowed
@@ -51,6 +52,17 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.IN_PROGRESS, Action.CANCEL): Status.CANCELLED,
 }
 
+# Who may take each action: the provider answers and runs the service, the case manager (or an
+# admin) cancels, and expiry belongs to the deadline timer alone.
+ACTORS: dict[Action, frozenset[str]] = {
+    Action.ACCEPT: frozenset({"provider"}),
+    Action.DECLINE: frozenset({"provider"}),
+    Action.START: frozenset({"provider"}),
+    Action.COMPLETE: frozenset({"provider"}),
+    Action.CANCEL: frozenset({"case_manager", "admin"}),
+    Action.EXPIRE: frozenset(),
+}
+
 # HL7 FHIR R4 Task.status codes, so a later export can speak FHIR without a lookup elsewhere.
 FHIR_TASK_STATUS: dict[Status, str] = {
     Status.SENT: "requested",
@@ -82,6 +94,20 @@ def allowed_actions(current: str) -> list[Action]:
     """List the actions possible from `current`, in declaration order."""
     status = Status(current)
     return [action for (state, action) in TRANSITIONS if state is status]
+
+
+def actions_for(current: str, role: str, start_date: date | None, today: date) -> list[Action]:
+    """List what a user of `role` may do now: the state and role allow it, the day has come."""
+    return [
+        action
+        for action in allowed_actions(current)
+        if role in ACTORS[action] and not (action is Action.START and too_early(start_date, today))
+    ]
+
+
+def too_early(start_date: date | None, today: date) -> bool:
+    """Tell whether a service accepted to begin on `start_date` cannot start yet on `today`."""
+    return start_date is not None and today < start_date
 
 
 def fhir_status(status: str) -> str:

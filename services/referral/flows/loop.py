@@ -7,7 +7,13 @@ from datetime import date
 from services.referral import payloads
 from services.referral import repository as repo
 from services.referral.config import local_today
-from services.referral.domain.states import Action, DeclineReason, check_decline, next_status
+from services.referral.domain.states import (
+    Action,
+    DeclineReason,
+    check_decline,
+    next_status,
+    too_early,
+)
 from services.referral.flows.placing import back_to_matching, offer_places, set_need_status
 from services.referral.flows.refusals import Refused
 from services.referral.models import Provider, Referral
@@ -68,8 +74,15 @@ def expire(uow: UnitOfWork, referral: Referral) -> Referral:
 
 
 def start(uow: UnitOfWork, referral: Referral) -> Referral:
-    """Mark that the child began receiving the service."""
-    _move(uow, referral, next_status(referral.status, Action.START), started_at=uow.now)
+    """Mark that the child began receiving the service, on or after the accepted start date."""
+    status = next_status(referral.status, Action.START)
+    if too_early(referral.start_date, local_today(uow.now)):
+        raise Refused(
+            409, "before_start_date",
+            f"the service cannot start before its accepted start date, {referral.start_date}",
+            start_date=referral.start_date.isoformat(),
+        )  # fmt: skip
+    _move(uow, referral, status, started_at=uow.now)
     uow.emit("referral.started", payloads.started(referral), correlation_id=referral.child_id)
     return referral
 

@@ -60,8 +60,9 @@ def test_corrections_are_saved_and_published_with_what_changed(intake, tap):
         ({"id": "5d1c3a8e-0000-4000-8000-000000000000"}, "id"),
         ({"registered_by": {"sub": "x", "role": "admin"}}, "registered_by"),
         ({"registered_at": "2020-01-01T00:00:00+00:00"}, "registered_at"),
-        ({"child": {"date_of_birth": "2020-01-01"}}, "child"),
-        ({"child": {"district_code": "vahdat"}}, "child"),
+        # Registration facts are corrected only with a reason (test_corrections.py).
+        ({"child": {"date_of_birth": "2020-01-01"}}, "reason"),
+        ({"child": {"district_code": "vahdat"}}, "reason"),
         ({"guardian": {"phone": "12"}}, "guardian"),
         ({"child": {"nickname": "Фара"}}, "child"),
     ],

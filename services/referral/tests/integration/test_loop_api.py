@@ -8,8 +8,9 @@ from .support import act, add_provider, case_manager, outbox, provider_user, ref
 
 pytestmark = pytest.mark.integration
 
+TODAY = "2026-11-25"  # the test clock's date in Dushanbe
 ACTIONS = {
-    "accept": {"start_date": "2026-12-01"},
+    "accept": {"start_date": TODAY},
     "decline": {"reason": "no_capacity", "note": ""},
     "start": {},
     "complete": {"outcome": "goals met"},
@@ -89,7 +90,7 @@ def test_impossible_transitions_answer_409_and_change_nothing(ref, clock, state)
 def test_events_carry_what_the_family_and_provider_need(ref, clock):
     provider, referral = referral_in(ref, clock, "in_progress")
     [accepted] = outbox(ref, "referral.accepted")
-    assert accepted["payload"]["start_date"] == "2026-12-01"
+    assert accepted["payload"]["start_date"] == TODAY
     assert accepted["payload"]["provider"]["address"] == "Somoniyon, Istiqlol street 9"
     act(ref, referral["id"], "complete", ACTIONS["complete"], provider_user(ref, provider["id"]))
     [completed] = outbox(ref, "referral.completed")
@@ -180,3 +181,46 @@ def test_a_cancel_reason_travels_as_a_code_and_its_words_stay_here(ref, clock):
     reasons = sorted(e["payload"]["reason"] for e in outbox(ref, "referral.cancelled"))
     assert reasons == ["family_request", "other"]
     assert "family moved" not in str(outbox(ref, "referral.cancelled"))
+def test_a_service_cannot_start_before_its_accepted_start_date(ref, clock):
+    provider, referral = referral_in(ref, clock, "sent")
+    staff = provider_user(ref, provider["id"])
+    act(ref, referral["id"], "accept", {"start_date": "2026-11-27"}, staff)
+    shown = ref.client.get(f"/referrals/{referral['id']}", headers=staff).get_json()
+    assert shown["allowed_actions"] == []
+    early = act(ref, referral["id"], "start", {}, staff)
+    assert early.status_code == 409
+    assert early.get_json()["error"]["code"] == "before_start_date"
+    assert early.get_json()["error"]["start_date"] == "2026-11-27"
+    assert outbox(ref, "referral.started") == []
+    clock.advance(days=2)  # 10:00 on 27 November in Dushanbe
+    assert (
+        "start"
+        in ref.client.get(f"/referrals/{referral['id']}", headers=staff).get_json()[
+            "allowed_actions"
+        ]
+    )
+    assert act(ref, referral["id"], "start", {}, staff).get_json()["status"] == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("state", "for_provider", "for_case_manager"),
+    [
+        ("sent", ["accept", "decline"], ["cancel"]),
+        ("accepted", ["start"], ["cancel"]),
+        ("in_progress", ["complete"], ["cancel"]),
+        ("completed", [], []),
+    ],
+)
+def test_allowed_actions_list_only_what_the_caller_may_do(
+    ref, clock, state, for_provider, for_case_manager
+):
+    provider, referral = referral_in(ref, clock, state)
+    path = f"/referrals/{referral['id']}"
+    staff = provider_user(ref, provider["id"])
+    assert ref.client.get(path, headers=staff).get_json()["allowed_actions"] == for_provider
+    shown = ref.client.get(path, headers=case_manager(ref)).get_json()["allowed_actions"]
+    assert shown == for_case_manager
+    for action in for_provider:
+        assert (
+            act(ref, referral["id"], action, ACTIONS[action], case_manager(ref)).status_code == 403
+        )

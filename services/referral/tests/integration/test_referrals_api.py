@@ -50,6 +50,28 @@ def test_response_window_comes_from_configuration(service_harness, clock):
     assert iso(body["respond_by"]) == clock.now + timedelta(hours=1.5)
 
 
+@pytest.mark.parametrize(
+    ("env", "due"),
+    [
+        # Sent at 10:00 on Wednesday in Dushanbe: 12 hours run out at 22:00, at night.
+        ({"REFERRAL_RESPONSE_HOURS": "12"}, "2026-11-26T18:00:00+05:00"),
+        # 72 hours end on Saturday, a day off in a five-day week.
+        ({"REFERRAL_WORKING_DAYS": "mon-fri"}, "2026-11-30T18:00:00+05:00"),
+        ({"REFERRAL_RESPONSE_HOURS": "12", "REFERRAL_WORKING_HOURS": "08:00-23:00"},
+         "2026-11-25T22:00:00+05:00"),
+    ],
+)  # fmt: skip
+def test_respond_by_never_falls_outside_working_hours(service_harness, clock, env, due):
+    from .support import make_referral_service
+
+    ref = make_referral_service(service_harness, clock=clock, env=env)
+    provider, child = add_provider(ref), register_child(ref)
+    body = refer(ref, child, provider["id"]).get_json()
+    assert iso(body["respond_by"]) == iso(due)
+    [event] = outbox(ref, "referral.sent")
+    assert iso(event["payload"]["respond_by"]) == iso(due)
+
+
 def test_no_referral_without_the_familys_consent(ref):
     provider, child = add_provider(ref), register_child(ref, consent=False)
     response = refer(ref, child, provider["id"])

@@ -1,0 +1,59 @@
+"""Following intake's corrections and merges of a child (contract 1.1 §7)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from services.notifications import records
+from services.notifications.models import Contact, InboundMessage, Notification
+from shared.db import get_unflushed
+from shared.events import Event
+from shared.runtime import UnitOfWork
+
+# SMS that went or may still go out: a second one of the same kind would repeat it.
+_NOT_REPEATED = ("cancelled", "failed")
+
+
+def child_corrected(uow: UnitOfWork, event: Event) -> None:
+    """Keep the child's district (the only corrected fact this service uses) and its SMS'."""
+    district = event.payload["changes"].get("district_code")
+    row = get_unflushed(uow.session, Contact, event.payload["child_id"])
+    if not district or row is None or row.erased_at is not None:
+        return
+    row.district_code, row.updated_at = district, uow.now
+    uow.session.execute(
+        update(Notification)
+        .where(Notification.child_id == row.child_id)
+        .values(district_code=district)
+    )
+
+
+def child_merged(uow: UnitOfWork, event: Event) -> None:
+    """File the merged child's SMS under the surviving child; never send the family one twice."""
+    gone_id, into = event.payload["child_id"], event.payload["into"]
+    already = set(
+        uow.session.scalars(
+            select(Notification.template).where(
+                Notification.child_id == into,
+                Notification.recipient == "guardian",
+                Notification.status.not_in(_NOT_REPEATED),
+            )
+        )
+    )
+    waiting = records.open_notifications(uow, child_id=gone_id, recipient="guardian")
+    repeats = [n for n in waiting if n.template in already]
+    records.cancel(uow, repeats, "the same message already went to this family (records merged)")
+    survivor = get_unflushed(uow.session, Contact, into)
+    district = survivor.district_code if survivor else None
+    uow.session.execute(
+        update(Notification)
+        .where(Notification.child_id == gone_id)
+        .values(child_id=into, **({"district_code": district} if district else {}))
+    )
+    uow.session.execute(
+        update(InboundMessage).where(InboundMessage.child_id == gone_id).values(child_id=into)
+    )
+    gone = get_unflushed(uow.session, Contact, gone_id)
+    if gone is not None:
+        # Whatever still comes about the merged id must not text the family a second time.
+        gone.sms_consent, gone.updated_at = False, uow.now
