@@ -13,7 +13,8 @@ import jwt
 from flask import current_app, g, request
 from flask_smorest import abort
 
-ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin")
+# partner: health and social-care partners reading referrals as FHIR (read-only, /fhir only).
+ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin", "partner")
 ALGORITHM = "HS256"
 
 
