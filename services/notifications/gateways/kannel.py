@@ -21,7 +21,8 @@ from .base import ACCEPTED, QUERY_UNKNOWN, TRANSIENT, UNKNOWN, SendResult, Statu
 log = logging.getLogger("services.notifications.gateways.kannel")
 
 DLR_PATH = "/gateways/kannel/dlr"
-NO_STATUS_QUERY = "Kannel has no status query: waiting for its delivery report"
+# Kannel cannot be asked about a message; said when the wait for its report runs out.
+NO_STATUS_QUERY = "Kannel cannot be asked and sent no delivery report; not sent again"
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,23 @@ def test_send_that_timed_out_is_not_repeated_and_its_report_settles_it(kannel_pl
     sms = only(rows(service))
     assert sms.attempts == 1 and sms.status == "delivered"
     assert_parts_at_phone(box, ev.FAMILY_PHONE, sms.segments)
+
+
+def test_an_unclear_send_whose_report_never_comes_fails_and_is_still_never_repeated(
+    kannel_platform,
+):
+    service, box = kannel_platform
+    box.pause("bearerbox")
+    try:
+        handle(service, ev.registered(language="ru"))
+        drain(service)  # one timed-out send, then the waits for a report run out
+        failed = only(rows(service))
+        assert (failed.status, failed.attempts) == ("failed", 1)
+        assert "no delivery report" in failed.reason
+        assert box.received() == []
+    finally:
+        box.resume("bearerbox")
+    # Kannel had it after all: the family gets it once, whatever the platform concluded.
+    assert_parts_at_phone(box, ev.FAMILY_PHONE, failed.segments)
+    drain(service)
+    assert only(rows(service)).attempts == 1
