@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes
 
+import pytest
 import requests
 
 from shared.testing import wait_for
@@ -31,6 +32,17 @@ _GOT = re.compile(r"Got message \d+: <(.*)>$")
 def missing_binaries() -> list[str]:
     """The Kannel programs this machine lacks (packages kannel and kannel-extras)."""
     return [path for path in BINARIES if not os.access(path, os.X_OK)]
+
+
+def require_kannel() -> None:
+    """Fail under CI=true, skip elsewhere, when the Kannel programs are not installed."""
+    missing = missing_binaries()
+    if not missing:
+        return
+    message = f"Kannel is missing ({', '.join(missing)}): apt-get install kannel kannel-extras"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI: {message}", pytrace=False)
+    pytest.skip(message)
 
 
 def free_port() -> int:

@@ -14,7 +14,6 @@ from werkzeug.serving import make_server
 from services.notifications import app, bootstrap, handlers
 from services.notifications.tests.kannel import box as kannel
 from shared.testing import FakeClock
-from shared.testing.fixtures import IN_CI
 
 SECRET = "kannel-test-receipt-secret"
 SENDER = "EarlyHelp"
@@ -24,14 +23,7 @@ MORNING = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # 10:00 in Dushanbe
 @pytest.fixture(scope="session")
 def kannel_binaries() -> None:
     """The Kannel programs from the system packages: a failure in CI, a skip elsewhere."""
-    missing = kannel.missing_binaries()
-    if not missing:
-        return
-    missing_text = ", ".join(missing)
-    message = f"Kannel is missing ({missing_text}): apt-get install kannel kannel-extras"
-    if IN_CI:
-        pytest.fail(f"CI: {message}", pytrace=False)
-    pytest.skip(message)
+    kannel.require_kannel()
 
 
 class Served:
