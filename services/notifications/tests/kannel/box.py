@@ -168,10 +168,10 @@ get-url = "{self.inbound_url}"
     def _spawn(self, name: str, argv: list[str], **kwargs) -> subprocess.Popen:
         pidfile = self.folder / f"{name}.pid"
         pidfile.unlink(missing_ok=True)  # a stale pid file stops the box from starting
-        out = open(self.folder / f"{name}.out", "ab")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(
-            argv, stdout=kwargs.pop("stdout", out), stderr=subprocess.STDOUT, **kwargs
-        )
+        with open(self.folder / f"{name}.out", "ab") as out:  # the child keeps its own copy
+            proc = subprocess.Popen(
+                argv, stdout=kwargs.pop("stdout", out), stderr=subprocess.STDOUT, **kwargs
+            )
         self._procs[name] = proc
         return proc
 
@@ -262,6 +262,8 @@ get-url = "{self.inbound_url}"
         if proc is None:
             return
         proc.send_signal(signal.SIGCONT)
+        if proc.stdin:
+            proc.stdin.close()
         proc.terminate()
         try:
             proc.wait(timeout=15)
