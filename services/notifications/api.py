@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import Select, select
 
 from services.notifications.api_gateway import blp as gateway_blp
+from services.notifications.api_kannel import blp as kannel_blp
 from services.notifications.models import (
     ACCESS_AUDIT,
     InboundMessage,
@@ -123,4 +124,4 @@ class InboundMessages(MethodView):
             return page
 
 
-BLUEPRINTS = [blp, replies_blp, gateway_blp]
+BLUEPRINTS = [blp, replies_blp, gateway_blp, kannel_blp]

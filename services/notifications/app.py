@@ -31,4 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["platform_api"].spec.components.security_scheme(
         "gatewaySecret", {"type": "apiKey", "in": "header", "name": SECRET_HEADER}
     )
+    app.extensions["platform_api"].spec.components.security_scheme(
+        "kannelSecret", {"type": "apiKey", "in": "query", "name": "secret"}
+    )
     return app

@@ -19,6 +19,7 @@ from services.notifications.domain.retry import RetryPolicy
 from services.notifications.domain.sending_window import QuietWindow, parse_quiet_hours
 from services.notifications.domain.templates import Catalogue, default_catalogue
 from services.notifications.gateways import SmsGateway, build_gateway
+from services.notifications.gateways.kannel import KANNEL_NAMES
 from shared.config import DEV_RECEIPT_SECRET, ConfigError, check_secret
 from shared.runtime import Runtime
 
@@ -82,8 +83,11 @@ def build_setup(runtime: Runtime, config: Mapping[str, Any] | None = None) -> Sm
     """Build the SMS setup from configuration (a mapping may hand in a ready SMS_GATEWAY_OBJECT)."""
     config = config or {}
     get = _lookup(config, runtime)
+    receipt_secret = check_secret(
+        "SMS_RECEIPT_SECRET", get("SMS_RECEIPT_SECRET"), runtime.settings, DEV_RECEIPT_SECRET
+    )
     gateway = config.get("SMS_GATEWAY_OBJECT") or build_gateway(
-        {name: get(name) for name in _GATEWAY_NAMES}
+        {name: get(name) for name in _GATEWAY_NAMES} | {"SMS_RECEIPT_SECRET": receipt_secret}
     )
     if not config.get("SMS_GATEWAY_OBJECT"):
         _check_gateway_choice(get, runtime)
@@ -103,9 +107,7 @@ def build_setup(runtime: Runtime, config: Mapping[str, Any] | None = None) -> Sm
             contact_days_urgent=int(get("ASSESSMENT_DUE_DAYS_URGENT") or 3),
             contact_days_routine=int(get("ASSESSMENT_DUE_DAYS_ROUTINE") or 14),
         ),
-        receipt_secret=check_secret(
-            "SMS_RECEIPT_SECRET", get("SMS_RECEIPT_SECRET"), runtime.settings, DEV_RECEIPT_SECRET
-        ),
+        receipt_secret=receipt_secret,
         claim_seconds=float(get("SMS_CLAIM_SECONDS") or 60),
         batch=int(get("SMS_SEND_BATCH") or 20),
         rand=config.get("SMS_RANDOM") or random.random,
@@ -134,6 +136,7 @@ _GATEWAY_NAMES = (
     "SMS_HTTP_TIMEOUT",
     "SMS_HTTP_FIELDS",
     "SMS_SENDER_ID",
+    *KANNEL_NAMES,
 )
 
 _SETUPS: weakref.WeakKeyDictionary[Runtime, SmsSetup] = weakref.WeakKeyDictionary()

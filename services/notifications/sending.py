@@ -167,7 +167,7 @@ def _decide(setup: SmsSetup, job: Job, result: SendResult | StatusResult, uow: U
             result.outcome, job.attempts, uow.now, setup.policy, setup.rand, result.detail
         )
     return retry.decide_after_query(
-        result.status, job.attempts, job.queries, uow.now, setup.policy, setup.rand
+        result.status, job.attempts, job.queries, uow.now, setup.policy, setup.rand, result.detail
     )
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from services.referral.resources import matching, needs, providers, referrals, reports, waitlist
+from services.referral.resources import (
+    fhir,
+    matching,
+    needs,
+    providers,
+    referrals,
+    reports,
+    waitlist,
+)
 
 BLUEPRINTS = [
     providers.blp,
@@ -11,4 +19,5 @@ BLUEPRINTS = [
     waitlist.blp,
     needs.blp,
     reports.blp,
+    fhir.blp,
 ]

@@ -62,6 +62,12 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "POST /referrals/{}/cancel": rule(("case_manager",), (*FIELD_STAFF, "provider")),
         "POST /waitlist": rule(("case_manager",), (*FIELD_STAFF, "provider")),
         "GET /reports/summary": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        # contract §8: read-only FHIR for admins and partners; every other role 403.
+        **{
+            f"GET /fhir/{path}": rule(("admin",), NOT_ADMIN)
+            for path in ("metadata", "ServiceRequest/{}", "Task/{}", "Organization/{}",
+                         "HealthcareService/{}", "Patient/{}", "Bundle/{}")
+        },  # fmt: skip
     },
     "notifications": {
         # issue: "for case managers of the child's district and admins".
@@ -74,6 +80,8 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 
 # Callbacks of the SMS gateway: a shared secret in X-Gateway-Secret, not a user's token.
 GATEWAY_OPERATIONS = {"POST /delivery-receipts", "POST /inbound-sms"}
+# Kannel's callbacks (contract §8): the same secret, carried as `?secret=` in Kannel's URLs.
+KANNEL_OPERATIONS = {"GET /gateways/kannel/dlr", "GET /gateways/kannel/inbound"}
 # Served by every app without a token (contract §1).
 OPEN_PATHS = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
 
@@ -84,6 +92,13 @@ RESOURCE_OF_SEGMENT = {
     "referrals": "referral",
     "notifications": "notification",
     "providers": "provider",
+    # FHIR (contract §8): a referral's ServiceRequest, Task and Bundle; a provider; a child.
+    "ServiceRequest": "referral",
+    "Task": "referral",
+    "Bundle": "referral",
+    "Organization": "provider",
+    "HealthcareService": "provider",
+    "Patient": "child",
 }
 SCOPED_RESOURCES = {"child", "assessment", "referral", "notification"}
 # Operations whose body names a scoped record (or, for a registration, a district).

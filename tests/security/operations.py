@@ -7,7 +7,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from tests.security.expectations import GATEWAY_OPERATIONS, OPEN_PATHS, RESOURCE_OF_SEGMENT
+from tests.security.expectations import (
+    GATEWAY_OPERATIONS,
+    KANNEL_OPERATIONS,
+    OPEN_PATHS,
+    RESOURCE_OF_SEGMENT,
+)
 
 METHODS = ("get", "post", "put", "patch", "delete")
 _PARAM = re.compile(r"\{[^}]+\}")
@@ -86,4 +91,5 @@ def operations(service: str, spec: dict[str, Any]) -> list[Operation]:
 
 def user_operations(service: str, spec: dict[str, Any]) -> list[Operation]:
     """Operations called with a user's bearer token (not the SMS gateway's callbacks)."""
-    return [op for op in operations(service, spec) if op.key not in GATEWAY_OPERATIONS]
+    callbacks = GATEWAY_OPERATIONS | KANNEL_OPERATIONS
+    return [op for op in operations(service, spec) if op.key not in callbacks]

@@ -23,6 +23,7 @@ from tests.security.calls import (
 from tests.security.expectations import (
     BODY_SCOPED,
     GATEWAY_OPERATIONS,
+    KANNEL_OPERATIONS,
     ROLE_TABLE,
     ROLES,
     SCOPED_RESOURCES,
@@ -97,7 +98,7 @@ def test_every_operation_of_the_contract_is_documented(specs, service):
     documented = {op.key for op in operations(service, specs[service])}
     missing = sorted(set(ROLE_TABLE[service]) - documented)
     if service == "notifications":
-        missing += sorted(GATEWAY_OPERATIONS - documented)
+        missing += sorted((GATEWAY_OPERATIONS | KANNEL_OPERATIONS) - documented)
     assert not missing, f"{service} does not document: {missing}"
 
 
@@ -222,4 +223,33 @@ def test_a_refused_role_is_refused_whatever_it_sends(stack, world, specs, servic
                 response = stack.call(service, operation.method, url, headers=headers, **kwargs)
                 if response.status_code != 403:
                     problems.append(describe(operation, f"{role} with {name}", response, "403"))
+    assert not problems, "\n".join(problems)
+
+
+def test_kannel_callbacks_need_the_secret_in_their_query(stack, world):
+    """Kannel's callbacks without the right `?secret=`: 403; a user's token is no key."""
+    problems = []
+    person = refs(world, "in")["person"]
+    calls = {
+        "GET /gateways/kannel/dlr": "/gateways/kannel/dlr?id={}&status=1".format(
+            person.notification_ids[0] if person.notification_ids else "unknown"
+        ),
+        "GET /gateways/kannel/inbound": "/gateways/kannel/inbound?from=%2B992931234567&text=hi",
+    }
+    assert set(calls) == KANNEL_OPERATIONS
+    for key, url in calls.items():
+        for name, secret, headers in (
+            ("no secret", None, {}),
+            ("wrong secret", "guessed", {}),
+            ("secret with different case", RECEIPT_SECRET.upper(), {}),
+            ("an admin's token", None, stack.tokens.header("admin")),
+            ("the secret as a header", None, {"X-Gateway-Secret": RECEIPT_SECRET}),
+        ):
+            full = url if secret is None else f"{url}&secret={secret}"
+            response = stack.call("notifications", "GET", full, headers=headers)
+            if response.status_code != 403:
+                problems.append(f"{key} with {name}: {response.status_code}, expected 403")
+        right = stack.call("notifications", "GET", f"{url}&secret={RECEIPT_SECRET}", headers={})
+        if right.status_code in (401, 403) or right.status_code >= 500:
+            problems.append(f"{key} with the secret: {right.status_code}")
     assert not problems, "\n".join(problems)

@@ -87,6 +87,7 @@ def decide_after_query(
     now: datetime,
     policy: RetryPolicy,
     rand: Callable[[], float],
+    detail: str = "",
 ) -> Decision:
     """Decide after asking the gateway about a send whose outcome was unclear."""
     if status == QUERY_ACCEPTED:
@@ -101,7 +102,8 @@ def decide_after_query(
             return Decision(FAIL, reason=_gave_up(attempts, "gateway timeouts"))
         return Decision(RETRY, at=now)
     if queries >= policy.max_attempts:
-        return Decision(FAIL, reason="the gateway never answered a status query")
+        why = "the gateway never answered a status query"
+        return Decision(FAIL, reason=f"{why}: {detail}" if detail else why)
     return Decision(RESOLVE, at=now + timedelta(seconds=policy.delay(queries, rand)))
 
 

@@ -8,16 +8,20 @@ from collections.abc import Mapping
 from .base import SendResult, SmsGateway, StatusResult
 from .console import ConsoleGateway
 from .http_gateway import HttpGateway, HttpGatewayConfig, parse_field_map
+from .kannel import KannelConfig, KannelGateway
 
 __all__ = [
     "ConsoleGateway",
     "HttpGateway",
     "HttpGatewayConfig",
+    "KannelConfig",
+    "KannelGateway",
     "SendResult",
     "SmsGateway",
     "StatusResult",
     "build_gateway",
     "http_config_from",
+    "kannel_config_from",
 ]
 
 
@@ -43,6 +47,33 @@ def http_config_from(config: Mapping[str, object]) -> HttpGatewayConfig:
     )
 
 
+KANNEL_REQUIRED = (
+    "KANNEL_SENDSMS_URL",
+    "KANNEL_USERNAME",
+    "KANNEL_PASSWORD",
+    "KANNEL_SENDER",
+    "KANNEL_CALLBACK_BASE_URL",
+    "SMS_RECEIPT_SECRET",
+)
+
+
+def kannel_config_from(config: Mapping[str, object]) -> KannelConfig:
+    """Read the KANNEL_* settings (and the callbacks' secret) of the kannel gateway."""
+    values = {name: str(config.get(name) or "").strip() for name in KANNEL_REQUIRED}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise ValueError(f"SMS_GATEWAY=kannel needs {', '.join(missing)}")
+    return KannelConfig(
+        sendsms_url=values["KANNEL_SENDSMS_URL"],
+        username=values["KANNEL_USERNAME"],
+        password=values["KANNEL_PASSWORD"],
+        sender=values["KANNEL_SENDER"],
+        callback_base_url=values["KANNEL_CALLBACK_BASE_URL"],
+        secret=values["SMS_RECEIPT_SECRET"],
+        read_timeout=float(str(config.get("KANNEL_TIMEOUT") or 10.0)),
+    )
+
+
 def build_gateway(config: Mapping[str, object], logger: logging.Logger | None = None) -> SmsGateway:
     """Build the gateway named by SMS_GATEWAY (default console)."""
     kind = str(config.get("SMS_GATEWAY") or "console").strip().lower()
@@ -50,4 +81,6 @@ def build_gateway(config: Mapping[str, object], logger: logging.Logger | None = 
         return ConsoleGateway(logger)
     if kind == "http":
         return HttpGateway(http_config_from(config))
-    raise ValueError(f"unknown SMS_GATEWAY {kind!r}: use console or http")
+    if kind == "kannel":
+        return KannelGateway(kannel_config_from(config))
+    raise ValueError(f"unknown SMS_GATEWAY {kind!r}: use console, http or kannel")

@@ -98,3 +98,11 @@ def test_not_found_after_the_last_attempt_fails_and_endless_silence_fails():
 )
 def test_http_status_codes_are_classified(code, outcome):
     assert classify_status_code(code) == outcome
+
+
+def test_giving_up_on_an_unclear_send_says_why_in_the_gateways_words():
+    decision = decide_after_query(
+        QUERY_UNKNOWN, 1, POLICY.max_attempts, NOW, POLICY, always(0.5), "no report from Kannel"
+    )
+    assert decision.action == FAIL
+    assert decision.reason == "the gateway never answered a status query: no report from Kannel"
