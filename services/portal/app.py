@@ -30,7 +30,7 @@ def create_app(settings: PortalSettings | None = None, *, apis: ApiClients | Non
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.extensions["portal"] = portal
-    if apis is not None and getattr(apis, "caller", None) is not None:
+    if apis is not None and hasattr(apis, "caller"):
         apis.caller = api_caller
     init_security(app, secure_cookies=settings.secure_cookies, idle_minutes=settings.idle_minutes)
     init_guards(app)
