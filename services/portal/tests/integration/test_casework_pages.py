@@ -250,3 +250,20 @@ def test_correction_without_reason_is_refused_and_the_api_message_is_shown(manag
         f"/children/{CHILD_ID}/correct", data={"child.date_of_birth": "12.04.2022", "reason": "x"}
     ).get_data(True)
     assert 'id="f-reason-error">Unknown field.' in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "answer"),
+    [
+        ("tg", "Оё Фарзона айнак мепӯшад?", "Душвории зиёд дорад"),
+        ("ru", "Носит ли Фарзона очки?", "Есть большие трудности"),
+    ],
+)
+def test_questionnaire_is_read_in_the_pages_language_with_the_childs_name(
+    manager, apis, lang, question, answer
+):
+    _scheduled(apis)
+    page = manager.get(f"{PAGE}?lang={lang}").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
+    assert question in page and answer in page
+    assert "difficulty" not in page and "Does " not in page
