@@ -23,9 +23,14 @@ from services.portal.web.casework_assessment_forms import (
     override_body,
     schedule_body,
 )
-from services.portal.web.casework_common import CASE_ROLES, apis, required, template_helpers
+from services.portal.web.casework_common import (
+    CASE_ROLES,
+    api_field_errors,
+    apis,
+    required,
+    template_helpers,
+)
 from services.portal.web.casework_questions import answer_options, question_text
-from services.portal.web.forms import field_errors
 from services.portal.web.guards import roles_required
 
 bp = Blueprint("casework_assessments", __name__)
@@ -91,7 +96,7 @@ def schedule(assessment_id: str):  # noqa: ANN201
         except ApiError as error:
             if error.status not in (400, 409, 422):
                 raise
-            errors = field_errors(error.fields) or {"_form": [error.message]}
+            errors = api_field_errors(error.fields, error.message)
     if errors:
         return _render(assessment, 422, form=request.form, errors=errors, section="schedule")
     return redirect(url_for(".show", assessment_id=assessment_id, done="scheduled"), 303)
@@ -137,7 +142,7 @@ def override(assessment_id: str):  # noqa: ANN201
         except ApiError as error:
             if error.status not in (409, 422):
                 raise
-            errors = field_errors(error.fields) or {"_form": [error.message]}
+            errors = api_field_errors(error.fields, error.message)
     if errors:
         return _render(assessment, 422, form=request.form, errors=errors, section="override")
     return redirect(url_for(".show", assessment_id=assessment_id, done="overridden"), 303)

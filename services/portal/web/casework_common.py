@@ -189,3 +189,20 @@ def template_helpers() -> dict[str, Any]:
         "child_name": child_name,
         "service_types": SERVICE_TYPES,
     }
+
+
+def api_field_errors(fields: Any, message: str = "") -> dict[str, list[str]]:
+    """Return an API's field errors in the page's language, keeping its own words when unknown."""
+    from flask_babel import gettext as _
+
+    from services.portal.web.forms import field_errors
+    from services.portal.web.messages import localise
+
+    generic = _("Please check this answer.")
+    errors: dict[str, list[str]] = {}
+    for name, messages in field_errors(fields).items():
+        said = [localise(m) if localise(m) != generic else f"{generic} ({m})" for m in messages]
+        errors[name] = list(dict.fromkeys(said))
+    if message and not errors:
+        errors["_form"] = [message]
+    return errors

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 
 from services.portal.apis import ApiError
 from services.portal.views import district_choices
-from services.portal.web.casework_common import apis, required, template_helpers
-from services.portal.web.forms import field_errors, form_date
+from services.portal.web.casework_common import api_field_errors, apis, required, template_helpers
+from services.portal.web.forms import form_date
 from services.portal.web.guards import roles_required
 
 bp = Blueprint("casework_corrections", __name__)
@@ -64,7 +64,7 @@ def correct(child_id: Any):  # noqa: ANN201
         except ApiError as error:
             if error.status not in (403, 409, 422):
                 raise
-            errors = field_errors(error.fields) or {"_form": [error.message]}
+            errors = api_field_errors(error.fields, error.message)
             errors.setdefault("_form", [error.message] if error.message else [])
     if errors:
         return _render(str(child_id), record, request.form, errors, 422)

@@ -243,13 +243,14 @@ def test_correction_without_reason_is_refused_and_the_api_message_is_shown(manag
     assert refused.status_code == 422 and apis.intake.posted(f"/children/{CHILD_ID}") == []
 
     def refuse(body, _):
-        raise ApiError(422, "validation_error", "Unknown field.", {"reason": ["Unknown field."]})
+        raise ApiError(422, "validation_error", "Invalid input.", {"reason": ["Unknown field."]})
 
     apis.intake.answer("PATCH", f"/children/{CHILD_ID}", refuse)
     page = manager.post(
         f"/children/{CHILD_ID}/correct", data={"child.date_of_birth": "12.04.2022", "reason": "x"}
     ).get_data(True)
-    assert 'id="f-reason-error">Unknown field.' in page
+    assert 'id="f-reason-error">Please check this answer. (Unknown field.)' in page
+    assert "Invalid input." in page
 
 
 @pytest.mark.parametrize(
