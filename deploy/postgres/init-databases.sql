@@ -4,3 +4,4 @@ CREATE DATABASE intake;
 CREATE DATABASE assessment;
 CREATE DATABASE referral;
 CREATE DATABASE notifications;
+CREATE DATABASE portal;

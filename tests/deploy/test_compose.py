@@ -9,6 +9,7 @@ import yaml
 
 from shared.config import ENV_NAMES
 from tests.deploy.entrypoints import (
+    PORTAL_PORT,
     PORTS,
     ROOT,
     SERVICE_ENV,
@@ -22,12 +23,13 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 APP_PROCESSES = sorted(name for name, spec in SERVICES.items() if "build" in spec)
 LONG_RUNNING = [p for p in APP_PROCESSES if not p.endswith("-migrate")]
-REQUIRED_SECRETS = ("JWT_SECRET", "SMS_RECEIPT_SECRET", "POSTGRES_PASSWORD")
+REQUIRED_SECRETS = ("JWT_SECRET", "SMS_RECEIPT_SECRET", "POSTGRES_PASSWORD", "PORTAL_SECRET_KEY")
+WEB_PORTS = {**PORTS, "portal": PORTAL_PORT}
 
 
 def test_every_service_has_a_migration_an_api_and_a_worker():
     expected = {f"{s}-{kind}" for s in PORTS for kind in ("migrate", "api", "worker")}
-    assert set(APP_PROCESSES) == expected
+    assert set(APP_PROCESSES) == expected | {"portal-migrate", "portal-api"}
 
 
 def test_the_service_settings_are_names_the_config_reads():
@@ -68,13 +70,13 @@ def test_the_database_init_script_creates_every_service_database():
     assert len(mounts) == 1
     script = (ROOT / mounts[0].split(":")[0]).read_text()
     created = set(re.findall(r"CREATE DATABASE (\w+);", script, flags=re.IGNORECASE))
-    assert created == set(PORTS)
+    assert created == set(PORTS) | {"portal"}
 
 
-@pytest.mark.parametrize("service", PORTS)
+@pytest.mark.parametrize("service", WEB_PORTS)
 def test_apis_listen_on_the_contract_ports_and_report_readiness(service):
     api = SERVICES[f"{service}-api"]
-    port = PORTS[service]
+    port = WEB_PORTS[service]
     assert api["ports"] == [f"{port}:{port}"]
     assert api["environment"]["PORT"] == str(port)
     assert f"127.0.0.1:{port}/readyz" in " ".join(api["healthcheck"]["test"])
@@ -86,7 +88,8 @@ def test_apis_and_workers_wait_for_migration_and_healthy_servers(process):
     assert depends[f"{service_of(process)}-migrate"] == {
         "condition": "service_completed_successfully"
     }
-    assert depends["rabbitmq"] == {"condition": "service_healthy"}
+    if service_of(process) != "portal":  # the portal uses no broker
+        assert depends["rabbitmq"] == {"condition": "service_healthy"}
     assert depends["postgres"] == {"condition": "service_healthy"}
 
 
