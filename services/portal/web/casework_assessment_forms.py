@@ -94,3 +94,12 @@ def override_body(form: Any) -> tuple[dict, Errors]:
     if not body["reason"]:
         errors["reason"] = [_("Write why you change the recommendation.")]
     return body, errors
+
+
+def override_refusal(code: str, message: str) -> str:
+    """Say why the assessment service refused an override."""
+    texts = {
+        "superseded": _("A later assessment of this child counts now; change that one."),
+        "not_completed": _("Only a completed assessment can be changed."),
+    }
+    return texts.get(code) or message

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from services.portal.apis import ApiError
+from services.portal.apis import ApiError, ApiUnavailable
 from services.portal.domain.questionnaire import (
     Instrument,
     answers_to_send,
@@ -21,6 +21,7 @@ from services.portal.web.casework_assessment_forms import (
     complete_errors,
     family_context,
     override_body,
+    override_refusal,
     schedule_body,
 )
 from services.portal.web.casework_common import (
@@ -31,6 +32,7 @@ from services.portal.web.casework_common import (
     template_helpers,
 )
 from services.portal.web.casework_questions import answer_options, question_text
+from services.portal.web.errors import unavailable_message
 from services.portal.web.guards import roles_required
 
 bp = Blueprint("casework_assessments", __name__)
@@ -122,6 +124,10 @@ def complete(assessment_id: str):  # noqa: ANN201
             "notes": (request.form.get("notes") or "").strip() or None}  # fmt: skip
     try:
         apis().assessment.post(f"/assessments/{assessment_id}/complete", json=body)
+    except ApiUnavailable as error:
+        # Keep every answer on the page: the case manager can save again in a moment.
+        errors = {"_form": [unavailable_message(error.service)]}
+        return _render(assessment, 503, answers=answers, form=request.form, errors=errors)
     except ApiError as error:
         if error.status != 422:
             raise
@@ -142,7 +148,7 @@ def override(assessment_id: str):  # noqa: ANN201
         except ApiError as error:
             if error.status not in (409, 422):
                 raise
-            errors = api_field_errors(error.fields, error.message)
+            errors = api_field_errors(error.fields, override_refusal(error.code, error.message))
     if errors:
         return _render(assessment, 422, form=request.form, errors=errors, section="override")
     return redirect(url_for(".show", assessment_id=assessment_id, done="overridden"), 303)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from services.portal.apis import ApiError
+from services.portal.apis import ApiError, ApiUnavailable
 from services.portal.app import create_app
 from services.portal.models import Base
 from services.portal.settings import load_portal_settings
@@ -268,3 +268,19 @@ def test_questionnaire_is_read_in_the_pages_language_with_the_childs_name(
     assert f'<html lang="{lang}">' in page
     assert question in page and answer in page
     assert "difficulty" not in page and "Does " not in page
+
+
+def test_answers_stay_on_the_page_when_the_assessment_service_is_down(manager, apis):
+    _scheduled(apis)
+
+    def unreachable(body, _):
+        raise ApiUnavailable("assessment")
+
+    apis.assessment.answer("POST", f"{PAGE}/complete", unreachable)
+    shown = "CF1,CF3,CF4,CF7,CF11,CF12,CF13,CF14,CF15,CF16"
+    form = {"shown": shown, "CF1": "2", "CF3": "4", "notes": "Модар гуфт"}
+    response = manager.post(f"{PAGE}/complete", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert 'name="CF3" value="4" checked' in page and "Модар гуфт" in page
+    assert "not reachable just now" in page
