@@ -21,10 +21,10 @@ from services.portal.tests.integration.casework_fakes import (
     RESULT,
     FakeApis,
 )
+from tests.browser.portal import AXE_TAGS
 
 PASSWORD = "Casework pass 2026!"
 DONE_ID = "a5e55e55-0000-4000-8000-000000000002"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @dataclass

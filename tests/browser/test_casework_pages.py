@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from services.portal.apis import ApiError
 from services.portal.tests.integration.casework_fakes import ASSESSMENT_ID
 from tests.browser.casework_support import axe_violations, fake_portal, log_in
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "artefacts" / "screenshots"
 VIEWPORT = {"width": 360, "height": 740}
 # Words that would mean an English text was left on a Tajik or Russian page.
@@ -25,16 +24,10 @@ def portal(tmp_path_factory):
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 def _page(browser, portal, javascript: bool = True):
-    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport=VIEWPORT, java_script_enabled=javascript, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     log_in(page, portal.url, portal.username)
     return page

@@ -32,7 +32,7 @@ def match_reasons(match: Record, child_language: str | None = None) -> list[tupl
     free, places = match.get("free_places", 0), provider.get("places", 0)
     reasons: list[tuple[str, dict]] = [
         ("free_places" if free else "full", {"free": free, "places": places}),
-        (f"proximity_{match.get('proximity') or 'elsewhere'}", {}),
+        (_proximity(match, provider), {}),
         ("accredited" if provider.get("accredited") else "not_accredited", {}),
     ]
     km = match.get("distance_km")
@@ -42,6 +42,12 @@ def match_reasons(match: Record, child_language: str | None = None) -> list[tupl
         speaks = child_language in (provider.get("languages") or ())
         reasons.append(("speaks" if speaks else "does_not_speak", {"language": child_language}))
     return reasons
+
+
+def _proximity(match: Record, provider: Record) -> str:
+    if not provider.get("district_code"):
+        return "proximity_unknown"  # the referral service ranks these as elsewhere
+    return f"proximity_{match.get('proximity') or 'elsewhere'}"
 
 
 def can_refer(child: Record | None) -> bool:

@@ -185,6 +185,7 @@ def template_helpers() -> dict[str, Any]:
             "language": LANGUAGE_NAMES,
         },  # fmt: skip
         "name_of": name_of,
+        "ordered_domains": ordered_domains,
         "rule_text": rule_text,
         "child_name": child_name,
         "service_types": SERVICE_TYPES,
@@ -206,3 +207,16 @@ def api_field_errors(fields: Any, message: str = "") -> dict[str, list[str]]:
     if message and not errors:
         errors["_form"] = [message]
     return errors
+
+
+def ordered_domains(result: dict) -> list[tuple[str, dict]]:
+    """Return a result's domains, those with a difficulty first, then in the module's order."""
+    order = list(DOMAIN_NAMES)
+    domains = (result or {}).get("domains") or {}
+    return sorted(
+        domains.items(),
+        key=lambda item: (
+            not item[1].get("difficulty"),
+            order.index(item[0]) if item[0] in order else 99,
+        ),
+    )

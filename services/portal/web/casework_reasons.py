@@ -15,6 +15,7 @@ def reason_text(reason: str, values: dict) -> str:
         "proximity_same_district": lambda: _("in the child's district"),
         "proximity_same_region": lambda: _("in the same region"),
         "proximity_elsewhere": lambda: _("in another region"),
+        "proximity_unknown": lambda: _("where it is located is not recorded"),
         "accredited": lambda: _("accredited"),
         "not_accredited": lambda: _("not accredited"),
         "near": lambda: _("less than 1 km away"),

@@ -52,7 +52,8 @@ MATCH = {
     "rank": 1, "eligible": True, "free_places": 3, "proximity": "same_district",
     "distance_km": 4.2, "reasons": ["3 of 10 places free"],
     "provider": {"id": PROVIDER_ID, "name": "Маркази рӯзонаи Рӯдакӣ", "places": 10,
-                 "accredited": True, "languages": ["tg", "ru"], "address": "Сомониён 5"},
+                 "accredited": True, "languages": ["tg", "ru"], "address": "Сомониён 5",
+                 "district_code": "rudaki"},
 }  # fmt: skip
 
 Handler = Callable[..., Any]

@@ -79,7 +79,13 @@ def test_worklist_puts_overdue_then_urgent_first_and_filters_by_district():
 
 def test_match_reasons_come_from_the_match_facts():
     match = {"free_places": 0, "proximity": "same_district", "distance_km": 0.4,
-             "provider": {"places": 10, "accredited": True, "languages": ["tg"]}}  # fmt: skip
+             "provider": {"places": 10, "accredited": True, "languages": ["tg"],
+                          "district_code": "rudaki"}}  # fmt: skip
     reasons = dict(match_reasons(match, "ru"))
     assert reasons["full"] == {"free": 0, "places": 10}
     assert {"proximity_same_district", "accredited", "near", "does_not_speak"} <= set(reasons)
+
+
+def test_a_provider_without_a_recorded_place_is_not_called_far_away():
+    match = {"free_places": 2, "proximity": "elsewhere", "provider": {"places": 5}}
+    assert ("proximity_unknown", {}) in match_reasons(match)
