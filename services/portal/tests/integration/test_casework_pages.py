@@ -284,3 +284,18 @@ def test_answers_stay_on_the_page_when_the_assessment_service_is_down(manager, a
     assert response.status_code == 503
     assert 'name="CF3" value="4" checked' in page and "Модар гуфт" in page
     assert "not reachable just now" in page
+
+
+def test_under_two_the_case_manager_records_a_judgement_per_domain(manager, apis):
+    _scheduled(apis)
+    apis.assessment_record["instrument"] = "clinical_under_2"
+    apis.assessment.answer("POST", f"{PAGE}/complete", {})
+    page = manager.get(PAGE).get_data(as_text=True)
+    assert "Your judgement: Using hands and fingers" in page and 'name="CF1"' not in page
+    domains = "seeing,hearing,walking,fine_motor,communication,learning,playing"
+    form = {"shown": domains + ",controlling_behaviour", "walking": "3"}
+    form |= {name: "1" for name in domains.split(",") if name != "walking"}
+    response = manager.post(f"{PAGE}/complete", data=form)
+    assert response.status_code == 303
+    sent = apis.assessment.posted(f"{PAGE}/complete")[0]["answers"]
+    assert sent["walking"] == 3 and "controlling_behaviour" not in sent
