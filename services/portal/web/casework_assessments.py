@@ -39,7 +39,7 @@ bp = Blueprint("casework_assessments", __name__)
 OPEN = ("pending", "scheduled")
 
 
-def _load(assessment_id: str) -> dict:
+def _load(assessment_id: Any) -> dict:
     return required(lambda: apis().assessment.get(f"/assessments/{assessment_id}"))
 
 
@@ -79,16 +79,16 @@ def _render(assessment: dict, status: int = 200, **context: Any) -> tuple[str, i
     return page, status
 
 
-@bp.get("/assessments/<assessment_id>")
+@bp.get("/assessments/<uuid:assessment_id>")
 @roles_required(*CASE_ROLES)
-def show(assessment_id: str):  # noqa: ANN201
+def show(assessment_id: Any):  # noqa: ANN201
     """Show the assessment at the step it has reached."""
     return _render(_load(assessment_id), done=request.args.get("done"))
 
 
-@bp.post("/assessments/<assessment_id>/schedule")
+@bp.post("/assessments/<uuid:assessment_id>/schedule")
 @roles_required(*CASE_ROLES)
-def schedule(assessment_id: str):  # noqa: ANN201
+def schedule(assessment_id: Any):  # noqa: ANN201
     """Schedule (or move) the assessment visit."""
     assessment = _load(assessment_id)
     body, errors = schedule_body(request.form, datetime.now(UTC))
@@ -104,9 +104,9 @@ def schedule(assessment_id: str):  # noqa: ANN201
     return redirect(url_for(".show", assessment_id=assessment_id, done="scheduled"), 303)
 
 
-@bp.post("/assessments/<assessment_id>/complete")
+@bp.post("/assessments/<uuid:assessment_id>/complete")
 @roles_required(*CASE_ROLES)
-def complete(assessment_id: str):  # noqa: ANN201
+def complete(assessment_id: Any):  # noqa: ANN201
     """Record the questionnaire; show follow-up questions first when answers call for them."""
     assessment = _load(assessment_id)
     instrument = get_instrument(assessment.get("instrument"))
@@ -136,9 +136,9 @@ def complete(assessment_id: str):  # noqa: ANN201
     return redirect(url_for(".show", assessment_id=assessment_id, done="completed"), 303)
 
 
-@bp.post("/assessments/<assessment_id>/override")
+@bp.post("/assessments/<uuid:assessment_id>/override")
 @roles_required(*CASE_ROLES)
-def override(assessment_id: str):  # noqa: ANN201
+def override(assessment_id: Any):  # noqa: ANN201
     """Change the recommended priority or services, with the reason."""
     assessment = _load(assessment_id)
     body, errors = override_body(request.form)
