@@ -63,6 +63,26 @@ def test_follow_up_questions_appear_and_vanish_as_answers_change(browser, portal
     page.context.close()
 
 
+def test_the_500_metre_question_follows_the_100_metre_answer(browser, portal):
+    record = portal.apis.assessment_record
+    record["instrument"] = "cfm_5_17"
+    try:
+        page = _page(browser, portal)
+        page.goto(f"{portal.url}/assessments/{ASSESSMENT_ID}?lang=ru")
+        question(page, "CF7").get_by_label("Да").check()
+        expect(question(page, "CF9")).to_be_hidden()
+        question(page, "CF8").get_by_label("Есть некоторые трудности").check()
+        expect(question(page, "CF9")).to_be_visible()
+        question(page, "CF8").get_by_label("Совсем не может").check()
+        expect(question(page, "CF9")).to_be_hidden()
+        question(page, "CF10").get_by_label("Нет трудностей").check()
+        expect(question(page, "CF11")).to_be_visible()
+        shot(page, "casework-questionnaire-5-17-walking-ru")
+        page.context.close()
+    finally:
+        record["instrument"] = "cfm_2_4"
+
+
 def test_without_script_saving_shows_the_follow_up_questions(browser, portal):
     page = _page(browser, portal, javascript=False)
     page.goto(f"{portal.url}/assessments/{ASSESSMENT_ID}?lang=ru")
