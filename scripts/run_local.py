@@ -1,4 +1,5 @@
-"""Run the whole platform on one machine: migrate, seed, start four APIs and four workers."""
+"""Run the whole platform on one machine: migrate, seed, start the portal, four APIs and four
+workers, and create a demo user per role."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from demo_users import demo_users
 from local_processes import Child, check_alive, run_steps, start, stop_all
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTS = {"intake": 8001, "assessment": 8002, "referral": 8003, "notifications": 8004}
+PORTAL_PORT = 8000
+WEB_PORTS = {"portal": PORTAL_PORT, **PORTS}
 HOST = "127.0.0.1"
 # (variable in tokens.env, role, districts); the provider token also gets a provider id.
 TOKENS = [
@@ -46,7 +50,7 @@ def embedded_env(data_dir: Path) -> dict[str, str]:
 
 def check_ports_free() -> None:
     """Exit with a clear message when one of the platform's ports is already taken."""
-    for service, port in PORTS.items():
+    for service, port in WEB_PORTS.items():
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             # As gunicorn does, so closed connections in TIME_WAIT do not count as "taken".
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -70,6 +74,9 @@ def long_running(logs: Path) -> list[Child]:
         children.append(Child(f"{service}-api", api, logs / f"{service}-api.log"))
         worker = [python, "-m", f"services.{service}.worker"]
         children.append(Child(f"{service}-worker", worker, logs / f"{service}-worker.log"))
+    portal = [gunicorn, "--config", "deploy/gunicorn.conf.py", "--bind", f"{HOST}:{PORTAL_PORT}"]
+    portal += ["--workers", "1", "--threads", "4", "services.portal.app:create_app()"]
+    children.append(Child("portal", portal, logs / "portal.log"))
     return children
 
 
@@ -88,9 +95,9 @@ def http_get(url: str, token: str | None = None) -> tuple[int, bytes]:
 
 
 def wait_ready(children: list[Child], timeout: float) -> float:
-    """Wait until every API's /readyz answers 200; return the seconds it took."""
+    """Wait until the portal and every API answer /readyz with 200; return the seconds."""
     started = time.monotonic()
-    pending = dict(PORTS)
+    pending = dict(WEB_PORTS)
     while pending:
         check_alive(children)
         for service, port in list(pending.items()):
@@ -142,13 +149,16 @@ def write_tokens(env: dict[str, str], data_dir: Path) -> list[str]:
     return lines
 
 
-def banner(data_dir: Path, seconds: float, token_lines: list[str]) -> str:
+def banner(data_dir: Path, seconds: float, token_lines: list[str], user_lines: list[str]) -> str:
     """Return what the user reads once everything is up."""
-    rows = [f"All eight processes ready in {seconds:.1f} s. Data and logs: {data_dir}"]
+    rows = [f"All nine processes ready in {seconds:.1f} s. Data and logs: {data_dir}"]
+    rows.append(f"\n  Open the portal: http://localhost:{PORTAL_PORT}\n")
     for service, port in PORTS.items():
         rows.append(f"  {service:<14} http://{HOST}:{port}   (docs: /openapi.json)")
     rows.append(f"\nDevelopment tokens, valid 24 h (also in {data_dir / 'tokens.env'}):")
     rows += [f"  {line}" for line in token_lines]
+    rows.append(f"\nPortal demo users (also in {data_dir / 'demo-users.txt'}):")
+    rows += [f"  {line}" for line in user_lines]
     rows.append(f"\nIn another terminal: source {data_dir / 'tokens.env'}\nPress Ctrl-C to stop.")
     return "\n".join(rows)
 
@@ -160,15 +170,17 @@ def _on_signal(signum: int, _frame: object) -> None:
 def bring_up(data_dir: Path, env: dict[str, str], timeout: float, children: list[Child]) -> None:
     """Migrate, seed, start everything, print the banner, then watch until a signal."""
     logs = data_dir / "logs"
-    print("Migrating the four databases ...", flush=True)
-    migrations = [_step(f"{s}-migrate", f"services.{s}.migrate", logs) for s in PORTS]
+    print("Migrating the five databases ...", flush=True)
+    migrations = [_step(f"{s}-migrate", f"services.{s}.migrate", logs) for s in WEB_PORTS]
     run_steps(migrations, env, ROOT, children)
     print("Loading demo providers ...", flush=True)
     run_steps([_step("referral-seed", "services.referral.seed", logs)], env, ROOT, children)
-    print("Starting four APIs and four workers ...", flush=True)
+    print("Starting the portal, four APIs and four workers ...", flush=True)
     services = [start(child, env, ROOT, children) for child in long_running(logs)]
     seconds = wait_ready(services, timeout)
-    print(banner(data_dir, seconds, write_tokens(env, data_dir)), flush=True)
+    tokens = write_tokens(env, data_dir)
+    users = demo_users(env, data_dir, first_provider(mint_token(env, "admin", ""))[0])
+    print(banner(data_dir, seconds, tokens, users), flush=True)
     while True:
         check_alive(services)
         time.sleep(0.5)

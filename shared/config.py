@@ -66,6 +66,14 @@ ENV_NAMES = (
     "KANNEL_SENDER",
     "KANNEL_CALLBACK_BASE_URL",
     "KANNEL_TIMEOUT",
+    "JWT_ISSUER",
+    "PORTAL_SECRET_KEY",
+    "PORTAL_SECURE_COOKIES",
+    "PORTAL_IDLE_MINUTES",
+    "INTAKE_URL",
+    "ASSESSMENT_URL",
+    "REFERRAL_URL",
+    "NOTIFICATIONS_URL",
 )
 
 log = logging.getLogger(__name__)

@@ -12,6 +12,12 @@ from shared.config import ENV_NAMES
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 PORTS = {"intake": 8001, "assessment": 8002, "referral": 8003, "notifications": 8004}
+# The web front end: an API process and a migration, no worker and no broker.
+PORTAL_PORT = 8000
+PORTAL_ENV = {
+    "DATABASE_URL", "JWT_SECRET", "PORTAL_SECRET_KEY", "LOG_LEVEL", "INTAKE_URL",
+    "ASSESSMENT_URL", "REFERRAL_URL", "NOTIFICATIONS_URL", "PORTAL_SECURE_COOKIES",
+}  # fmt: skip
 
 # The one list of what each service's processes must be given (contract §1 plus the project's
 # own); every name must also be one that shared/config.py reads.
@@ -22,8 +28,12 @@ SERVICE_ENV = {
     "referral": _BASE | {"REFERRAL_RESPONSE_HOURS"},
     "notifications": _BASE
     | {"SMS_GATEWAY", "SMS_HTTP_URL", "SMS_HTTP_TOKEN", "SMS_RECEIPT_SECRET", "QUIET_HOURS"},
+    "portal": PORTAL_ENV,
 }
-SECRETS = {"JWT_SECRET", "SMS_RECEIPT_SECRET", "SMS_HTTP_TOKEN", "BROKER_URL", "DATABASE_URL"}
+SECRETS = {
+    "JWT_SECRET", "SMS_RECEIPT_SECRET", "SMS_HTTP_TOKEN", "BROKER_URL", "DATABASE_URL",
+    "PORTAL_SECRET_KEY",
+}  # fmt: skip
 
 
 def gunicorn_conf_names() -> set[str]:

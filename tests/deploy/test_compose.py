@@ -9,6 +9,7 @@ import yaml
 
 from shared.config import ENV_NAMES
 from tests.deploy.entrypoints import (
+    PORTAL_PORT,
     PORTS,
     ROOT,
     SERVICE_ENV,
@@ -25,13 +26,15 @@ LONG_RUNNING = [p for p in APP_PROCESSES if not p.endswith("-migrate")]
 ROLE_PASSWORDS = tuple(f"{s.upper()}_{kind}_PASSWORD" for s in PORTS for kind in ("DB", "BROKER"))
 REQUIRED_SECRETS = (
     "JWT_SECRET", "SMS_RECEIPT_SECRET", "POSTGRES_PASSWORD", "MIGRATION_DB_PASSWORD",
+    "PORTAL_SECRET_KEY", "PORTAL_DB_PASSWORD",
     *ROLE_PASSWORDS,
 )  # fmt: skip
+WEB_PORTS = {**PORTS, "portal": PORTAL_PORT}
 
 
 def test_every_service_has_a_migration_an_api_and_a_worker():
     expected = {f"{s}-{kind}" for s in PORTS for kind in ("migrate", "api", "worker")}
-    assert set(APP_PROCESSES) == expected
+    assert set(APP_PROCESSES) == expected | {"portal-migrate", "portal-api"}
 
 
 def test_the_service_settings_are_names_the_config_reads():
@@ -70,7 +73,7 @@ def test_each_service_uses_its_own_database_as_its_own_role(process):
     assert "postgres:${" not in url, "no process may log in as the superuser"
 
 
-@pytest.mark.parametrize("process", LONG_RUNNING)
+@pytest.mark.parametrize("process", [p for p in LONG_RUNNING if service_of(p) != "portal"])
 def test_each_service_uses_its_own_broker_user(process):
     url = SERVICES[process]["environment"]["BROKER_URL"]
     service = service_of(process)
@@ -87,21 +90,21 @@ def init_script() -> str:
 
 def test_the_database_init_script_creates_a_role_and_a_database_per_service():
     script = init_script()
-    assert "for service in intake assessment referral notifications; do" in script
+    assert "for service in intake assessment referral notifications portal; do" in script
     assert 'CREATE ROLE :"role" LOGIN' in script and "CREATE ROLE migrator LOGIN" in script
     # The migration role owns each database; the service role gets rows only, not the schema.
     assert 'CREATE DATABASE :"role" OWNER migrator;' in script
     assert 'REVOKE ALL ON DATABASE :"role" FROM PUBLIC;' in script
     assert "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES" in script
     assert not re.search(r"GRANT ALL|SUPERUSER|CREATEDB|CREATEROLE", script)
-    for name in ("MIGRATION", *(s.upper() for s in PORTS)):
+    for name in ("MIGRATION", "PORTAL", *(s.upper() for s in PORTS)):
         assert f"{name}_DB_PASSWORD" in " ".join(SERVICES["postgres"]["environment"])
 
 
-@pytest.mark.parametrize("service", PORTS)
+@pytest.mark.parametrize("service", WEB_PORTS)
 def test_apis_listen_on_the_contract_ports_and_report_readiness(service):
     api = SERVICES[f"{service}-api"]
-    port = PORTS[service]
+    port = WEB_PORTS[service]
     # Not on every interface: only on loopback, for a TLS-terminating proxy in front.
     assert api["ports"] == [f"127.0.0.1:{port}:{port}"]
     assert api["environment"]["PORT"] == str(port)
@@ -114,7 +117,8 @@ def test_apis_and_workers_wait_for_migration_and_healthy_servers(process):
     assert depends[f"{service_of(process)}-migrate"] == {
         "condition": "service_completed_successfully"
     }
-    assert depends["rabbitmq"] == {"condition": "service_healthy"}
+    if service_of(process) != "portal":  # the portal uses no broker
+        assert depends["rabbitmq"] == {"condition": "service_healthy"}
     assert depends["postgres"] == {"condition": "service_healthy"}
 
 

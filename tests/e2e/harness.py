@@ -1,4 +1,4 @@
-"""All eight processes, started with docker-compose.yml's commands and settings, on real servers."""
+"""Every process, started with docker-compose.yml's commands and settings, on real servers."""
 
 from __future__ import annotations
 
@@ -22,12 +22,20 @@ from shared.testing.fixtures import delete_namespace
 from tests.deploy.compose import compose_default, compose_processes, local_argv
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("intake", "assessment", "referral", "notifications")
+SERVICES = ("intake", "assessment", "referral", "notifications", "portal")
+# The portal reaches each API at the address compose gives it; here, the API's local port.
+API_URL_NAMES = {
+    "INTAKE_URL": "intake",
+    "ASSESSMENT_URL": "assessment",
+    "REFERRAL_URL": "referral",
+    "NOTIFICATIONS_URL": "notifications",
+}
 STOP_TIMEOUT = 20.0
 READY_TIMEOUT = 90.0
 # Values for the local servers; every other name keeps docker-compose.yml's default.
 TEST_SETTINGS = {
     "JWT_SECRET": TEST_JWT_SECRET,
+    "PORTAL_SECRET_KEY": "e2e-portal-secret-key-of-at-least-32-bytes",
     "SMS_RECEIPT_SECRET": "e2e-receipt-secret-of-at-least-32-bytes",
     "QUIET_HOURS": "",  # results must not depend on the hour the suite runs
     "GUNICORN_WORKERS": "1",  # two shared cores
@@ -73,6 +81,7 @@ class Platform:
         self.processes: dict[str, Process] = {}
         self.urls: dict[str, str] = {}
         self.default_gateway: Any = None
+        self.ports: dict[str, int] = {}
 
     # --- what tests use ---------------------------------------------------------------------
     def url(self, service: str, path: str = "") -> str:
@@ -138,6 +147,7 @@ class Platform:
         self._start_default_gateway()
         self._create_databases()
         specs = compose_processes()
+        self.ports = {n.rsplit("-", 1)[0]: free_port() for n in specs if n.endswith("-api")}
         for name, spec in specs.items():
             self.processes[name] = self._process(name, spec)
         migrations = [p for p in self.processes.values() if p.name.endswith("-migrate")]
@@ -182,7 +192,7 @@ class Platform:
     # --- internals ---------------------------------------------------------------------------
     def _process(self, name: str, spec: dict[str, Any]) -> Process:
         service = name.rsplit("-", 1)[0]
-        port = free_port() if name.endswith("-api") else None
+        port = self.ports[service] if name.endswith("-api") else None
         env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
         for variable, value in spec.get("environment", {}).items():
             env[variable] = self._value(variable, value, service, port)
@@ -201,6 +211,8 @@ class Platform:
             return self.broker_url
         if variable == "PORT":
             return str(port)
+        if variable in API_URL_NAMES:
+            return f"http://127.0.0.1:{self.ports[API_URL_NAMES[variable]]}"
         if variable in self.settings:
             return self.settings[variable]
         return compose_default(value)

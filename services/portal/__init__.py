@@ -1,0 +1,1 @@
+"""The web portal: server-rendered pages for health workers, case managers, providers, admins."""

@@ -1,0 +1,1 @@
+"""The portal's rules: no Flask, SQLAlchemy or HTTP here."""

@@ -1,0 +1,22 @@
+"""Roles (contract §2), what each may open, and where each lands after logging in."""
+
+from __future__ import annotations
+
+PHW, SAH, CASE_MANAGER, PROVIDER, ADMIN = "phw", "sah_worker", "case_manager", "provider", "admin"
+ROLES = (PHW, SAH, CASE_MANAGER, PROVIDER, ADMIN)
+DISTRICT_ROLES = (PHW, SAH, CASE_MANAGER)
+REGISTERING_ROLES = (PHW, SAH, CASE_MANAGER)
+CHILD_LIST_ROLES = (PHW, SAH, CASE_MANAGER, ADMIN)
+LANGUAGES = ("tg", "ru", "en")
+DEFAULT_LANGUAGE = "tg"
+
+
+def scope_problem(role: str, districts: list[str], provider_id: str | None) -> str | None:
+    """Say what is wrong with a user's scope for their role, or None when it fits."""
+    if role not in ROLES:
+        return f"unknown role {role!r}; one of {', '.join(ROLES)}"
+    if role in DISTRICT_ROLES and not districts:
+        return f"role {role} needs at least one district"
+    if role == PROVIDER and not provider_id:
+        return "role provider needs a provider id"
+    return None
