@@ -157,7 +157,15 @@ def test_only_the_apis_accept_traffic_and_only_the_sms_worker_calls_out():
         "app.kubernetes.io/name": "notifications-worker"
     }
     ingress_policies = [p for p in POLICIES.values() if "Ingress" in p["spec"]["policyTypes"]]
-    assert {p["metadata"]["name"] for p in ingress_policies} == {"default-deny", "api-ingress"}
+    assert {p["metadata"]["name"] for p in ingress_policies} == {
+        "default-deny",
+        "api-ingress",
+        "portal-ingress-and-api-egress",
+    }
+    portal = POLICIES["portal-ingress-and-api-egress"]["spec"]
+    assert portal["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "portal-api"}
+    assert [p["port"] for p in portal["ingress"][0]["ports"]] == [8000]
+    assert {p["port"] for p in portal["egress"][0]["ports"]} == set(PORTS.values())
 
 
 def test_the_sms_gateway_is_chosen_explicitly_and_is_not_console():
