@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import (
@@ -58,7 +59,8 @@ def ordering_tables(metadata: MetaData) -> tuple[Table, Table]:
 
 def version_of(event: Event) -> list[str]:
     """The version an event sets: its time (UTC, comparable as text) and its id."""
-    return [parse_time(event.occurred_at).isoformat(), event.id]
+    when = parse_time(event.occurred_at).astimezone(UTC)
+    return [when.isoformat(timespec="microseconds"), event.id]
 
 
 class ChildOrdering:
