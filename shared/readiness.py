@@ -6,7 +6,7 @@ import os
 import threading
 import time
 
-from shared.messaging.connection import connect, is_server
+from shared.messaging.connection import connect, ensure_connected, is_server
 from shared.runtime import Runtime
 
 _cache: dict[str, tuple[float, str]] = {}
@@ -29,7 +29,7 @@ def _broker_status(broker_url: str) -> str:
             return cached[1]
     connection = connect(broker_url)
     try:
-        connection.ensure_connection(max_retries=1, timeout=2)
+        ensure_connected(connection, timeout=2)
         status = "ok"
     except Exception as exc:
         status = f"unreachable ({type(exc).__name__})"
