@@ -123,7 +123,7 @@ class RabbitCluster:
         for node in self.nodes:
             self.start_node(node, wait=False)
         for node in self.nodes:
-            self._wait_started(node)
+            self.wait_started(node)
         first = self.nodes[0]
         for node in self.nodes[1:]:
             self.ctl(node, "stop_app")
@@ -145,7 +145,7 @@ class RabbitCluster:
         )
         log.close()
         if wait:
-            self._wait_started(node)
+            self.wait_started(node)
 
     def stop_node(self, node: Node) -> None:
         """Stop one node's Erlang VM the orderly way (as a host shutdown would)."""
@@ -188,7 +188,8 @@ class RabbitCluster:
             raise RuntimeError(f"rabbitmqctl {' '.join(args)} on {node.short}: {done.stderr}")
         return done.stdout
 
-    def _wait_started(self, node: Node) -> None:
+    def wait_started(self, node: Node) -> None:
+        """Wait until a node started by start_node(wait=False) is up and running."""
         server = self.servers.get(node.name)
 
         def up() -> bool:
