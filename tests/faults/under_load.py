@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from collections.abc import Callable
 
 import pytest
+import requests
 
 from shared.testing.fixtures import IN_CI
 from tests.e2e.steps import Users
@@ -20,7 +23,7 @@ from tests.faults.counting import (
 from tests.faults.report import FaultCounts, record
 from tests.faults.test_database_outage import Probe, registrations
 
-__all__ = ["Probe", "registrations", "count_registrations", "require", "accepted_after"]
+__all__ = ["Probe", "registrations", "count_registrations", "require", "accepted_after", "paced"]
 
 SETTLE_SECONDS = 120.0
 
@@ -71,3 +74,14 @@ def count_registrations(
             },
         )
     )
+
+
+def paced(call: Callable[[], requests.Response], seconds: float) -> Callable[[], requests.Response]:
+    """The same call, made at most once every `seconds` (a steady, modest load)."""
+    pause = threading.Event()
+
+    def slower() -> requests.Response:
+        pause.wait(seconds)  # load pacing, not a wait for a result
+        return call()
+
+    return slower
