@@ -26,7 +26,15 @@ from pathlib import Path
 
 from shared.testing import answers, wait_for
 
-BIN = Path(os.environ.get("POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _newest_server_binaries() -> Path:
+    """The bin folder of the newest PostgreSQL server installed (Debian's layout)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)  # fmt: skip
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = Path(os.environ.get("POSTGRES_BIN") or _newest_server_binaries())
 USER = "postgres"
 STANDBY_NAME = "ei_standby"
 STATE_FILE = "pair.json"
