@@ -50,6 +50,7 @@ ENV_NAMES = (
     "SMS_START_WORDS",
     "ASSESSMENT_WALKING_RULE",
     "REFERRAL_REMINDER_HOURS_BEFORE",
+    "READINESS_REQUIRES",
 )
 
 log = logging.getLogger(__name__)

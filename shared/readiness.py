@@ -40,6 +40,17 @@ def _broker_status(broker_url: str) -> str:
     return status
 
 
+def required(runtime: Runtime) -> set[str]:
+    """The dependencies whose failure makes /readyz answer 503 (READINESS_REQUIRES).
+
+    Both by default, as the contract has it. Kubernetes sets `database` only: an API whose
+    broker is away still accepts work (its events wait in the outbox), so a broker outage must
+    not take every API pod out of its Service.
+    """
+    raw = runtime.settings.get("READINESS_REQUIRES", "database,broker")
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
 def check_ready(runtime: Runtime) -> dict[str, str]:
     """The status of each dependency: 'ok' or why not."""
     try:
