@@ -49,9 +49,7 @@ def pair_chain(pair, rabbitmq_url, tmp_path_factory) -> Iterator[Chain]:
         yield running
 
 
-def test_the_primary_is_killed_mid_load_the_standby_promoted_and_nothing_is_lost(
-    pair, pair_chain
-):
+def test_the_primary_is_killed_mid_load_the_standby_promoted_and_nothing_is_lost(pair, pair_chain):
     users, accepted = Users(pair_chain), {}
     urls = pair_chain.platform.database_urls.values()
     assert all("target_session_attrs=read-write" in url for url in urls), urls
