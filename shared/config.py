@@ -74,6 +74,7 @@ ENV_NAMES = (
     "ASSESSMENT_URL",
     "REFERRAL_URL",
     "NOTIFICATIONS_URL",
+    "READINESS_REQUIRES",
 )
 
 log = logging.getLogger(__name__)

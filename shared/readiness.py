@@ -6,7 +6,7 @@ import os
 import threading
 import time
 
-from shared.messaging.connection import connect, is_server
+from shared.messaging.connection import connect, ensure_connected, is_server
 from shared.runtime import Runtime
 
 _cache: dict[str, tuple[float, str]] = {}
@@ -29,7 +29,7 @@ def _broker_status(broker_url: str) -> str:
             return cached[1]
     connection = connect(broker_url)
     try:
-        connection.ensure_connection(max_retries=1, timeout=2)
+        ensure_connected(connection, timeout=2)
         status = "ok"
     except Exception as exc:
         status = f"unreachable ({type(exc).__name__})"
@@ -38,6 +38,17 @@ def _broker_status(broker_url: str) -> str:
     with _lock:
         _cache[broker_url] = (time.monotonic(), status)
     return status
+
+
+def required(runtime: Runtime) -> set[str]:
+    """The dependencies whose failure makes /readyz answer 503 (READINESS_REQUIRES).
+
+    Both by default, as the contract has it. Kubernetes sets `database` only: an API whose
+    broker is away still accepts work (its events wait in the outbox), so a broker outage must
+    not take every API pod out of its Service.
+    """
+    raw = runtime.settings.get("READINESS_REQUIRES", "database,broker")
+    return {name.strip() for name in raw.split(",") if name.strip()}
 
 
 def check_ready(runtime: Runtime) -> dict[str, str]:

@@ -320,11 +320,12 @@ class Ready(MethodView):
     @ops.response(200, HealthSchema)
     @ops.alt_response(503, schema=ErrorSchema)
     def get(self):
-        """Report whether the database and the broker answer (503 otherwise)."""
-        from shared.readiness import check_ready
+        """Report whether the database and the broker answer (503 otherwise, see
+        READINESS_REQUIRES)."""
+        from shared.readiness import check_ready, required
 
         checks = check_ready(_runtime())
-        if all(v == "ok" for v in checks.values()):
+        if all(v == "ok" for k, v in checks.items() if k in required(_runtime())):
             return {"status": "ready", "service": _runtime().settings.service, "checks": checks}
         failing = ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok")
         body = error_body(503, f"not ready ({failing})", "not_ready", checks=checks)

@@ -82,6 +82,7 @@ class Worker:
                 prefetch=settings.broker_prefetch,
                 handle_batch=lambda events: handle_many(runtime, handlers, events),
                 batch_size=settings.consumer_batch_size,
+                database_answers=lambda: database_answers(runtime),
             )
 
     def start(self) -> None:
@@ -120,6 +121,15 @@ class Worker:
         for thread in self.threads:
             thread.join(timeout)
         log.info("worker stopped")
+
+
+def database_answers(runtime: Runtime) -> bool:
+    """True when the service's database answers a trivial query now."""
+    try:
+        runtime.db.ping()
+        return True
+    except Exception:
+        return False
 
 
 def run_worker(runtime: Runtime, handlers: dict[str, Handler], timers: Sequence[Timer] = ()) -> int:

@@ -36,6 +36,17 @@ def connect(broker_url: str) -> Connection:
     return Connection(broker_url, transport_options={"polling_interval": 0.05})
 
 
+def ensure_connected(connection: Connection, timeout: float | None = None) -> Connection:
+    """Connect, trying each node of a failover URL (`amqp://a;amqp://b;…`) before giving up.
+
+    kombu moves to the next node after each failed attempt; one attempt per node (two for a
+    single node, as before) means a stopped node, or all but one, never stalls a reconnect.
+    """
+    nodes = len(connection.alt or ()) if hasattr(connection, "alt") else 0
+    connection.ensure_connection(max_retries=max(1, nodes - 1), timeout=timeout)
+    return connection
+
+
 def is_server(broker_url: str) -> bool:
     """True when the URL names a real AMQP server (confirms, TTLs, quorum queues)."""
     return broker_url.startswith(("amqp", "pyamqp"))

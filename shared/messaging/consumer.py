@@ -15,7 +15,7 @@ from kombu.message import Message
 
 from shared.events import Event, InvalidEvent, parse_event
 from shared.logging import describe_error, log_context, scrub_error_text
-from shared.messaging.connection import connect
+from shared.messaging.connection import connect, ensure_connected
 from shared.messaging.publisher import Outgoing, Publisher
 from shared.messaging.topology import Topology
 
@@ -38,6 +38,7 @@ class EventConsumer:
         prefetch: int = 50,
         handle_batch: Callable[[list[Event]], list[Any]] | None = None,
         batch_size: int = 1,
+        database_answers: Callable[[], bool] | None = None,
     ) -> None:
         self.service = service
         self.broker_url = broker_url
@@ -50,10 +51,16 @@ class EventConsumer:
         self.handle_batch = handle_batch
         self.batch_size = max(1, min(batch_size, prefetch))
         self._batch: list[tuple[Message, Event, int]] = []
+        # A handler that fails while its database does not answer is not a poison message:
+        # the events are held unacknowledged until it answers, and no retry is spent.
+        self.database_answers = database_answers or (lambda: True)
+        self._connection: Any = None
+        self._consumer: Consumer | None = None
         self.side = Publisher(broker_url, topology=topology)
         self.handled = 0
         self.dead_lettered = 0
         self.retried = 0
+        self.held_for_database = 0
         # Test hook: called after the handler committed, before the ack.
         self.after_handle: Callable[[Event], None] | None = None
 
@@ -76,7 +83,7 @@ class EventConsumer:
     def _consume(self) -> None:
         connection = connect(self.broker_url)
         try:
-            connection.ensure_connection(max_retries=1)
+            ensure_connected(connection)
             self.topology.declare(connection)
             queue = self.topology.main_queue(self.service)
             channel = connection.channel()
@@ -84,6 +91,7 @@ class EventConsumer:
                 channel, queues=[queue], on_message=self._on_message, accept=["json"]
             )
             consumer.qos(prefetch_count=self.prefetch)
+            self._connection, self._consumer = connection, consumer
             with consumer:
                 log.info("consuming", extra={"fields": {"queue": queue.name}})
                 while not self.stop.is_set():
@@ -102,6 +110,7 @@ class EventConsumer:
         finally:
             # Unacknowledged messages of a lost connection come back from the broker.
             self._batch = []
+            self._connection = self._consumer = None
             with contextlib.suppress(Exception):
                 connection.release()
 
@@ -117,11 +126,22 @@ class EventConsumer:
 
     def _handle_batch(self) -> None:
         batch, self._batch = self._batch, []
+        while batch:
+            batch = self._handle_all(batch)
+            if batch:
+                self._wait_for_database(len(batch))
+                if self.stop.is_set():
+                    return  # still unacknowledged: the broker delivers them again
+
+    def _handle_all(self, batch: list[tuple[Message, Event, int]]) -> list:
+        """Handle a batch; return the part left unhandled because the database is down."""
         if len(batch) > 1 and self.handle_batch is not None:
             started = time.monotonic()
             try:
                 outcomes = self.handle_batch([event for _, event, _ in batch])
             except Exception as exc:
+                if not self.database_answers():
+                    return batch
                 # All or nothing: nothing was kept, so each event gets its own try.
                 log.warning(
                     "a batch of events failed; handling them one by one",
@@ -131,9 +151,39 @@ class EventConsumer:
                 ms = round((time.monotonic() - started) * 1000 / len(batch), 1)
                 for (message, event, _), outcome in zip(batch, outcomes, strict=True):
                     self._acknowledge(message, event, outcome, ms)
-                return
-        for message, event, attempts in batch:
-            self._handle_one(message, event, attempts)
+                return []
+        for index, (message, event, attempts) in enumerate(batch):
+            if not self._handle_one(message, event, attempts):
+                return batch[index:]
+        return []
+
+    def _wait_for_database(self, held: int) -> None:
+        """Take no more messages until the database answers again, then take them again.
+
+        The held messages stay unacknowledged (never retried, never dead-lettered); the
+        connection is kept alive meanwhile, so the broker does not hand them to anyone else.
+        """
+        log.warning("database unreachable; holding events until it answers",
+                    extra={"fields": {"events": held}})  # fmt: skip
+        self.held_for_database += 1
+        if self._consumer is not None:
+            self._consumer.cancel()
+        delay = 0.5
+        while not self.stop.is_set() and not self.database_answers():
+            self._idle(delay)
+            delay = min(delay * 2, 5.0)
+        if self._consumer is not None and not self.stop.is_set():
+            self._consumer.consume()
+            log.info("database answers again; consuming")
+
+    def _idle(self, seconds: float) -> None:
+        """Wait while answering the broker's heartbeats (a cancelled consumer gets nothing)."""
+        if self._connection is None:
+            self.stop.wait(seconds)
+            return
+        with contextlib.suppress(TimeoutError):
+            self._connection.drain_events(timeout=seconds)
+        self._connection.heartbeat_check()
 
     def _acknowledge(self, message: Message, event: Event, outcome: Any, ms: float) -> None:
         with log_context(
@@ -148,7 +198,8 @@ class EventConsumer:
                 extra={"fields": {"ms": ms}},
             )
 
-    def _handle_one(self, message: Message, event: Event, attempts: int) -> None:
+    def _handle_one(self, message: Message, event: Event, attempts: int) -> bool:
+        """Handle one event; False (nothing acked) when it failed because the database is down."""
         with log_context(
             event_id=event.id, event_type=event.type, correlation_id=event.correlation_id
         ):
@@ -156,12 +207,15 @@ class EventConsumer:
             try:
                 outcome = self.handle(event)
             except Exception as exc:
+                if not self.database_answers():
+                    return False
                 log.exception("event handler failed")
                 self._retry_or_dead_letter(message, attempts, describe_error(exc))
-                return
+                return True
             self._acknowledge(
                 message, event, outcome, round((time.monotonic() - started) * 1000, 1)
             )
+            return True
 
     def _decode(self, message: Message) -> Event:
         if message.content_type != "application/json":

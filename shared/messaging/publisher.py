@@ -11,7 +11,7 @@ from typing import Any
 
 from kombu import Connection, Exchange, Producer
 
-from shared.messaging.connection import connect, is_server
+from shared.messaging.connection import connect, ensure_connected, is_server
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class Publisher:
         if self._channel is not None:
             return self._channel
         self._connection = connect(self.broker_url)
-        self._connection.ensure_connection(max_retries=1)
+        ensure_connected(self._connection)
         if self.topology is not None:
             self.topology.declare(self._connection)
         channel = self._connection.channel()

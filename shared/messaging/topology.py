@@ -109,11 +109,17 @@ class Topology:
             args: dict[str, object] = {}
             if self.server:
                 args = {
-                    "x-queue-type": "classic",
+                    "x-queue-type": self.queue_type,
                     "x-message-ttl": int(delay * 1000),
                     "x-dead-letter-exchange": self.requeue.name,
                     "x-dead-letter-routing-key": self.names.queue(service),
                 }
+                if self.queue_type == "quorum":
+                    # Replicated like the main queue: a classic one lives on one node of a
+                    # cluster, and while that node is down nobody can declare it and what is
+                    # published to it is dropped. Expired messages move on at least once.
+                    args["x-dead-letter-strategy"] = "at-least-once"
+                    args["x-overflow"] = "reject-publish"
             queues.append(
                 Queue(
                     name, exchange=self.retry, routing_key=name, durable=True, queue_arguments=args

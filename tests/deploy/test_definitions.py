@@ -16,14 +16,14 @@ DEFINITIONS = ROOT / "deploy" / "rabbitmq" / "definitions.json"
 REGENERATE = "python -m shared.messaging.definitions --users > deploy/rabbitmq/definitions.json"
 
 
-def _generated() -> dict:
-    argv = [sys.executable, "-m", "shared.messaging.definitions", "--users"]
+def _generated(*flags: str) -> dict:
+    argv = [sys.executable, "-m", "shared.messaging.definitions", *flags]
     result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(result.stdout)
 
 
 def test_the_definitions_file_is_what_the_code_topology_generates():
-    assert json.loads(DEFINITIONS.read_text()) == _generated(), f"regenerate: {REGENERATE}"
+    assert json.loads(DEFINITIONS.read_text()) == _generated("--users"), f"regenerate: {REGENERATE}"
 
 
 def test_each_service_has_its_own_broker_user_and_no_administrator():
@@ -76,3 +76,9 @@ def test_the_broker_renders_every_users_password_from_the_environment():
         assert f"{user.upper()}_BROKER_PASSWORD" in rabbit["environment"]
         assert user in script.split("for service in ", 1)[1].split(";", 1)[0]
     assert "openssl dgst -sha256" in script and "exec docker-entrypoint.sh" in script
+
+
+def test_the_operators_cluster_loads_the_same_topology_without_users():
+    """deploy/k8s/operators/definitions.json is the generator's output without users."""
+    operated = json.loads((ROOT / "deploy" / "k8s" / "operators" / "definitions.json").read_text())
+    assert operated == _generated()

@@ -250,13 +250,15 @@ class Platform:
         return "\n".join(process.log.read_text(errors="replace").splitlines()[-lines:])
 
     def _create_databases(self) -> None:
-        base = self.postgres_url.rsplit("/", 1)[0]
+        # A multi-host URL keeps its query (hosts, target_session_attrs) for every database.
+        address, _, query = self.postgres_url.partition("?")
+        base, query = address.rsplit("/", 1)[0], f"?{query}" if query else ""
         names = {service: f"{self.namespace}_{service}".lower() for service in SERVICES}
         _admin_sql(self.postgres_url, [f'CREATE DATABASE "{n}"' for n in names.values()])
-        self.database_urls = {service: f"{base}/{name}" for service, name in names.items()}
+        self.database_urls = {s: f"{base}/{name}{query}" for s, name in names.items()}
 
     def _drop_databases(self) -> None:
-        names = [url.rsplit("/", 1)[1] for url in self.database_urls.values()]
+        names = [url.partition("?")[0].rsplit("/", 1)[1] for url in self.database_urls.values()]
         sql = 'DROP DATABASE IF EXISTS "{}" WITH (FORCE)'
         _admin_sql(self.postgres_url, [sql.format(name) for name in names])
 
