@@ -91,6 +91,11 @@ def _merge_waiting(uow: UnitOfWork, gone_id: str, into: ChildRecord) -> None:
         if entry.status == "waiting":
             entry.district_code = into.district_code or entry.district_code
             entry.region_code = into.region_code or entry.region_code
+    # A child referred (under either record) for a service no longer waits for it.
+    referred = {r.service_type for r in _open_referrals(uow, into.id)}
+    for entry in _waiting(uow, into.id):
+        if entry.service_type in referred:
+            entry.status, entry.left_at, entry.left_reason = "removed", uow.now, MERGED
 
 
 def _merge_needs(uow: UnitOfWork, gone_id: str, into_id: str) -> None:

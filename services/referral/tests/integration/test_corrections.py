@@ -85,3 +85,27 @@ def test_a_merge_keeps_the_earlier_place_in_the_queue(ref, clock):
     waiting = [e for e in queue["items"] if e.get("status", "waiting") == "waiting"]
     assert [e["child_id"] for e in waiting] == [survivor]
     assert waiting[0]["position"] == 1
+
+
+def test_a_child_referred_under_one_record_leaves_the_queue_of_the_other(ref):
+    full = add_provider(ref, places=1)
+    act(ref, refer(ref, register_child(ref), full["id"]).get_json()["id"], "accept",
+        {"start_date": "2026-11-25"}, provider_user(ref, full["id"]))  # fmt: skip
+    survivor, duplicate = register_child(ref), register_child(ref, district="vahdat")
+    assess(ref, survivor)
+    body = {"child_id": survivor, "service_type": "day_care"}
+    assert ref.client.post("/waitlist", json=body, headers=case_manager(ref)).status_code in (
+        200, 201,
+    )  # fmt: skip
+    # Serves only Vahdat: no place for the waiting child in Rudaki.
+    other = add_provider(ref, name="Day-care centre, Vahdat", districts_served=["vahdat"],
+                         district_code="vahdat")  # fmt: skip
+    assess(ref, duplicate)
+    referral = refer(ref, duplicate, other["id"], districts=("vahdat",)).get_json()
+
+    feed(ref, "child.merged", {"child_id": duplicate, "into": survivor})
+
+    queue = ref.client.get("/waitlist?service_type=day_care", headers=case_manager(ref)).get_json()
+    assert [e["child_id"] for e in queue["items"] if e.get("status", "waiting") == "waiting"] == []
+    mine = ref.client.get(f"/referrals?child_id={survivor}", headers=case_manager(ref)).get_json()
+    assert [(r["id"], r["status"]) for r in mine["items"]] == [(referral["id"], "sent")]
