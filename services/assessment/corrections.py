@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from services.assessment.domain.worklist import CANCELLED, OPEN_STATUSES, SCHEDULED
-from services.assessment.models import Assessment, Child
+from services.assessment.models import ORDERING, Assessment, Child
 from shared.db import get_unflushed
 from shared.events import Event
 from shared.runtime import UnitOfWork
@@ -21,10 +21,17 @@ def child_corrected(uow: UnitOfWork, event: Event) -> None:
     An assessment not yet completed has no instrument of its own: the corrected date of birth
     chooses it when it is read or completed, so it switches with the correction.
     """
-    child = get_unflushed(uow.session, Child, event.payload["child_id"])
-    if child is None or child.erased_at is not None:
+    child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    child = get_unflushed(uow.session, Child, child_id)
+    if child is None:
+        # Not registered here yet: kept, and applied when the registration arrives.
+        ORDERING.park(uow.session, event, child_id)
         return
-    changes = event.payload["changes"]
+    if child.erased_at is not None:
+        return
+    parts = {"child": event.payload["changes"]}
+    changes = ORDERING.newer_parts(uow.session, child_id, parts, event).get("child", {})
     if "sex" in changes:
         child.sex = changes["sex"]
     if "date_of_birth" in changes:

@@ -100,7 +100,7 @@ def child_registered(uow: UnitOfWork, event: Event) -> None:
             )
         )
     for parked in ORDERING.take_parked(uow.session, child.id):
-        child_updated(uow, parked)
+        (child_corrected if parked.type == "child.corrected" else child_updated)(uow, parked)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from services.notifications import records
-from services.notifications.models import Contact, InboundMessage, Notification
+from services.notifications.models import ORDERING, Contact, InboundMessage, Notification
 from shared.db import get_unflushed
 from shared.events import Event
 from shared.runtime import UnitOfWork
@@ -16,9 +16,20 @@ _NOT_REPEATED = ("cancelled", "failed")
 
 def child_corrected(uow: UnitOfWork, event: Event) -> None:
     """Keep the child's district (the only corrected fact this service uses) and its SMS'."""
-    district = event.payload["changes"].get("district_code")
-    row = get_unflushed(uow.session, Contact, event.payload["child_id"])
-    if not district or row is None or row.erased_at is not None:
+    child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    row = get_unflushed(uow.session, Contact, child_id)
+    if row is None:
+        # Not registered here yet: kept, and applied when the registration arrives.
+        ORDERING.park(uow.session, event, child_id)
+        return
+    parts = {"child": event.payload["changes"]}
+    district = (
+        ORDERING.newer_parts(uow.session, child_id, parts, event)
+        .get("child", {})
+        .get("district_code")
+    )
+    if not district or row.erased_at is not None:
         return
     row.district_code, row.updated_at = district, uow.now
     uow.session.execute(

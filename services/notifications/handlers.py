@@ -95,7 +95,7 @@ def child_registered(uow: UnitOfWork, event: Event) -> None:
     uow.session.add(row)
     _notify(uow, event, row)
     for parked in ORDERING.take_parked(uow.session, row.child_id):
-        child_updated(uow, parked)
+        (child_corrected if parked.type == "child.corrected" else child_updated)(uow, parked)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:

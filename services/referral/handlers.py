@@ -28,7 +28,7 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
 
 def child_corrected(uow: UnitOfWork, event: Event) -> None:
     """Follow a corrected birth date or district: matches, referrals and queues move with it."""
-    corrections.corrected(uow, event.payload)
+    corrections.corrected(uow, event)
 
 
 def child_merged(uow: UnitOfWork, event: Event) -> None:

@@ -58,3 +58,20 @@ def child_story(child_id: str | None = None, start: datetime = START) -> list[Ev
 def shuffled(events: list[Event], order: list[int]) -> list[Event]:
     """The events in the given order of their indexes."""
     return [events[i] for i in order]
+
+
+def corrected(child_id: str, changes: dict[str, Any], at: datetime) -> Event:
+    """A correction of registration facts (sex, date of birth, district) as intake sends it."""
+    return _event("child.corrected", {"child_id": child_id, "changes": changes}, at)
+
+
+def corrections_story(child_id: str | None = None, start: datetime = START) -> list[Event]:
+    """Registration, then two corrections of the district and one of the birth date; in order."""
+    registered = child_story(child_id, start)[0]
+    child_id = registered.payload["child_id"]
+    return [
+        registered,
+        corrected(child_id, {"district_code": "vahdat"}, start + timedelta(minutes=5)),
+        corrected(child_id, {"date_of_birth": "2020-04-12"}, start + timedelta(minutes=6)),
+        corrected(child_id, {"district_code": "hisor"}, start + timedelta(minutes=10)),
+    ]

@@ -48,7 +48,13 @@ def registered(uow: UnitOfWork, event: Event) -> None:
     )
     _apply(uow, child, ORDERING.newer_parts(uow.session, child.id, payload, event))
     for parked in ORDERING.take_parked(uow.session, child.id):
-        updated(uow, parked)
+        if parked.type == "child.corrected":
+            # Imported here: corrections builds on this module's child_row.
+            from services.referral.flows.corrections import corrected
+
+            corrected(uow, parked)
+        else:
+            updated(uow, parked)
 
 
 def updated(uow: UnitOfWork, event: Event) -> None:

@@ -11,7 +11,9 @@ from services.referral.config import region_of
 from services.referral.domain.states import OPEN_STATES
 from services.referral.flows import loop
 from services.referral.flows.children import child_row
-from services.referral.models import ChildRecord, Need, Referral, WaitlistEntry
+from services.referral.models import ORDERING, ChildRecord, Need, Referral, WaitlistEntry
+from shared.db import get_unflushed
+from shared.events import Event
 from shared.runtime import UnitOfWork
 
 MERGED = "merged"
@@ -20,12 +22,22 @@ _NEED_RANK = {"placed": 4, "referred": 3, "waitlisted": 2, "open": 1, "closed": 
 _REFERRAL_RANK = {"in_progress": 3, "accepted": 2, "sent": 1}
 
 
-def corrected(uow: UnitOfWork, payload: dict[str, Any]) -> None:
-    """Take a corrected birth date or district; open referrals and queue places follow."""
-    child = child_row(uow, payload["child_id"])
+def corrected(uow: UnitOfWork, event: Event) -> None:
+    """Take a corrected birth date or district; open referrals and queue places follow.
+
+    Like an update, a correction of a child not registered here yet is parked until the
+    registration, and each field is taken only from an event newer than what set it.
+    """
+    child_id = event.payload["child_id"]
+    ORDERING.lock(uow.session, child_id)
+    child = get_unflushed(uow.session, ChildRecord, child_id)
+    if child is None or (child.registered_at is None and child.erased_at is None):
+        ORDERING.park(uow.session, event, child_id)
+        return
     if child.erased_at is not None:
         return
-    changes = payload["changes"]
+    parts = {"child": event.payload["changes"]}
+    changes = ORDERING.newer_parts(uow.session, child_id, parts, event).get("child", {})
     if "date_of_birth" in changes:
         child.date_of_birth = date.fromisoformat(changes["date_of_birth"])
     if "district_code" in changes:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.assessment import handlers
 from services.assessment.models import Assessment, Child
 from shared.handling import handle_once
-from shared.testing.stories import PHONES, child_story, shuffled
+from shared.testing.stories import PHONES, child_story, corrections_story, shuffled
 
 pytestmark = pytest.mark.integration
 
@@ -58,3 +58,17 @@ def test_an_update_before_the_registration_is_kept_until_it_arrives(idle_assessm
     deliver(idle_assessment, [first_phone, registered])
 
     assert state(idle_assessment, registered.payload["child_id"])["guardian"][0] == PHONES[1]
+
+
+@pytest.mark.parametrize("order", [(1, 3, 2, 0), (3, 2, 1, 0), (0, 3, 1, 2), (2, 0, 3, 1)])
+def test_corrections_in_any_order_end_with_the_newest_district_and_birth_date(
+    idle_assessment, order
+):
+    story = corrections_story()
+    deliver(idle_assessment, shuffled(story, list(order)))
+
+    child_id = story[0].payload["child_id"]
+    with idle_assessment.runtime.db.session() as session:
+        child = session.get(Child, child_id)
+        assert (child.district_code, child.date_of_birth.isoformat()) == ("hisor", "2020-04-12")
+    assert {a[1] for a in state(idle_assessment, child_id)["assessments"]} == {"hisor"}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.notifications.models import ORDERING, Contact, Notification
 from services.notifications.tests.integration import events as ev
-from shared.testing.stories import PHONES, child_story, shuffled
+from shared.testing.stories import PHONES, child_story, corrections_story, shuffled
 
 from .support import handle
 
@@ -72,3 +72,13 @@ def test_a_withdrawal_in_any_place_of_the_story_leaves_nothing_behind(service, o
         left = session.execute(select(parked.c.event_id).where(parked.c.child_id == child_id))
         assert left.all() == []
     assert all(to is None for _, to, _, _ in state(service, child_id)["sms"])
+
+
+@pytest.mark.parametrize("order", [(1, 3, 2, 0), (3, 2, 1, 0), (0, 3, 1, 2), (2, 0, 3, 1)])
+def test_corrections_in_any_order_end_with_the_newest_district(service, order):
+    story = corrections_story()
+    handle(service, *shuffled(story, list(order)))
+
+    kept = state(service, story[0].payload["child_id"])
+    assert kept["contact"][1] == "hisor"
+    assert {sms[3] for sms in kept["sms"]} == {"hisor"}

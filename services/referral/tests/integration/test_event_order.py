@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from services.referral.handlers import HANDLERS
 from services.referral.models import ChildRecord
 from shared.handling import handle_once
-from shared.testing.stories import PHONES, child_story, shuffled
+from shared.testing.stories import PHONES, child_story, corrections_story, shuffled
 
 pytestmark = pytest.mark.integration
 
@@ -53,3 +53,12 @@ def test_an_update_before_the_registration_is_kept_until_it_arrives(ref):
     deliver(ref, [first_phone, registered])
 
     assert state(ref, registered.payload["child_id"])[6] == PHONES[1]
+
+
+@pytest.mark.parametrize("order", [(1, 3, 2, 0), (3, 2, 1, 0), (0, 3, 1, 2), (2, 0, 3, 1)])
+def test_corrections_in_any_order_end_with_the_newest_district_and_birth_date(ref, order):
+    story = corrections_story()
+    deliver(ref, shuffled(story, list(order)))
+
+    kept = state(ref, story[0].payload["child_id"])
+    assert (kept[2].isoformat(), kept[3], kept[4]) == ("2020-04-12", "hisor", "TJ-RA")
