@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.referral.flows import children
+from services.referral.flows import children, stages
 from services.referral.flows.timers import expire_due, remind_due
 from shared.events import Event, parse_time
 from shared.handling import Handler
@@ -13,11 +13,13 @@ from shared.worker import Timer
 def child_registered(uow: UnitOfWork, event: Event) -> None:
     """Keep the minimum about a newly registered child."""
     children.registered(uow, event.payload, parse_time(event.occurred_at))
+    stages.record(uow, event)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Apply intake's corrections to the child's record."""
     children.updated(uow, event.payload)
+    stages.record(uow, event)
 
 
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
@@ -28,6 +30,7 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
 def assessment_completed(uow: UnitOfWork, event: Event) -> None:
     """Open referral needs for the recommended service types."""
     children.assessed(uow, event.payload, parse_time(event.occurred_at))
+    stages.record(uow, event)
 
 
 HANDLERS: dict[str, Handler] = {
