@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from services.intake.domain.children import Tombstone, referral_allowed
+from services.intake.domain.children import Tombstone, contact_warnings, referral_allowed
 from services.intake.models import AuditEntry, Child
 
 
@@ -66,6 +66,10 @@ class ChildSchema(Schema):
     district_code = fields.String(metadata={"description": "tombstone only"})
     birth_year = fields.Integer(metadata={"description": "tombstone only"})
     consent_withdrawn_at = fields.AwareDateTime(metadata={"description": "tombstone only"})
+    warnings = fields.List(
+        fields.Dict(),
+        metadata={"description": "[{code, message}]: e.g. landline_no_sms (accepted, no SMS)"},
+    )
 
 
 class AuditEntrySchema(Schema):
@@ -125,6 +129,7 @@ def child_view(child: Child) -> dict[str, Any]:
         "registered_by": {"sub": child.registered_by_sub, "role": child.registered_by_role},
         "registered_at": child.registered_at,
         "updated_at": child.updated_at,
+        "warnings": contact_warnings(child.sms_consent, child.guardian_sms_capable),
     }
 
 
