@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -14,12 +15,13 @@ from services.notifications.domain.masking import mask_phone
 from services.notifications.models import Contact, InboundMessage, Notification
 from services.notifications.sending import TIMERS
 from shared.db import get_unflushed
-from shared.events import Event
+from shared.events import Event, parse_time
 from shared.handling import Handler
 from shared.runtime import UnitOfWork
 from shared.subscriptions import SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
+WELCOME = "child_registered"
 
 __all__ = ["HANDLERS", "TIMERS"]
 
@@ -83,6 +85,8 @@ def child_registered(uow: UnitOfWork, event: Event) -> None:
     row = row or Contact(child_id=p["child_id"], sms_consent=False, sms_capable=True)
     row.given_name = p["child"]["given_name"]
     row.district_code = p["child"]["district_code"]
+    row.registered_at = parse_time(p["registered_at"]) if p.get("registered_at") else uow.now
+    row.urgent = bool((p.get("screening") or {}).get("urgent"))
     _apply_guardian(row, p["guardian"])
     row.updated_at = uow.now
     uow.session.add(row)
@@ -109,6 +113,20 @@ def child_updated(uow: UnitOfWork, event: Event) -> None:
     row.updated_at = uow.now
     if row.phone != old_phone or not row.sms_consent:
         _follow_contact(uow, row)
+    _send_missed_welcome(uow, event, row)
+
+
+def _send_missed_welcome(uow: UnitOfWork, event: Event, row: Contact) -> None:
+    """Welcome a family that got no SMS at registration (a landline, say) once it can get one."""
+    if row.registered_at is None or not _domain_contact(row).reachable:
+        return
+    welcomed = select(Notification.id).where(
+        Notification.child_id == row.child_id, Notification.template == WELCOME
+    )
+    if uow.session.execute(welcomed.limit(1)).first() is not None:
+        return
+    late = {"registered_at": row.registered_at.isoformat(), "screening": {"urgent": row.urgent}}
+    _notify(uow, replace(event, type="child.registered", payload={**event.payload, **late}), row)
 
 
 def _follow_contact(uow: UnitOfWork, row: Contact) -> None:

@@ -39,6 +39,9 @@ class Contact(Base):
     language: Mapped[str | None] = mapped_column(String(2), nullable=True)
     sms_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     sms_capable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What the welcome SMS needs when it is sent late (the phone became a mobile later).
+    registered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    urgent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

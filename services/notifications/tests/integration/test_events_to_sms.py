@@ -146,6 +146,25 @@ def test_family_phone_change_goes_to_the_new_number(service, gateway):
     assert len(gateway.sent_to("+992901112233")) == 2
 
 
+def test_a_landline_family_gets_the_missed_welcome_once_the_phone_is_a_mobile(service, gateway):
+    registered = ev.registered(phone="+992372223344")
+    registered.payload["guardian"]["sms_capable"] = False
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    assert rows(service, child_id=child_id) == []
+
+    mobile = {"phone": "+992901112233", "sms_capable": True}
+    handle(service, ev.updated(child_id, guardian=mobile))
+    handle(service, ev.updated(child_id, guardian={"language": "ru"}))
+    handle(service, ev.updated(child_id, guardian={"phone": "+992931112233", "sms_capable": True}))
+
+    welcome = only(rows(service, child_id=child_id))
+    assert (welcome.event_type, welcome.template) == ("child.registered", "child_registered")
+    assert "09.12.2026" in welcome.text  # the promise counts from the registration day
+    drain(service)
+    assert len(gateway.sent_to("+992931112233")) == 1
+
+
 def test_sms_consent_withdrawn_in_an_update_cancels_waiting_sms(service):
     registered = ev.registered()
     child_id = registered.payload["child_id"]
