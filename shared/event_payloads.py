@@ -127,6 +127,9 @@ class AssessmentCompleted(Strict):
 
 class ProviderContact(Strict):
     name = fields.Str(required=True, validate=_short)
+    # The name in Tajik and in Russian, for families' SMS in their language (absent: `name`).
+    name_tg = fields.Str(load_default=None, allow_none=True, validate=_short)
+    name_ru = fields.Str(load_default=None, allow_none=True, validate=_short)
     phone = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=20))
     address = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300))
     language = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))

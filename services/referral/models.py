@@ -38,6 +38,9 @@ class Provider(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     # Not unique: two centres may share a name (in different organisations or districts).
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # The name as Tajik- and Russian-speaking families read it (SMS pick by their language).
+    name_tg: Mapped[str | None] = mapped_column(String(200))
+    name_ru: Mapped[str | None] = mapped_column(String(200))
     organisation: Mapped[str | None] = mapped_column(String(200))
     service_types: Mapped[list[str]] = mapped_column(JSON)
     districts_served: Mapped[list[str]] = mapped_column(JSON)
