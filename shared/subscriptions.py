@@ -11,7 +11,7 @@ _CHILD = ("child.registered", "child.updated", "child.consent_withdrawn")
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": (),
-    "assessment": _CHILD,
+    "assessment": (*_CHILD, "family.replied", "family.reply_answered"),
     "referral": (*_CHILD, "assessment.completed"),
     "notifications": (
         *_CHILD,
