@@ -66,6 +66,8 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "GET /notifications/{}": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
         # issue: unknown replies "are recorded for a case manager": a family's words and phone.
         "GET /inbound-messages": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        # The case manager answers the family's replies by SMS.
+        "POST /children/{}/messages": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
     },
 }
 
@@ -97,6 +99,7 @@ def body_for(operation: str, refs: dict[str, Any], today: str) -> dict[str, Any]
         "POST /assessments/{}/complete": complete_body(),
         "PATCH /children/{}": {"child": {"village": "Чорбоғи Поён"}},
         "POST /children/{}/withdraw-consent": {},
+        "POST /children/{}/messages": {"text": "Салом! Пагоҳ соати 10 меоям."},
         "POST /assessments/{}/schedule": {
             "scheduled_for": f"{refs['future_day']}T10:00:00+05:00",
             "place": "home visit",
