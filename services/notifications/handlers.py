@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -125,7 +126,10 @@ def _send_missed_welcome(uow: UnitOfWork, event: Event, row: Contact) -> None:
     )
     if uow.session.execute(welcomed.limit(1)).first() is not None:
         return
-    late = {"registered_at": row.registered_at.isoformat(), "screening": {"urgent": row.urgent}}
+    late = {
+        "registered_at": _promise_base(uow, row).isoformat(),
+        "screening": {"urgent": row.urgent},
+    }
     _notify(uow, replace(event, type="child.registered", payload={**event.payload, **late}), row)
 
 
@@ -137,6 +141,14 @@ def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
         return
     for n in waiting:
         n.to, n.to_masked, n.updated_at = row.phone, mask_phone(row.phone), uow.now
+
+
+def _promise_base(uow: UnitOfWork, row: Contact) -> datetime:
+    """Count the call-back promise from registration, or from now once that day has passed."""
+    plan = sms_setup(uow.runtime).plan
+    days = plan.contact_days_urgent if row.urgent else plan.contact_days_routine
+    assert row.registered_at is not None
+    return row.registered_at if row.registered_at + timedelta(days=days) > uow.now else uow.now
 
 
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
