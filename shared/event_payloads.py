@@ -157,6 +157,9 @@ class AssessmentCompleted(Strict):
 
 class ProviderContact(Strict):
     name = fields.Str(required=True, validate=_short)
+    # The name in Tajik and in Russian, for families' SMS in their language (absent: `name`).
+    name_tg = fields.Str(load_default=None, allow_none=True, validate=_short)
+    name_ru = fields.Str(load_default=None, allow_none=True, validate=_short)
     phone = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=20))
     address = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=300))
     language = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
@@ -226,3 +229,20 @@ class NotificationStatus(Strict):
     status = fields.Str(required=True, validate=validate.OneOf(NOTIFICATION_STATUSES))
     recipient = fields.Str(load_default=None, allow_none=True, validate=_short)
     reason = fields.Str(load_default=None, allow_none=True, validate=_short)
+
+
+class FamilyReplied(Strict):
+    """A family's SMS that was not STOP/START, for the child's case manager (ids, not the text)."""
+
+    message_id = fields.Str(required=True, validate=_id)
+    child_id = fields.Str(required=True, validate=_id)
+    district_code = fields.Str(load_default=None, allow_none=True, validate=_id)
+    received_at = fields.AwareDateTime(required=True)
+
+
+class FamilyReplyAnswered(Strict):
+    """The case manager answered the family's replies (by SMS through notifications)."""
+
+    child_id = fields.Str(required=True, validate=_id)
+    message_ids = fields.List(fields.Str(validate=_id), required=True)
+    notification_id = fields.Str(required=True, validate=_id)

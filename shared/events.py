@@ -58,6 +58,8 @@ REGISTRY: dict[tuple[str, int], type[Schema]] = {
     ("referral.completed", 1): p.ReferralCompleted,
     ("referral.cancelled", 1): p.ReferralCancelled,
     ("referral.waitlisted", 1): p.ReferralWaitlisted,
+    ("family.replied", 1): p.FamilyReplied,
+    ("family.reply_answered", 1): p.FamilyReplyAnswered,
     ("notification.sent", 1): p.NotificationStatus,
     ("notification.delivered", 1): p.NotificationStatus,
     ("notification.failed", 1): p.NotificationStatus,

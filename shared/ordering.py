@@ -92,7 +92,7 @@ class ChildOrdering:
                 continue
             for name, value in values.items():
                 key = f"{section}.{name}"
-                if key in held and list(held[key]) >= version:
+                if key in held and _not_newer(list(held[key]), version):
                     continue
                 held[key] = version
                 fresh.setdefault(section, {})[name] = value
@@ -144,3 +144,12 @@ class ChildOrdering:
                 session.execute(insert(t).values(child_id=child_id, fields=held))
             elif held != stored:
                 session.execute(update(t).where(t.c.child_id == child_id).values(fields=held))
+
+
+def _not_newer(held: list[str], version: list[str]) -> bool:
+    """True when the field was set by this event already, or by one that occurred later.
+
+    Two events of one instant (a frozen clock, a batch written at once) are taken in the order
+    they arrive: the tie-breaking id says nothing about which was meant to win.
+    """
+    return held[0] > version[0] or held == version

@@ -78,6 +78,8 @@ class UnitOfWork:
         )
         add_to_outbox(self.session, self.runtime.tables.outbox, event)
         self.emitted.append(event)
+        for listener in self.runtime.emit_listeners:
+            listener(self, event)
         return event
 
 
@@ -98,6 +100,8 @@ class Runtime:
         self.db = Database(settings.database_url)
         # Set when something was written to the outbox in this process (wakes the relay).
         self.outbox_wake = threading.Event()
+        # Called with (uow, event) for each event emitted, in its transaction (read models).
+        self.emit_listeners: list[Callable[[UnitOfWork, Event], None]] = []
         self._wakes: dict[str, threading.Event] = {}
         self._wakes_lock = threading.Lock()
 

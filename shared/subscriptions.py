@@ -17,7 +17,7 @@ _CHILD = (
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": (),
-    "assessment": _CHILD,
+    "assessment": (*_CHILD, "family.replied", "family.reply_answered"),
     "referral": (*_CHILD, "assessment.completed"),
     "notifications": (
         *_CHILD,

@@ -15,6 +15,7 @@ from services.assessment.queries import (
     assessment_in_scope,
     children_by_id,
     latest_completed,
+    unanswered_replies,
     worklist_query,
 )
 from services.assessment.schemas import (
@@ -83,8 +84,13 @@ class Assessments(MethodView):
             page = paginate(uow.session, query, args["page"], args["page_size"])
             _audit(uow, access_audit.LIST, page["items"])
             children = children_by_id(uow.session, (a.child_id for a in page["items"]))
+            replies = unanswered_replies(uow.session, (a.child_id for a in page["items"]))
             page["items"] = [
-                assessment_view(a, children.get(a.child_id), today) for a in page["items"]
+                {
+                    **assessment_view(a, children.get(a.child_id), today),
+                    "unanswered_replies": replies.get(a.child_id, 0),
+                }
+                for a in page["items"]
             ]
         return page
 

@@ -14,7 +14,7 @@ from services.assessment.corrections import child_corrected, child_merged
 from services.assessment.domain import due_date
 from services.assessment.domain.recommendation import OVERRIDE_RULE_ID
 from services.assessment.domain.worklist import CANCELLED, OPEN_STATUSES, PENDING
-from services.assessment.models import ORDERING, Assessment, Child
+from services.assessment.models import ORDERING, Assessment, Child, FamilyReply
 from services.assessment.settings import assessment_settings
 from shared.db import get_unflushed
 from shared.erasure import dead_letter_erasure
@@ -188,12 +188,37 @@ def _anonymise(assessment: Assessment) -> None:
         assessment.recommendation = recommendation
 
 
+def family_replied(uow: UnitOfWork, event: Event) -> None:
+    """Flag the child on the worklist: the family wrote and waits for an answer."""
+    p = event.payload
+    key = (p["message_id"], p["child_id"])
+    if get_unflushed(uow.session, FamilyReply, key) is None:
+        uow.session.add(
+            FamilyReply(
+                message_id=p["message_id"],
+                child_id=p["child_id"],
+                received_at=parse_time(p["received_at"]),
+            )
+        )
+
+
+def family_reply_answered(uow: UnitOfWork, event: Event) -> None:
+    """Clear the flag of the replies the case manager answered."""
+    p = event.payload
+    for message_id in p["message_ids"]:
+        reply = get_unflushed(uow.session, FamilyReply, (message_id, p["child_id"]))
+        if reply is not None and reply.answered_at is None:
+            reply.answered_at = parse_time(event.occurred_at)
+
+
 HANDLERS: dict[str, Handler] = {
     "child.registered": child_registered,
     "child.updated": child_updated,
     "child.consent_withdrawn": child_consent_withdrawn,
     "child.corrected": child_corrected,
     "child.merged": child_merged,
+    "family.replied": family_replied,
+    "family.reply_answered": family_reply_answered,
 }
 
 

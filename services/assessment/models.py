@@ -90,3 +90,14 @@ TABLES = messaging_tables(Base.metadata)
 ACCESS_AUDIT = access_audit_table(Base.metadata)
 # Per-child field versions and parked updates: intake's events applied in any order.
 ORDERING = ChildOrdering(*ordering_tables(Base.metadata))
+
+
+class FamilyReply(Base):
+    """A family's SMS reply about a child, until the case manager answers it (ids only)."""
+
+    __tablename__ = "family_replies"
+
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    child_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from services.assessment.domain.worklist import COMPLETED, OPEN_STATUSES
-from services.assessment.models import Assessment, Child
+from services.assessment.models import Assessment, Child, FamilyReply
 from shared.auth import Principal, not_found_unless
 
 
@@ -38,6 +38,19 @@ def worklist_query(principal: Principal, args: dict[str, Any], today: date) -> S
         Assessment.waiting_since,
         Assessment.id,
     )
+
+
+def unanswered_replies(session: Session, child_ids: Iterable[str]) -> dict[str, int]:
+    """Count each child's family replies still waiting for the case manager's answer."""
+    ids = set(child_ids)
+    if not ids:
+        return {}
+    query = (
+        select(FamilyReply.child_id, func.count())
+        .where(FamilyReply.child_id.in_(ids), FamilyReply.answered_at.is_(None))
+        .group_by(FamilyReply.child_id)
+    )
+    return {child_id: count for child_id, count in session.execute(query).all()}
 
 
 def children_by_id(session: Session, child_ids: Iterable[str]) -> dict[str, Child]:

@@ -114,6 +114,9 @@ class AssessmentSchema(Schema):
     """An assessment as the worklist shows it."""
 
     id = fields.Str(required=True)
+    unanswered_replies = fields.Int(
+        metadata={"description": "The family's SMS replies the case manager has not answered"}
+    )
     child_id = fields.Str(required=True)
     district_code = fields.Str()
     status = fields.Str(required=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from services.intake.domain.children import Tombstone, referral_allowed
+from services.intake.domain.children import Tombstone, contact_warnings, referral_allowed
 from services.intake.models import AuditEntry, Child
 from shared.codes import URGENT_REASONS, code_of
 
@@ -74,6 +74,10 @@ class ChildSchema(Schema):
         metadata={"description": "status merged: the id of the registration that lives on"}
     )
     merged_at = fields.AwareDateTime()
+    warnings = fields.List(
+        fields.Dict(),
+        metadata={"description": "[{code, message}]: e.g. landline_no_sms (accepted, no SMS)"},
+    )
 
 
 class AuditEntrySchema(Schema):
@@ -135,6 +139,7 @@ def child_view(child: Child) -> dict[str, Any]:
         "registered_by": {"sub": child.registered_by_sub, "role": child.registered_by_role},
         "registered_at": child.registered_at,
         "updated_at": child.updated_at,
+        "warnings": contact_warnings(child.sms_consent, child.guardian_sms_capable),
     }
     if child.merged:
         view.update(merged_into=child.merged_into, merged_at=child.merged_at)

@@ -6,17 +6,21 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
+from services.notifications.answers import Unreachable, send_answer
 from services.notifications.api_gateway import blp as gateway_blp
 from services.notifications.api_kannel import blp as kannel_blp
 from services.notifications.models import (
     ACCESS_AUDIT,
+    Contact,
     InboundMessage,
     Notification,
+    ReplyChild,
     StatusChange,
 )
 from services.notifications.schemas import (
+    FamilyMessageSchema,
     InboundMessageQueryArgsSchema,
     InboundMessageSchema,
     NotificationDetailSchema,
@@ -27,7 +31,7 @@ from shared import access_audit
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import page_of, paginate
 from shared.runtime import UnitOfWork
-from shared.web import current_runtime
+from shared.web import current_runtime, error
 
 blp = Blueprint(
     "notifications",
@@ -40,6 +44,12 @@ replies_blp = Blueprint(
     __name__,
     url_prefix="/inbound-messages",
     description="Families' replies that were not STOP/START, for the case manager",
+)
+children_blp = Blueprint(
+    "family-messages",
+    __name__,
+    url_prefix="/children",
+    description="The case manager's SMS to a child's family",
 )
 READERS = ("case_manager", "admin")
 
@@ -109,19 +119,67 @@ class InboundMessages(MethodView):
     @replies_blp.response(200, page_of(InboundMessageSchema))
     @allow_roles(*READERS)
     def get(self, args: dict):
-        """List families' replies in the caller's districts, newest first."""
+        """List families' replies about children of the caller's districts, newest first."""
         principal = require_role(*READERS)
         query = select(InboundMessage).order_by(
             InboundMessage.received_at.desc(), InboundMessage.id
         )
-        query = _in_scope(query, InboundMessage.district_code, principal)
-        for name in ("child_id", "action"):
-            if args.get(name):
-                query = query.where(getattr(InboundMessage, name) == args[name])
+        links = select(ReplyChild.message_id)
+        if args.get("child_id"):
+            links = links.where(ReplyChild.child_id == args["child_id"])
+        links = _in_scope(links, ReplyChild.district_code, principal)
+        if args.get("child_id"):
+            # A phone shared by several children: the reply is about each of them.
+            query = query.where(InboundMessage.id.in_(links))
+        else:
+            mine = _in_scope(select(InboundMessage.id), InboundMessage.district_code, principal)
+            query = query.where(or_(InboundMessage.id.in_(mine), InboundMessage.id.in_(links)))
+        if args.get("action"):
+            query = query.where(InboundMessage.action == args["action"])
         with current_runtime().unit_of_work() as uow:
             page = paginate(uow.session, query, args["page"], args["page_size"])
             _audit(uow, principal, access_audit.LIST, "inbound_message", page["items"])
+            page["items"] = _with_children(uow.session, page["items"], principal)
             return page
 
 
-BLUEPRINTS = [blp, replies_blp, gateway_blp, kannel_blp]
+def _with_children(session: Any, items: list, principal: Principal) -> list[dict[str, Any]]:
+    """Add to each reply the children it concerns in the caller's districts."""
+    ids = [m.id for m in items]
+    query = _in_scope(
+        select(ReplyChild).where(ReplyChild.message_id.in_(ids)), ReplyChild.district_code,
+        principal,
+    )  # fmt: skip
+    found: dict[str, list[ReplyChild]] = {}
+    for link in session.scalars(query):
+        found.setdefault(link.message_id, []).append(link)
+    return [
+        {
+            **{c.key: getattr(m, c.key) for c in InboundMessage.__table__.c},
+            "children": sorted(found.get(m.id, []), key=lambda link: link.child_id),
+        }
+        for m in items
+    ]
+
+
+@children_blp.route("/<string:child_id>/messages")
+class FamilyMessages(MethodView):
+    @children_blp.arguments(FamilyMessageSchema)
+    @children_blp.response(201, NotificationSchema)
+    @allow_roles(*READERS)
+    def post(self, body: dict, child_id: str):
+        """Text the child's guardian (the case manager answering the family's replies)."""
+        principal = require_role(*READERS)
+        with current_runtime().unit_of_work() as uow:
+            contact = uow.session.get(Contact, child_id)
+            not_found_unless(
+                contact is not None and principal.covers_district(contact.district_code), "child"
+            )
+            try:
+                text = " ".join(body["text"].split())
+                return send_answer(uow, principal, contact, text, body["in_reply_to"])
+            except Unreachable:
+                error(409, "the family cannot receive SMS", code="family_unreachable")
+
+
+BLUEPRINTS = [blp, replies_blp, children_blp, gateway_blp, kannel_blp]

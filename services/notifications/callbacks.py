@@ -14,7 +14,13 @@ from services.notifications.config import SmsSetup
 from services.notifications.domain import planning, replies
 from services.notifications.domain import status as st
 from services.notifications.domain.masking import mask_phone
-from services.notifications.models import Contact, InboundMessage, Notification, OptOut
+from services.notifications.models import (
+    Contact,
+    InboundMessage,
+    Notification,
+    OptOut,
+    ReplyChild,
+)
 from shared.runtime import UnitOfWork
 
 OPTED_OUT = "opted_out"
@@ -117,6 +123,27 @@ def _act(
     return OPTED_OUT if stopping else OPTED_IN
 
 
+def _tell_case_managers(
+    uow: UnitOfWork, message_id: str, family: list[Contact], received_at: datetime
+) -> None:
+    """Link the reply to every child of the phone and tell each child's case manager."""
+    for contact in family:
+        uow.session.add(
+            ReplyChild(
+                message_id=message_id,
+                child_id=contact.child_id,
+                district_code=contact.district_code,
+            )
+        )
+        payload = {
+            "message_id": message_id,
+            "child_id": contact.child_id,
+            "district_code": contact.district_code,
+            "received_at": received_at.isoformat(),
+        }
+        uow.emit("family.replied", payload, correlation_id=contact.child_id)
+
+
 def record_reply(
     uow: UnitOfWork,
     setup: SmsSetup,
@@ -136,6 +163,8 @@ def record_reply(
     message_id = str(uuid.uuid4())
     kind = replies.classify_reply(text, setup.words)
     action = _act(uow, setup, kind, phone, family, message_id)
+    if action == RECORDED:
+        _tell_case_managers(uow, message_id, family, received_at)
     child = family[0] if len(family) == 1 else None
     uow.session.add(
         InboundMessage(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,13 +19,14 @@ from services.notifications.models import ORDERING, Contact, InboundMessage, Not
 from services.notifications.sending import TIMERS as SENDING_TIMERS
 from shared.db import get_unflushed
 from shared.erasure import dead_letter_erasure
-from shared.events import Event
+from shared.events import Event, parse_time
 from shared.handling import Handler
 from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
 from shared.subscriptions import SUBSCRIPTIONS
 
 log = logging.getLogger(__name__)
+WELCOME = "child_registered"
 
 __all__ = ["HANDLERS", "TIMERS"]
 
@@ -91,6 +94,10 @@ def child_registered(uow: UnitOfWork, event: Event) -> None:
     row.given_name = child.get("given_name", row.given_name)
     row.district_code = child.get("district_code", row.district_code)
     _apply_guardian(row, fresh.get("guardian") or {})
+    row.registered_at = parse_time(p["registered_at"]) if p.get("registered_at") else uow.now
+    screening = fresh.get("screening") or {}
+    if "urgent" in screening:
+        row.urgent = bool(screening["urgent"])
     row.updated_at = uow.now
     uow.session.add(row)
     _notify(uow, event, row)
@@ -123,6 +130,23 @@ def child_updated(uow: UnitOfWork, event: Event) -> None:
     row.updated_at = uow.now
     if row.phone != old_phone or not row.sms_consent:
         _follow_contact(uow, row)
+    _send_missed_welcome(uow, event, row)
+
+
+def _send_missed_welcome(uow: UnitOfWork, event: Event, row: Contact) -> None:
+    """Welcome a family that got no SMS at registration (a landline, say) once it can get one."""
+    if row.registered_at is None or not _domain_contact(row).reachable:
+        return
+    welcomed = select(Notification.id).where(
+        Notification.child_id == row.child_id, Notification.template == WELCOME
+    )
+    if uow.session.execute(welcomed.limit(1)).first() is not None:
+        return
+    late = {
+        "registered_at": _promise_base(uow, row).isoformat(),
+        "screening": {"urgent": row.urgent},
+    }
+    _notify(uow, replace(event, type="child.registered", payload={**event.payload, **late}), row)
 
 
 def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
@@ -133,6 +157,14 @@ def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
         return
     for n in waiting:
         n.to, n.to_masked, n.updated_at = row.phone, mask_phone(row.phone), uow.now
+
+
+def _promise_base(uow: UnitOfWork, row: Contact) -> datetime:
+    """Count the call-back promise from registration, or from now once that day has passed."""
+    plan = sms_setup(uow.runtime).plan
+    days = plan.contact_days_urgent if row.urgent else plan.contact_days_routine
+    assert row.registered_at is not None
+    return row.registered_at if row.registered_at + timedelta(days=days) > uow.now else uow.now
 
 
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:

@@ -45,6 +45,9 @@ class Contact(Base):
     language: Mapped[str | None] = mapped_column(String(2), nullable=True)
     sms_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     sms_capable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What the welcome SMS needs when it is sent late (the phone became a mobile later).
+    registered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    urgent: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -144,3 +147,16 @@ Index(
     postgresql_where=Notification.status == "pending",
     sqlite_where=Notification.status == "pending",
 )
+
+
+class ReplyChild(Base):
+    """A family's reply about one child (a phone shared by several children links to each)."""
+
+    __tablename__ = "inbound_message_children"
+
+    message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    child_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    district_code: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    answer_id: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from services.notifications.domain.status import STATUSES, map_receipt
 from shared.fields import StrictBool
@@ -101,6 +101,11 @@ class InboundMessageQueryArgsSchema(PageArgsSchema):
     action = fields.Str(validate=validate.OneOf(("opted_out", "opted_in", "unchanged", "recorded")))
 
 
+class ReplyChildSchema(Schema):
+    child_id = fields.Str(required=True)
+    answered_at = fields.AwareDateTime(allow_none=True)
+
+
 class InboundMessageSchema(Schema):
     id = fields.Str(required=True)
     sender = fields.Str(attribute="phone_masked", data_key="from", allow_none=True)
@@ -108,3 +113,27 @@ class InboundMessageSchema(Schema):
     action = fields.Str(required=True)
     child_id = fields.Str(allow_none=True)
     received_at = fields.AwareDateTime(required=True)
+    children = fields.List(
+        fields.Nested(ReplyChildSchema),
+        metadata={"description": "Each child of the phone in your districts, and when answered"},
+    )
+
+
+class FamilyMessageSchema(Schema):
+    """The case manager's SMS to the child's guardian (answering the family's replies)."""
+
+    class Meta:
+        unknown = RAISE
+
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=180))
+    in_reply_to = fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=_id,
+        metadata={"description": "The reply answered; without it every unanswered one"},
+    )
+
+    @validates("text")
+    def _not_blank(self, value: str, **_: object) -> None:
+        if not value.strip():
+            raise ValidationError("Write the message.")

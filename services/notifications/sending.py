@@ -8,12 +8,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import func, or_, select
 
 from services.notifications import records
 from services.notifications.config import SmsSetup, sms_setup
-from services.notifications.domain import retry
+from services.notifications.domain import reconsider, retry
 from services.notifications.domain import status as st
 from services.notifications.domain.localtime import local_day, local_day_bounds
 from services.notifications.domain.planning import CONFIRMATIONS, GUARDIAN
@@ -42,7 +43,8 @@ class Job:
 
 
 def release_held(runtime: Runtime) -> int:
-    """Move held notifications whose window has passed back to pending."""
+    """Move held notifications whose window has passed back to pending, reconsidered first."""
+    setup = sms_setup(runtime)
     with runtime.unit_of_work() as uow:
         query = (
             select(Notification)
@@ -51,10 +53,48 @@ def release_held(runtime: Runtime) -> int:
             .limit(200)
         )
         rows = uow.session.scalars(lock_for_update(query, uow.session)).all()
-        for n in rows:
+        for n in _reconsidered(uow, setup, rows):
             records.move(uow, n, st.PENDING, "released")
             n.due_at = uow.now
         return len(rows)
+
+
+def _reconsidered(
+    uow: UnitOfWork, setup: SmsSetup, rows: Sequence[Notification]
+) -> list[Notification]:
+    """Cancel held SMS a later step superseded; keep beyond the daily cap the least important."""
+    rules = held_rules()
+    held = [_as_sms(n) for n in rows if n.recipient == GUARDIAN]
+    children = {n.child_id for n in rows if n.child_id}
+    others = uow.session.scalars(
+        select(Notification).where(
+            Notification.child_id.in_(children),
+            Notification.recipient == GUARDIAN,
+            Notification.status != st.CANCELLED,
+        )
+    )
+    gone = reconsider.superseded(held, [_as_sms(o) for o in others], rules)
+    for n in rows:
+        if n.id in gone:
+            records.move(uow, n, st.CANCELLED, f"superseded by a later step ({gone[n.id]})")
+    left = [sms for sms in held if sms.id not in gone]
+    sent = {sms.phone: _sent_today(uow, sms.phone) for sms in left if sms.phone}
+    wait = reconsider.over_cap(left, sent, setup.daily_cap, rules)
+    for n in rows:
+        if n.id in wait:
+            n.due_at = hold_until(uow.now, setup.quiet_hours, setup.daily_cap or 0, setup.daily_cap)
+            n.reason, n.updated_at = "daily SMS limit for this phone", uow.now
+    return [n for n in rows if n.id not in gone and n.id not in wait]
+
+
+def _as_sms(n: Notification) -> reconsider.Sms:
+    return reconsider.Sms(n.id, n.child_id, n.to, n.template, n.created_at)
+
+
+@cache
+def held_rules() -> reconsider.HeldRules:
+    """The supersession and importance rules shipped in data/held_messages.json."""
+    return reconsider.load_rules()
 
 
 def _sent_today(uow: UnitOfWork, phone: str) -> int:

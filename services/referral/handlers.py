@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.referral.flows import children, corrections
+from services.referral.flows import children, corrections, stages
 from services.referral.flows.timers import expire_due, remind_due
 from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
@@ -14,11 +14,13 @@ from shared.worker import Timer
 def child_registered(uow: UnitOfWork, event: Event) -> None:
     """Keep the minimum about a newly registered child."""
     children.registered(uow, event)
+    stages.record(uow, event)
 
 
 def child_updated(uow: UnitOfWork, event: Event) -> None:
     """Apply intake's corrections to the child's record."""
     children.updated(uow, event)
+    stages.record(uow, event)
 
 
 def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
@@ -29,16 +31,19 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
 def child_corrected(uow: UnitOfWork, event: Event) -> None:
     """Follow a corrected birth date or district: matches, referrals and queues move with it."""
     corrections.corrected(uow, event)
+    stages.record(uow, event)
 
 
 def child_merged(uow: UnitOfWork, event: Event) -> None:
     """Re-point the merged child's needs, referrals and queue places to the surviving child."""
     corrections.merged(uow, event.payload)
+    stages.record(uow, event)
 
 
 def assessment_completed(uow: UnitOfWork, event: Event) -> None:
     """Open referral needs for the recommended service types."""
     children.assessed(uow, event.payload, parse_time(event.occurred_at))
+    stages.record(uow, event)
 
 
 HANDLERS: dict[str, Handler] = {

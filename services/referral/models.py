@@ -44,6 +44,9 @@ class Provider(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     # Not unique: two centres may share a name (in different organisations or districts).
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # The name as Tajik- and Russian-speaking families read it (SMS pick by their language).
+    name_tg: Mapped[str | None] = mapped_column(String(200))
+    name_ru: Mapped[str | None] = mapped_column(String(200))
     organisation: Mapped[str | None] = mapped_column(String(200))
     service_types: Mapped[list[str]] = mapped_column(JSON)
     districts_served: Mapped[list[str]] = mapped_column(JSON)
@@ -182,3 +185,24 @@ Index(
     sqlite_where=_waiting,
 )
 Index("ix_waitlist_queue", WaitlistEntry.status, WaitlistEntry.service_type)
+
+
+class ReportChild(Base):
+    """The report's read model: one child's place and the first time of each stage."""
+
+    __tablename__ = "report_children"
+
+    child_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    district_code: Mapped[str | None] = mapped_column(String(50), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(10))
+    registered: Mapped[datetime | None] = mapped_column()
+    assessed: Mapped[datetime | None] = mapped_column()
+    with_difficulty: Mapped[datetime | None] = mapped_column()
+    referred: Mapped[datetime | None] = mapped_column()
+    accepted: Mapped[datetime | None] = mapped_column()
+    started: Mapped[datetime | None] = mapped_column()
+    completed: Mapped[datetime | None] = mapped_column()
+    declined: Mapped[datetime | None] = mapped_column()
+    expired: Mapped[datetime | None] = mapped_column()
+    waitlisted: Mapped[datetime | None] = mapped_column()
+    left_waitlist: Mapped[datetime | None] = mapped_column()

@@ -15,6 +15,8 @@ def contact(provider: Provider) -> dict[str, Any]:
     language = next((lang for lang in provider.languages or () if lang in CONTACT_LANGUAGES), None)
     return {
         "name": provider.name,
+        "name_tg": provider.name_tg,
+        "name_ru": provider.name_ru,
         "phone": provider.phone,
         "address": provider.address,
         "language": language,

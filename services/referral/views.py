@@ -13,10 +13,10 @@ from services.referral.schemas.providers import sms_capable
 from shared.auth import Principal
 
 PROVIDER_FIELDS = (
-    "id", "name", "organisation", "service_types", "districts_served", "district_code",
-    "address", "phone", "places", "min_age", "max_age", "languages", "accessibility_notes",
-    "accredited", "last_inspection_date", "active", "latitude", "longitude", "created_at",
-    "updated_at",
+    "id", "name", "name_tg", "name_ru", "organisation", "service_types", "districts_served",
+    "district_code", "address", "phone", "places", "min_age", "max_age", "languages",
+    "accessibility_notes", "accredited", "last_inspection_date", "active", "latitude",
+    "longitude", "created_at", "updated_at",
 )  # fmt: skip
 REFERRAL_FIELDS = (
     "id", "child_id", "provider_id", "service_type", "status", "priority", "automatic",

@@ -75,6 +75,8 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "GET /notifications/{}": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
         # issue: unknown replies "are recorded for a case manager": a family's words and phone.
         "GET /inbound-messages": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        # The case manager answers the family's replies by SMS.
+        "POST /children/{}/messages": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
     },
 }
 
@@ -117,6 +119,7 @@ def body_for(operation: str, refs: dict[str, Any], today: str) -> dict[str, Any]
         "POST /children/{}/withdraw-consent": {},
         # Into a child that does not exist: the call is judged, the world is left as it is.
         "POST /children/{}/merge": {"into": "5d1c3a8e-0000-4000-8000-00000000000f", "reason": "x"},
+        "POST /children/{}/messages": {"text": "Салом! Пагоҳ соати 10 меоям."},
         "POST /assessments/{}/schedule": {
             "scheduled_for": f"{refs['future_day']}T10:00:00+05:00",
             "place": "home visit",

@@ -125,3 +125,17 @@ def make_tombstone(
         registered_at=registered_at,
         consent_withdrawn_at=withdrawn_at,
     )
+
+
+LANDLINE_NO_SMS = {
+    "code": "landline_no_sms",
+    "message": (
+        "The guardian's phone is a landline and cannot receive SMS: the family gets no SMS "
+        "until a mobile number is entered (the welcome SMS is sent then)."
+    ),
+}
+
+
+def contact_warnings(sms_consent: bool, sms_capable: bool | None) -> list[dict[str, str]]:
+    """Return what the worker should know about reaching the family (empty when all is well)."""
+    return [dict(LANDLINE_NO_SMS)] if sms_consent and sms_capable is False else []

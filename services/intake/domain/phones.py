@@ -14,6 +14,11 @@ COUNTRY_CODE = 992
 _WRITTEN_NUMBER = re.compile(r"\+?[\d\s().\-/]+")
 _SMS_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 _ACCEPTED_TYPES = _SMS_TYPES | {PhoneNumberType.FIXED_LINE}
+# libphonenumber's Tajik metadata has no national (trunk) prefix and the international prefix
+# 810 ("8~10"). People still write the old domestic trunk "8" (or "0") before the 9-digit number
+# ("8 (93) 123-45-67"): ten digits starting so are read as that number, never anything else.
+_TRUNK_PREFIXES = ("8", "0")
+_NATIONAL_LENGTH = 9
 
 
 class InvalidPhone(ValueError):
@@ -38,6 +43,7 @@ def normalise_phone(raw: str) -> Phone:
         raise InvalidPhone("Use digits only, with spaces, dashes or brackets if you like.")
     if text.startswith("00"):
         text = "+" + text[2:]
+    text = _without_trunk_prefix(text)
     try:
         number = phonenumbers.parse(text, REGION)
     except NumberParseException as error:
@@ -53,6 +59,14 @@ def normalise_phone(raw: str) -> Phone:
         sms_capable=kind in _SMS_TYPES,
         kind="fixed_line" if kind == PhoneNumberType.FIXED_LINE else "mobile",
     )
+
+
+def _without_trunk_prefix(text: str) -> str:
+    """Drop a written trunk prefix before a national number (see _TRUNK_PREFIXES)."""
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+") or len(digits) != _NATIONAL_LENGTH + 1:
+        return text
+    return digits[1:] if digits.startswith(_TRUNK_PREFIXES) else text
 
 
 def _check_length(number: phonenumbers.PhoneNumber) -> None:

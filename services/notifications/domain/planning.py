@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .localise import place_name, provider_name
 from .templates import DEFAULT_LANGUAGE
 
 GUARDIAN = "guardian"
@@ -137,9 +138,19 @@ def plan(
         return [Draft(PROVIDER, template, language, provider["phone"], values, subject)]
     if contact is None or not contact.reachable or not contact.given_name:
         return []
-    values = {"given_name": contact.given_name, **values}
     language = contact.language or DEFAULT_LANGUAGE
+    values = {"given_name": contact.given_name, **values, **_in_language(payload, language)}
     return [Draft(GUARDIAN, template, language, str(contact.phone), values, subject)]
+
+
+def _in_language(payload: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """Return the names an SMS shows in the family's language (provider, kind of place)."""
+    names: dict[str, Any] = {}
+    if payload.get("provider"):
+        names["provider_name"] = provider_name(payload["provider"], language)
+    if payload.get("place"):
+        names["place"] = place_name(str(payload["place"]), language)
+    return names
 
 
 def confirmation(template: str, phone: str, language: str | None) -> Draft:

@@ -11,6 +11,7 @@ from typing import Any
 
 from services.referral.domain.states import Status, fhir_status
 from services.referral.models import ChildRecord, Provider, Referral
+from shared.codes import COMPLETION_OUTCOMES, label
 
 FHIR_VERSION = "4.0.1"
 FHIR_JSON = "application/fhir+json"
@@ -108,7 +109,10 @@ def _status_reason(referral: Referral) -> dict[str, Any] | None:
     if status is Status.EXPIRED:
         return {"text": "the provider did not answer before the deadline"}
     if status is Status.CANCELLED:
-        return {"text": referral.cancel_reason or "cancelled"}
+        code = referral.cancel_reason or "other"
+        note = f": {referral.cancel_note}" if referral.cancel_note else ""
+        return {"coding": [{"system": f"{SYSTEM}:cancel-reason", "code": code}],
+                "text": f"{code}{note}"}  # fmt: skip
     return None
 
 
@@ -118,7 +122,11 @@ def task(referral: Referral, provider: Provider, shared: bool, child: ChildRecor
                           "end": instant(referral.completed_at)})  # fmt: skip
     output = None
     if referral.outcome:
-        output = [{"type": {"text": "outcome"}, "valueString": referral.outcome}]
+        note = f": {referral.outcome_note}" if referral.outcome_note else ""
+        text = f"{label(COMPLETION_OUTCOMES, referral.outcome, 'en')}{note}"
+        output = [{"type": {"text": "outcome"}, "valueCodeableConcept": {
+            "coding": [{"system": f"{SYSTEM}:outcome", "code": referral.outcome}], "text": text,
+        }}]  # fmt: skip
     return _drop_empty({
         "resourceType": "Task",
         "id": referral.id,

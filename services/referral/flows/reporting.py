@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from services.referral import repository as repo
 from services.referral.config import DUSHANBE
 from services.referral.domain.reports import ChildJourney, ReferralRow, ReportFilter, summarise
-from services.referral.models import ChildRecord, Provider, Referral
+from services.referral.domain.stages import StageRow, stage_report
+from services.referral.models import ChildRecord, Provider, Referral, ReportChild
+from shared.districts import DISTRICTS
 
 
 def scope_from(
@@ -35,7 +37,20 @@ def summary(session: Session, now: datetime, scope: ReportFilter) -> dict[str, A
     journeys = _journeys(session, referrals)
     waiting = [repo.to_waiting(e, c) for e, c in repo.waiting_with_children(session)]
     result = summarise(rows, journeys, waiting, repo.domain_providers(session), now, scope)
-    return {"scope": _describe(scope), "generated_at": now, **result}
+    stages = stage_report(_stage_rows(session), scope, now, _all_districts())
+    return {"scope": _describe(scope), "generated_at": now, **stages, **result}
+
+
+def _stage_rows(session: Session) -> list[StageRow]:
+    rows = session.execute(select(ReportChild).where(ReportChild.district_code.is_not(None)))
+    return [
+        StageRow(**{c.key: getattr(row, c.key) for c in ReportChild.__table__.columns})
+        for row in rows.scalars()
+    ]
+
+
+def _all_districts() -> list[tuple[str, str]]:
+    return sorted((d.code, d.region_code) for d in DISTRICTS.values())
 
 
 def _referral_row(referral: Referral, names: dict[str, str]) -> ReferralRow:

@@ -45,6 +45,16 @@ class ProviderInputSchema(Schema):
     """A provider as an admin describes it (POST; PATCH takes any subset)."""
 
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    name_tg = fields.Str(
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "The name in Tajik, as families' SMS in Tajik show it"},
+    )
+    name_ru = fields.Str(
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "The name in Russian, as families' SMS in Russian show it"},
+    )
     organisation = fields.Str(allow_none=True, validate=validate.Length(max=200))
     service_types = fields.List(
         fields.Str(validate=service_type), required=True, validate=validate.Length(min=1)
@@ -99,6 +109,8 @@ class ProviderSchema(Schema):
 
     id = fields.Str(required=True)
     name = fields.Str(required=True)
+    name_tg = fields.Str(allow_none=True)
+    name_ru = fields.Str(allow_none=True)
     organisation = fields.Str(allow_none=True)
     service_types = fields.List(fields.Str(), required=True)
     districts_served = fields.List(fields.Str(), required=True)

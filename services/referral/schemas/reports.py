@@ -17,7 +17,7 @@ class ReportQueryArgsSchema(Schema):
     district = fields.Str(validate=known_district)
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-    format = fields.Str(load_default="json", validate=validate.OneOf(("json", "csv")))
+    format = fields.Str(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")))
 
     @validates_schema
     def _period_in_order(self, data: dict[str, Any], **_: Any) -> None:
@@ -26,10 +26,18 @@ class ReportQueryArgsSchema(Schema):
 
 
 class SummarySchema(Schema):
-    """Referrals, provider answers, stage medians, deadlines, waiting and coverage gaps."""
+    """Every stage per district, referrals, provider answers, deadlines, waiting and gaps."""
 
     scope = fields.Dict()
     generated_at = fields.DateTime()
+    stages = fields.Dict(
+        required=True, metadata={"description": "Children at each stage in the scope and period"}
+    )
+    waiting_for_assessment_days = fields.Dict(required=True)
+    median_days_between_stages = fields.Dict(required=True)
+    districts = fields.List(
+        fields.Dict(), required=True, metadata={"description": "The same figures per district"}
+    )
     referrals = fields.Dict(required=True)
     providers = fields.List(fields.Dict(), required=True)
     median_days = fields.Dict(required=True)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from shared.events import make_event
 from shared.testing import wait_for
 
 from .support import intake_event, publish, registered, wait_for_assessment, worklist
@@ -132,3 +133,30 @@ def test_a_redelivered_registration_makes_one_assessment(assessment, clock, case
     admin = assessment.auth("admin")
     wait_for(lambda: worklist(assessment, admin)["total"] == 2, timeout=20)
     assert worklist(assessment, case_manager)["total"] == 1
+
+
+def test_a_family_reply_flags_the_child_until_it_is_answered(assessment, clock, case_manager):
+    event = registered(clock.now)
+    child_id = event.payload["child_id"]
+    publish(assessment, event)
+    assert wait_for_assessment(assessment, child_id, case_manager)["unanswered_replies"] == 0
+    replied = make_event(
+        "family.replied",
+        {"message_id": "m-1", "child_id": child_id, "district_code": "rudaki",
+         "received_at": clock.now.isoformat()},
+        producer="notifications", correlation_id=child_id,
+    )  # fmt: skip
+    publish(assessment, replied)
+    wait_for(lambda: _flag(assessment, child_id, case_manager) == 1)
+    answered = make_event(
+        "family.reply_answered",
+        {"child_id": child_id, "message_ids": ["m-1"], "notification_id": "n-1"},
+        producer="notifications", correlation_id=child_id,
+    )  # fmt: skip
+    publish(assessment, answered)
+    wait_for(lambda: _flag(assessment, child_id, case_manager) == 0)
+
+
+def _flag(assessment, child_id, headers):
+    items = worklist(assessment, headers, f"?child_id={child_id}")["items"]
+    return items[0]["unanswered_replies"] if items else None

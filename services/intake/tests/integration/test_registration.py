@@ -125,6 +125,29 @@ def test_phones_are_stored_as_e164_and_landlines_are_not_sms_capable(
     assert response.get_json()["guardian"]["sms_capable"] is sms_capable
 
 
+def test_a_landline_with_sms_consent_is_accepted_with_a_warning(intake):
+    body = registration(guardian={"phone": "8 (37) 222-33-44", "sms_consent": True})
+    response = register(intake, body)
+
+    assert response.status_code == 201, response.get_json()
+    warnings = response.get_json()["warnings"]
+    assert [w["code"] for w in warnings] == ["landline_no_sms"]
+    assert "landline" in warnings[0]["message"]
+    child_id = response.get_json()["id"]
+    fixed = intake.client.patch(
+        f"/children/{child_id}", json={"guardian": {"phone": "93 123 4567"}}, headers=auth(intake)
+    )
+    assert fixed.status_code == 200
+    assert fixed.get_json()["warnings"] == []
+
+
+def test_a_mobile_or_a_landline_without_sms_consent_has_no_warning(intake):
+    assert register(intake).get_json()["warnings"] == []
+    quiet = registration(guardian={"phone": "(37) 222-33-44", "sms_consent": False})
+    quiet["confirmed_new"] = True
+    assert register(intake, quiet).get_json()["warnings"] == []
+
+
 def test_a_foreign_number_is_refused(intake):
     response = register(intake, registration(guardian={"phone": "+7 916 123 4567"}))
     assert response.status_code == 422

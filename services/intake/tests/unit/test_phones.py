@@ -84,3 +84,26 @@ def test_a_khujand_landline_is_accepted_but_not_sms_capable():
 def test_invalid_short_long_and_foreign_numbers_are_refused(written, message):
     with pytest.raises(InvalidPhone, match=message):
         normalise_phone(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("8 93 123 4567", "+992931234567"),
+        ("8 (93) 123-45-67", "+992931234567"),
+        ("8931234567", "+992931234567"),
+        ("0 93 123 45 67", "+992931234567"),
+        ("8 (37) 222-33-44", "+992372223344"),
+        ("8 (3422) 6-12-34", "+992342261234"),
+        ("8 10 992 93 123 4567", "+992931234567"),
+        ("810 992 93 123 45 67", "+992931234567"),
+    ],
+)
+def test_numbers_written_with_the_trunk_or_international_prefix_are_accepted(written, e164):
+    assert normalise_phone(written).e164 == e164
+
+
+@pytest.mark.parametrize("written", ["+992 8 93 123 4567", "7 93 123 4567", "8 93 123 45678"])
+def test_a_trunk_prefix_is_not_guessed_where_it_cannot_be_one(written):
+    with pytest.raises(InvalidPhone):
+        normalise_phone(written)

@@ -33,7 +33,7 @@ def test_case_manager_lists_a_childs_sms_with_cost_and_masked_phone(service, chi
     assert item["recipient"] == "guardian" and item["to"] == "+992*****4567"
     assert item["language"] == "tg" and item["encoding"] == "UCS-2"
     assert item["segments"] == 1 and item["status"] == "sent"
-    assert item["text"] == "Фарзона: арзёбӣ 01.12.2026 соати 10:00. Ҷой: хона."
+    assert item["text"] == "Фарзона: арзёбӣ 01.12.2026 соати 10:00. Ҷой: дар хона (боздид)."
     assert item["created_at"].endswith("+00:00")
     assert ev.FAMILY_PHONE not in answer.get_data(as_text=True)
 

@@ -1,6 +1,7 @@
 """Each event's recipients and texts, in Tajik and Russian; consent and erasure."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -48,13 +49,17 @@ def test_urgent_registration_promises_a_call_within_three_days(service):
     assert "28.11.2026" in only(rows(service)).text
 
 
+PLACE_AT_HOME = {"tg": "дар хона (боздид)", "ru": "на дому (визит)"}
+
+
 @pytest.mark.parametrize("language", ["tg", "ru"])
 def test_each_family_event_sends_its_own_text(service, language):
     registered = ev.registered(language=language)
     child_id = registered.payload["child_id"]
     handle(service, registered)
     expected = {
-        "assessment.scheduled": ("01.12.2026", "10:00", "хона"),
+        # A bare place type ("хона") is said in the family's language.
+        "assessment.scheduled": ("01.12.2026", "10:00", PLACE_AT_HOME[language]),
         "referral.accepted": ("Маркази рӯзонаи Нур", "Рӯдакӣ, Гулистон 5", "10.12.2026"),
         "referral.waitlisted": ("3",),
         "referral.declined": (),
@@ -146,6 +151,25 @@ def test_family_phone_change_goes_to_the_new_number(service, gateway):
     assert len(gateway.sent_to("+992901112233")) == 2
 
 
+def test_a_landline_family_gets_the_missed_welcome_once_the_phone_is_a_mobile(service, gateway):
+    registered = ev.registered(phone="+992372223344")
+    registered.payload["guardian"]["sms_capable"] = False
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    assert rows(service, child_id=child_id) == []
+
+    mobile = {"phone": "+992901112233", "sms_capable": True}
+    handle(service, ev.updated(child_id, guardian=mobile))
+    handle(service, ev.updated(child_id, guardian={"language": "ru"}))
+    handle(service, ev.updated(child_id, guardian={"phone": "+992931112233", "sms_capable": True}))
+
+    welcome = only(rows(service, child_id=child_id))
+    assert (welcome.event_type, welcome.template) == ("child.registered", "child_registered")
+    assert "09.12.2026" in welcome.text  # the promise counts from the registration day
+    drain(service)
+    assert len(gateway.sent_to("+992931112233")) == 1
+
+
 def test_sms_consent_withdrawn_in_an_update_cancels_waiting_sms(service):
     registered = ev.registered()
     child_id = registered.payload["child_id"]
@@ -195,3 +219,15 @@ def test_a_new_sms_wakes_the_sender_once_committed(service):
     assert not wake.is_set()
     handle(service, ev.registered())
     assert wake.is_set()
+
+
+def test_a_late_welcome_promises_a_call_counted_from_today(service, clock):
+    registered = ev.registered(phone="+992372223344")
+    registered.payload["guardian"]["sms_capable"] = False
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    clock.set(datetime(2026, 12, 20, 6, 0, tzinfo=UTC))  # the promised 09.12 has passed
+
+    handle(service, ev.updated(child_id, guardian={"phone": "+992901112233", "sms_capable": True}))
+
+    assert "03.01.2027" in only(rows(service, child_id=child_id)).text

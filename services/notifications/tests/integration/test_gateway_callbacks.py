@@ -173,6 +173,74 @@ def test_other_replies_are_kept_for_the_case_manager_of_the_district(service):
     assert others["items"] == []
 
 
+def test_a_reply_from_a_shared_phone_reaches_each_childs_case_manager(service, gateway):
+    first, second = ev.registered(district="rudaki"), ev.registered(district="vahdat")
+    handle(service, first, second)
+    drain(service)
+    message_id = reply(service, "Кай меоед?").get_json()["id"]
+
+    told = emitted(service, "family.replied")
+    assert {(e["payload"]["child_id"], e["payload"]["district_code"]) for e in told} == {
+        (first.payload["child_id"], "rudaki"), (second.payload["child_id"], "vahdat"),
+    }  # fmt: skip
+    assert all("text" not in e["payload"] and "phone" not in str(e["payload"]) for e in told)
+    assert all(e["payload"]["message_id"] == message_id for e in told)
+    for child, district in ((first, "rudaki"), (second, "vahdat")):
+        child_id = child.payload["child_id"]
+        page = service.client.get(
+            f"/inbound-messages?child_id={child_id}",
+            headers=service.auth("case_manager", [district]),
+        ).get_json()
+        item = only(page["items"])
+        assert item["text"] == "Кай меоед?"
+        assert item["children"] == [{"child_id": child_id, "answered_at": None}]
+    hidden = service.client.get(
+        f"/inbound-messages?child_id={first.payload['child_id']}",
+        headers=service.auth("case_manager", ["vahdat"]),
+    ).get_json()
+    assert hidden["items"] == []
+
+
+def test_the_case_manager_answers_the_family_by_sms(service, gateway):
+    registered = ev.registered(language="ru")
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    message_id = reply(service, "Когда придёте?").get_json()["id"]
+    manager = service.auth("case_manager", ["rudaki"], sub="cm-rudaki")
+
+    sent = service.client.post(
+        f"/children/{child_id}/messages",
+        json={"text": "Приду в четверг в 10:00.", "in_reply_to": message_id},
+        headers=manager,
+    )
+
+    assert sent.status_code == 201, sent.get_json()
+    assert sent.get_json()["text"] == "Соцработник: Приду в четверг в 10:00."
+    assert sent.get_json()["event_type"] == "case_manager.message"
+    answered = only(emitted(service, "family.reply_answered"))["payload"]
+    assert answered["message_ids"] == [message_id]
+    page = service.client.get(f"/inbound-messages?child_id={child_id}", headers=manager)
+    assert only(page.get_json()["items"])["children"][0]["answered_at"] is not None
+    drain(service)
+    assert "Соцработник: Приду в четверг в 10:00." in [m.text for m in gateway.accepted.values()]
+
+
+def test_only_the_childs_case_manager_may_text_the_family(service):
+    registered = ev.registered()
+    child_id = registered.payload["child_id"]
+    handle(service, registered)
+    body = {"text": "Салом"}
+    url = f"/children/{child_id}/messages"
+    other = service.auth("case_manager", ["vahdat"])
+    assert service.client.post(url, json=body, headers=other).status_code == 404
+    phw = service.auth("phw", ["rudaki"])
+    assert service.client.post(url, json=body, headers=phw).status_code == 403
+    manager = service.auth("case_manager", ["rudaki"])
+    blank = service.client.post(url, json={"text": "  "}, headers=manager)
+    assert blank.status_code == 422 and "text" in blank.get_json()["error"]["fields"]
+    assert rows(service, event_type="case_manager.message") == []
+
+
 def test_reply_from_an_invalid_number_or_without_the_secret(service):
     assert reply(service, "STOP", sender="12").status_code == 422
     body = {"from": "+992931234567", "text": "STOP", "received_at": "2026-11-25T06:00:00Z"}

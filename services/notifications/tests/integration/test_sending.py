@@ -1,5 +1,6 @@
 """The sender against the stand-in gateway: once only, retries, failures, timeouts, windows."""
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -195,3 +196,48 @@ def test_the_cap_counts_the_local_day_not_the_utc_day(make_service, gateway, clo
 
 def test_send_due_reports_no_work_when_nothing_is_due(service):
     assert send_due(service.runtime) == 0
+
+
+def test_a_held_sms_a_later_step_superseded_is_not_sent_at_eight(service, gateway, clock):
+    clock.set(datetime(2026, 11, 25, 17, 30, tzinfo=UTC))  # 22:30 in Dushanbe
+    child_id = registered_sms(service).payload["child_id"]  # "we will call you by 09.12"
+    clock.set(datetime(2026, 11, 25, 18, 0, tzinfo=UTC))
+    handle(service, ev.referral("referral.completed", child_id))
+    drain(service)
+    assert sorted(n.status for n in rows(service)) == ["held", "held"]
+
+    clock.set(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))  # 08:00
+    drain(service)
+
+    welcome = only(rows(service, template="child_registered"))
+    assert welcome.status == "cancelled"
+    assert welcome.reason == "superseded by a later step (referral_completed)"
+    assert only(rows(service, template="referral_completed")).status == "sent"
+    assert len(gateway.sent_to(ev.FAMILY_PHONE)) == 1
+
+
+def test_held_sms_beyond_the_daily_cap_go_most_important_first(make_service, gateway, clock):
+    service = make_service(SMS_DAILY_CAP="2")
+    clock.set(datetime(2026, 11, 25, 17, 30, tzinfo=UTC))
+    child_id = registered_sms(service).payload["child_id"]
+    for minutes, sms_event in (
+        (40, ev.event("assessment.completed", {
+            "assessment_id": str(uuid.uuid4()), "child_id": child_id, "age_group": "2_4",
+            "domains": {}, "functional_difficulty": True, "priority": "high",
+            "recommended_service_types": ["day_care"]}, producer="assessment")),
+        (50, ev.referral("referral.declined", child_id)),
+        (55, ev.referral("referral.expired", child_id)),
+    ):  # fmt: skip
+        clock.set(datetime(2026, 11, 25, 17, minutes, tzinfo=UTC))
+        handle(service, sms_event)
+    drain(service)
+
+    clock.set(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))  # 08:00
+    drain(service)
+
+    sent = {n.template for n in rows(service, status="sent")}
+    assert sent == {"referral_declined", "referral_expired"}
+    waiting = only(rows(service, status="held"))
+    assert waiting.template == "assessment_completed"  # the first held, but the least important
+    assert waiting.due_at == datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+    assert only(rows(service, status="cancelled")).template == "child_registered"

@@ -1,4 +1,7 @@
+from dataclasses import replace
 from datetime import UTC, date, datetime
+
+import pytest
 
 from services.notifications.domain.phones import to_e164
 from services.notifications.domain.planning import (
@@ -46,11 +49,42 @@ def test_registration_tells_the_family_by_when_a_case_manager_calls():
 
 def test_assessment_scheduled_carries_local_date_time_and_place():
     payload = {"assessment_id": "a-1", "scheduled_for": "2026-12-01T10:00:00+05:00", "place": "дом"}
-    draft = only(plan("assessment.scheduled", payload, FAMILY))
+    draft = only(plan("assessment.scheduled", payload, replace(FAMILY, language="tg")))
     assert render(draft.template, "tg", draft.values) == (
-        "Фарзона: арзёбӣ 01.12.2026 соати 10:00. Ҷой: дом."
+        "Фарзона: арзёбӣ 01.12.2026 соати 10:00. Ҷой: дар хона (боздид)."
     )
     assert draft.subject_id == "a-1"
+
+
+@pytest.mark.parametrize(
+    ("place", "language", "shown"),
+    [
+        ("home visit", "tg", "дар хона (боздид)"),
+        ("home visit", "ru", "на дому (визит)"),
+        ("Centre", "ru", "центр"),
+        ("clinic", "tg", "дармонгоҳ"),
+        ("Маркази «Нур», кӯчаи Расулов 14", "ru", "Маркази «Нур», кӯчаи Расулов 14"),
+    ],
+)
+def test_a_bare_place_type_is_translated_and_an_address_is_kept(place, language, shown):
+    payload = {"assessment_id": "a-1", "scheduled_for": "2026-12-01T10:00:00+05:00", "place": place}
+    family = replace(FAMILY, language=language)
+    draft = only(plan("assessment.scheduled", payload, family))
+    assert draft.values["place"] == shown
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [("tg", 'Маркази рӯзонаи "Нур", Сино'), ("ru", 'Дневной центр "Нур", Сино')],
+)
+def test_the_provider_is_named_in_the_familys_language(language, name):
+    provider = {
+        **PROVIDER_CONTACT, "name": "Day-care centre «Nur», Sino",
+        "name_tg": "Маркази рӯзонаи «Нур», Сино", "name_ru": "Дневной центр «Нур», Сино",
+    }  # fmt: skip
+    payload = {"referral_id": REFERRAL, "provider": provider, "start_date": "2026-12-10"}
+    draft = only(plan("referral.accepted", payload, replace(FAMILY, language=language)))
+    assert name in render(draft.template, language, draft.values)
 
 
 def test_referral_accepted_names_the_provider_for_the_family():

@@ -127,7 +127,7 @@ def test_withdrawal_erases_notes_and_what_was_published_about_the_child(ref, clo
     act(ref, declined["id"], "decline", {"reason": "other", "note": "Модараш Гулнора рад кард"},
         staff)  # fmt: skip
     done = refer(ref, child, provider["id"]).get_json()
-    for action, body in (("accept", {"start_date": "2026-12-01"}), ("start", {}),
+    for action, body in (("accept", {"start_date": "2026-11-25"}), ("start", {}),
                          ("complete", {"outcome": "Фарзона ба Маскав рафт"})):  # fmt: skip
         assert act(ref, done["id"], action, body, staff).status_code == 200
     stopped = refer(ref, child, provider["id"]).get_json()

@@ -74,13 +74,14 @@ def test_the_task_follows_the_referral_to_completion_without_a_gap(ref):
     provider, sent = referral(ref)
     staff = provider_user(ref, provider["id"])
     seen = [read(ref, f"Task/{sent['id']}")["status"]]
-    for action, body in (("accept", {"start_date": "2026-12-10"}), ("start", {}),
+    for action, body in (("accept", {"start_date": "2026-11-25"}), ("start", {}),
                          ("complete", {"outcome": "goals met"})):  # fmt: skip
         assert act(ref, sent["id"], action, body, staff).status_code == 200
         seen.append(read(ref, f"Task/{sent['id']}")["status"])
     assert seen == ["requested", "accepted", "in-progress", "completed"]
     task = read(ref, f"Task/{sent['id']}")
-    assert task["output"][0]["valueString"] == "goals met"
+    outcome = task["output"][0]["valueCodeableConcept"]
+    assert (outcome["coding"][0]["code"], outcome["text"]) == ("goals_met", "Goals met")
     assert "start" in task["executionPeriod"] and "end" in task["executionPeriod"]
     assert read(ref, f"ServiceRequest/{sent['id']}")["status"] == "completed"
 

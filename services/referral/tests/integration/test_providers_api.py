@@ -7,7 +7,9 @@ from .support import (
     act,
     add_provider,
     admin,
+    assess,
     case_manager,
+    outbox,
     provider_user,
     refer,
     register_child,
@@ -102,3 +104,29 @@ def test_places_cannot_drop_below_the_children_holding_them(ref):
     assert "places" in response.get_json()["error"]["fields"]
     read = ref.client.get(f"/providers/{created['id']}", headers=admin(ref)).get_json()
     assert (read["places"], read["places_taken"]) == (2, 1)
+
+
+def test_names_in_tajik_and_russian_are_kept_shown_and_travel_in_events(ref):
+    names = {"name_tg": "Маркази рӯзонаи «Чашма»", "name_ru": "Дневной центр «Чашма»"}
+    created = add_provider(ref, **names)
+    assert {k: created[k] for k in names} == names
+    listed = ref.client.get("/providers", headers=admin(ref)).get_json()["items"]
+    assert {k: only_one(listed)[k] for k in names} == names
+    child = register_child(ref)
+    assess(ref, child)
+    sent = refer(ref, child, created["id"]).get_json()
+    staff = provider_user(ref, created["id"])
+    assert act(ref, sent["id"], "accept", {"start_date": "2026-11-30"}, staff).status_code == 200
+    for event_type in ("referral.sent", "referral.accepted"):
+        provider = outbox(ref, event_type)[-1]["payload"]["provider"]
+        assert {k: provider[k] for k in names} == names
+
+
+def test_names_in_other_languages_are_optional(ref):
+    created = add_provider(ref)
+    assert (created["name_tg"], created["name_ru"]) == (None, None)
+
+
+def only_one(items):
+    assert len(items) == 1
+    return items[0]

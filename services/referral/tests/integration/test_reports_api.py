@@ -105,11 +105,10 @@ def test_csv_has_the_same_figures(ref, history):
     response = summary(ref, "?format=csv", role="admin")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8"))))
-    figures = {(s, subject, m): v for s, subject, m, v in rows[1:]}
-    assert figures[("referrals", "all", "total")] == "3"
-    assert figures[("answered_within_deadline", "all", "share")] == "0.667"
-    assert figures[("coverage_gap", "murghob/day_care", "children_waiting")] == "1"
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    figures = {row["district_code"]: row for row in rows}
+    assert (figures["rudaki"]["referred"], figures["rudaki"]["declined"]) == ("2", "1")
+    assert figures["murghob"]["waiting_list"] == "1"
     by_header = ref.client.get(
         "/reports/summary", headers={**ref.auth("admin"), "Accept": "text/csv"}
     )

@@ -54,3 +54,14 @@ def test_providers_sit_near_their_district_centre():
 
 def test_names_are_unique():
     assert len({p["name"] for p in PROVIDERS}) == len(PROVIDERS)
+
+
+TAJIK_LETTERS = set("ғӣқӯҳҷҒӢҚӮҲҶ")
+
+
+def test_every_provider_has_its_name_in_tajik_and_russian():
+    for p in PROVIDERS:
+        assert TAJIK_LETTERS & set(p["name_tg"]), p["name"]
+        assert p["name_ru"] and not TAJIK_LETTERS & set(p["name_ru"]), p["name"]
+        # An SMS shows at most 45 characters of a name (notifications' limits).
+        assert max(len(p["name_tg"]), len(p["name_ru"])) <= 45, p["name"]

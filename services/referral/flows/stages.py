@@ -1,0 +1,111 @@
+"""Feed the report of every stage from the events this service consumes and emits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from services.referral.config import region_of
+from services.referral.models import ChildRecord, ReportChild
+from shared.db import get_unflushed
+from shared.events import Event, parse_time
+from shared.runtime import UnitOfWork
+
+# Every stage a child's row dates (waitlisted and left_waitlist are a span, not a stage).
+STAGES = (
+    "registered", "assessed", "with_difficulty", "referred", "accepted", "started", "completed",
+    "declined", "expired", "waitlisted",
+)  # fmt: skip
+# The referral events that date a stage, and the stage they date.
+REFERRAL_STAGES = {
+    "referral.sent": "referred",
+    "referral.accepted": "accepted",
+    "referral.started": "started",
+    "referral.completed": "completed",
+    "referral.declined": "declined",
+    "referral.expired": "expired",
+}
+
+
+def record(uow: UnitOfWork, event: Event) -> None:
+    """Apply one event to the read model (a no-op for events that date no stage)."""
+    at = parse_time(event.occurred_at)
+    payload = event.payload
+    if event.type == "child.registered":
+        _registered(uow, payload, at)
+    elif event.type in ("child.updated", "child.corrected"):
+        _moved(uow, payload["child_id"])
+    elif event.type == "child.merged":
+        _merged(uow, payload["child_id"], payload["into"])
+    elif event.type == "assessment.completed":
+        _assessed(uow, payload, at)
+    elif event.type == "referral.waitlisted":
+        _waitlisted(_row(uow, payload["child_id"]), at)
+    elif event.type in REFERRAL_STAGES:
+        row = _row(uow, payload["child_id"])
+        _first(row, REFERRAL_STAGES[event.type], at)
+        if event.type == "referral.sent" and row.waitlisted and row.left_waitlist is None:
+            row.left_waitlist = at
+
+
+def _registered(uow: UnitOfWork, payload: dict[str, Any], at: datetime) -> None:
+    row = _row(uow, payload["child_id"])
+    _moved(uow, payload["child_id"])
+    when = payload.get("registered_at")
+    row.registered = datetime.fromisoformat(when) if when else at
+
+
+def _moved(uow: UnitOfWork, child_id: str) -> None:
+    """Place the child where the child's record says now (it takes changes in any order)."""
+    child = get_unflushed(uow.session, ChildRecord, child_id)
+    if child is not None and child.district_code:
+        _place(_row(uow, child_id), child.district_code)
+
+
+def _merged(uow: UnitOfWork, gone_id: str, into: str) -> None:
+    """Count two registrations of one child once: the earliest time of each stage lives on."""
+    gone = get_unflushed(uow.session, ReportChild, gone_id)
+    if gone is None:
+        return
+    row = _row(uow, into)
+    for stage in STAGES:
+        if getattr(gone, stage) is not None:
+            _first(row, stage, getattr(gone, stage))
+    if gone.waitlisted is not None and row.left_waitlist is not None and gone.left_waitlist is None:
+        row.left_waitlist = None
+    uow.session.delete(gone)
+
+
+def _assessed(uow: UnitOfWork, payload: dict[str, Any], at: datetime) -> None:
+    row = _row(uow, payload["child_id"])
+    when = payload.get("completed_at")
+    moment = datetime.fromisoformat(when) if when else at
+    _first(row, "assessed", moment)
+    if payload.get("functional_difficulty"):
+        _first(row, "with_difficulty", moment)
+
+
+def _waitlisted(row: ReportChild, at: datetime) -> None:
+    if row.waitlisted is None or row.left_waitlist is not None:
+        row.waitlisted, row.left_waitlist = at, None
+
+
+def _first(row: ReportChild, stage: str, at: datetime) -> None:
+    current = getattr(row, stage)
+    if current is None or at < current:
+        setattr(row, stage, at)
+
+
+def _place(row: ReportChild, district: str | None) -> None:
+    if district:
+        row.district_code, row.region_code = district, region_of(district)
+
+
+def _row(uow: UnitOfWork, child_id: str) -> ReportChild:
+    row = get_unflushed(uow.session, ReportChild, child_id)
+    if row is None:
+        child = get_unflushed(uow.session, ChildRecord, child_id)
+        row = ReportChild(child_id=child_id)
+        _place(row, child.district_code if child is not None else None)
+        uow.session.add(row)
+    return row
