@@ -31,11 +31,15 @@ class PortalUsers:
 
 
 def child_form(given_name: str, **changes: str) -> dict[str, Any]:
-    """A registration as a worker types it."""
+    """A registration as a worker types it; the family's phone and birthday are the name's own,
+    so children of different tests never look like duplicates of each other."""
+    seed = int.from_bytes(given_name.encode(), "big")
+    phone = f"93 {seed % 900 + 100} {seed // 900 % 9000 + 1000}"
+    born = f"{seed % 28 + 1:02d}.{seed // 28 % 12 + 1:02d}.{2019 + seed % 5}"
     values = {
         "child.given_name": given_name, "child.family_name": "Раҳимова",
-        "child.date_of_birth": "12.04.2023", "child.village": "Гулистон",
-        "guardian.name": "Гулнора Раҳимова", "guardian.phone": "93 123 4567",
+        "child.date_of_birth": born, "child.village": "Гулистон",
+        "guardian.name": "Гулнора Раҳимова", "guardian.phone": phone,
     }  # fmt: skip
     values.update(changes)
     return values

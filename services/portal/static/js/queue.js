@@ -6,7 +6,9 @@
   const DB = 'portal-registrations', STORE = 'queue';
   const texts = (document.getElementById('queue-texts') || {dataset: {}}).dataset;
   const user = document.body.dataset.user || '';
-  let sending = false, sentNow = 0, retryTimer = null;
+  let sending = false, retryTimer = null;
+  /* Sends the server confirmed since the last save, kept across the pages of this tab. */
+  let sentNow = Number(sessionStorage.getItem('portal-sent') || 0);
 
   function newKey() {
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -57,6 +59,8 @@
       label: ((fields['child.given_name'] || '') + ' ' + (fields['child.family_name'] || '')).trim(),
       savedAt: new Date().toISOString(), lastAttempt: null, result: null};
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => null);
+    sentNow = 0;
+    sessionStorage.removeItem('portal-sent');
     return put(item).then(() => item);
   }
 
@@ -83,6 +87,7 @@
     if (answer.status === 'sent') {
       await remove(item.key);
       sentNow += 1;
+      sessionStorage.setItem('portal-sent', String(sentNow));
     } else {
       item.state = answer.status === 'needs_you' ? 'needs_you' : 'waiting';
       item.result = answer.status === 'needs_you' ? answer : null;
