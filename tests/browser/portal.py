@@ -22,7 +22,7 @@ class PortalUsers:
 
     roles: dict[str, str] = field(default_factory=lambda: {
         "phw": "phw", "sah": "sah_worker", "manager": "case_manager",
-        "provider": "provider", "admin": "admin",
+        "provider": "provider", "admin": "admin", "locked-out": "phw",
     })  # fmt: skip
 
     def of(self, role: str) -> str:
@@ -58,11 +58,14 @@ class Helpers:
     def __init__(self, page, platform: Platform, users: PortalUsers, artefacts: Path) -> None:
         self.page, self.platform, self.users, self.artefacts = page, platform, users, artefacts
 
-    def login(self, role: str, password: str = PASSWORD) -> None:
-        """Log in through the login form as the test user of a role."""
+    def login(
+        self, role: str, password: str = PASSWORD, lang: str | None = "tg", username: str = ""
+    ) -> None:
+        """Log in through the login form as the test user of a role, in a language (None:
+        the one the user's profile remembers)."""
         page = self.page
-        page.goto("/login")
-        page.fill("#f-username", self.users.of(role))
+        page.goto(f"/login?lang={lang}" if lang else "/login")
+        page.fill("#f-username", username or self.users.of(role))
         page.fill("#f-password", password)
         page.click("form button[type=submit]")
         page.wait_for_load_state()

@@ -101,5 +101,5 @@ def test_a_landline_is_accepted_with_a_visible_warning(page):
     page.portal.fill_child(child_form(unique_name(), **{"guardian.phone": "37 222 3344"}))
     page.click("#registration-form button[type=submit]")
     _registered_id(page)
-    assert "SMS" in page.locator(".notice.warning").first.inner_text()
+    assert "SMS" in page.locator("#landline-notice").inner_text()
     page.portal.shot("registered-landline-tg")

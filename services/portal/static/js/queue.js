@@ -231,7 +231,7 @@
         const item = await save(form);
         if (!navigator.onLine) throw new Error('offline');
         const answer = await sendOne(item, await token());
-        if (answer.status === 'sent') { location.assign('/children?registered=' + answer.child_id); return; }
+        if (answer.status === 'sent') { location.assign(answer.next || '/children'); return; }
         if (answer.status === 'needs_you') { await remove(item.key); form.submit(); return; }
         throw new Error(answer.status);
       } catch (err) {
