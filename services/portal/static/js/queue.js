@@ -231,7 +231,11 @@
         const item = await save(form);
         if (!navigator.onLine) throw new Error('offline');
         const answer = await sendOne(item, await token());
-        if (answer.status === 'sent') { location.assign(answer.next || '/children'); return; }
+        if (answer.status === 'sent') {
+          sessionStorage.removeItem('portal-sent'); /* sent at once: the next page says so itself */
+          location.assign(answer.next || '/children');
+          return;
+        }
         if (answer.status === 'needs_you') { await remove(item.key); form.submit(); return; }
         throw new Error(answer.status);
       } catch (err) {
