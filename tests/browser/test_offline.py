@@ -126,3 +126,22 @@ def test_a_registration_saved_offline_survives_closing_the_browser(persistent_pr
     until(page, lambda: _all_sent(page), 60, "the queue sent after reopening")
     assert len(page.portal.children_named(name)) == 1
     browser.close()
+
+
+def test_the_form_opens_offline_from_the_phone_and_each_copy_gets_its_own_key(page, context):
+    page.portal.login("phw")
+    page.goto("/children/new")
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(r => caches.open('portal-shell-v4'))"
+        ".then(c => c.match('/children/new')).then(r => !!r)"
+    )
+    page.reload()  # now controlled by the service worker
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    keys = set()
+    for _ in range(2):
+        page.goto("/children/new")
+        assert page.locator("#registration-form").is_visible()
+        keys.add(page.input_value("input[name=idempotency_key]"))
+    assert len(keys) == 2
+    context.set_offline(False)

@@ -215,6 +215,9 @@
 
   function attach(form) {
     let busy = false;
+    /* A key of this phone's own for every form opened: a copy served from the cache must never
+       give two registrations the same key. */
+    form.querySelector('input[name=idempotency_key]').value = newKey();
     resume(form);
     form.addEventListener('submit', async (event) => {
       const via = event.submitter;
