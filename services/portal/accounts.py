@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.portal.domain import lockout
 from services.portal.domain.passwords import password_problem
-from services.portal.domain.roles import LANGUAGES, scope_problem
+from services.portal.domain.roles import LANGUAGES, ROLES, scope_problem
 from services.portal.models import LoginAttempt, Preference, User
 from shared.districts import get_district
 
@@ -57,7 +57,10 @@ def validate(role: str, districts: list[str], provider_id: str | None, language:
     """Raise AccountError unless role, scope and language fit together."""
     problem = scope_problem(role, districts, provider_id)
     if problem:
-        raise AccountError(problem, "role" if "role" in problem[:12] else "districts")
+        field = (
+            "role" if role not in ROLES else "provider_id" if role == "provider" else "districts"
+        )
+        raise AccountError(problem, field)
     if provider_id:
         try:
             uuid.UUID(provider_id)

@@ -22,7 +22,7 @@ class PortalUsers:
 
     roles: dict[str, str] = field(default_factory=lambda: {
         "phw": "phw", "sah": "sah_worker", "manager": "case_manager",
-        "provider": "provider", "admin": "admin",
+        "provider": "provider", "admin": "admin", "locked-out": "phw",
     })  # fmt: skip
 
     def of(self, role: str) -> str:
@@ -31,11 +31,15 @@ class PortalUsers:
 
 
 def child_form(given_name: str, **changes: str) -> dict[str, Any]:
-    """A registration as a worker types it."""
+    """A registration as a worker types it; the family's phone and birthday are the name's own,
+    so children of different tests never look like duplicates of each other."""
+    seed = int.from_bytes(given_name.encode(), "big")
+    phone = f"93 {seed % 900 + 100} {seed // 900 % 9000 + 1000}"
+    born = f"{seed % 28 + 1:02d}.{seed // 28 % 12 + 1:02d}.{2019 + seed % 5}"
     values = {
         "child.given_name": given_name, "child.family_name": "Раҳимова",
-        "child.date_of_birth": "12.04.2023", "child.village": "Гулистон",
-        "guardian.name": "Гулнора Раҳимова", "guardian.phone": "93 123 4567",
+        "child.date_of_birth": born, "child.village": "Гулистон",
+        "guardian.name": "Гулнора Раҳимова", "guardian.phone": phone,
     }  # fmt: skip
     values.update(changes)
     return values
@@ -54,11 +58,14 @@ class Helpers:
     def __init__(self, page, platform: Platform, users: PortalUsers, artefacts: Path) -> None:
         self.page, self.platform, self.users, self.artefacts = page, platform, users, artefacts
 
-    def login(self, role: str, password: str = PASSWORD) -> None:
-        """Log in through the login form as the test user of a role."""
+    def login(
+        self, role: str, password: str = PASSWORD, lang: str | None = "tg", username: str = ""
+    ) -> None:
+        """Log in through the login form as the test user of a role, in a language (None:
+        the one the user's profile remembers)."""
         page = self.page
-        page.goto("/login")
-        page.fill("#f-username", self.users.of(role))
+        page.goto(f"/login?lang={lang}" if lang else "/login")
+        page.fill("#f-username", username or self.users.of(role))
         page.fill("#f-password", password)
         page.click("form button[type=submit]")
         page.wait_for_load_state()

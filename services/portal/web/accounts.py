@@ -57,7 +57,16 @@ def login_post():  # noqa: ANN201
 
 @bp.post("/logout")
 def logout():  # noqa: ANN201
-    """End the session (the offline queue on the phone is not touched here)."""
+    """End the session, also server-side (the offline queue on the phone is not touched here).
+
+    The session lives in a cookie; a request still in flight could set the old cookie again,
+    so the user's session epoch moves on and every earlier cookie of theirs stops working.
+    """
+    user = current_user()
+    if user is not None:
+        with portal().db.session() as db:
+            stored = db.get(User, user.id)
+            stored.session_epoch += 1
     lang = session.get("lang")
     session.clear()
     if lang:

@@ -17,7 +17,7 @@ from services.portal.web.errors import unavailable_message
 from services.portal.web.forms import attach_list_errors, field_errors
 from services.portal.web.guards import current_user, portal
 from services.portal.web.messages import localise_all
-from services.portal.web.registration import LOCAL_PROBLEMS
+from services.portal.web.registration import LOCAL_PROBLEMS, after_registration
 
 bp = Blueprint("queue", __name__)
 KEY = re.compile(r"^[A-Za-z0-9-]{16,100}$")
@@ -73,7 +73,11 @@ def _forward(body: dict, key: str):  # noqa: ANN202
         return _refusal(error)
     guardian = child.get("guardian") or {}
     return _answer(
-        "sent", 201, child_id=child.get("id"), landline=guardian.get("sms_capable") is False
+        "sent",
+        201,
+        child_id=child.get("id"),
+        next=after_registration(child),
+        landline=guardian.get("sms_capable") is False,
     )
 
 

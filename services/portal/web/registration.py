@@ -80,8 +80,7 @@ def register_child():  # noqa: ANN201
         )
     except ApiError as error:
         return _refused(form, error)
-    _announce(child)
-    return redirect(url_for("registrations.children", registered=child.get("id", "")), 303)
+    return redirect(after_registration(child), 303)
 
 
 def _child_page(child_id: str) -> str:
@@ -111,33 +110,16 @@ def _refused(form: Any, error: ApiError):  # noqa: ANN202
     raise error
 
 
-def _announce(child: dict) -> None:
-    name = " ".join(
-        filter(
-            None,
-            [child.get("child", {}).get("given_name"), child.get("child", {}).get("family_name")],
-        )
-    )
-    flash(
-        (
-            "success",
-            _(
-                "%(name)s is registered. The case manager of the district will "
-                "arrange the assessment.",
-                name=name,
-            ),
-        )
-    )
+def after_registration(child: dict) -> str:
+    """The page that follows a registration: the list, saying what the worker must know.
+
+    The notices travel in the address, not the session: a phone's background requests may
+    write the session cookie at the same moment.
+    """
     guardian = child.get("guardian") or {}
-    if guardian.get("sms_capable") is False:
-        flash(
-            (
-                "warning",
-                _(
-                    "The phone number is a landline: the family will get no SMS. "
-                    "Tell them about each step yourself, or add a mobile number later."
-                ),
-            )
-        )
-    elif guardian.get("sms_consent") is False:
-        flash(("info", _("The family did not agree to SMS, so they will get none.")))
+    notice = (
+        "landline"
+        if guardian.get("sms_capable") is False
+        else ("no_sms" if guardian.get("sms_consent") is False else "")
+    )
+    return url_for("registrations.children", registered=child.get("id", ""), notice=notice or None)

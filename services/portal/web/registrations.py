@@ -76,6 +76,14 @@ class _Lookup:
         return standing(assessments, referrals)
 
 
+def _name_of(items: list[dict[str, Any]], child_id: str) -> str:
+    for child in items:
+        if child_id and child.get("id") == child_id:
+            part = child.get("child") or {}
+            return " ".join(filter(None, [part.get("given_name"), part.get("family_name")]))
+    return _("The child") if child_id else ""
+
+
 @bp.get("/children")
 @roles_required(*CHILD_LIST_ROLES)
 def children():  # noqa: ANN201
@@ -103,6 +111,8 @@ def children():  # noqa: ANN201
         stages=stage_labels(),
         next_steps=next_labels(),
         registered=request.args.get("registered", ""),
+        registered_name=_name_of(items, request.args.get("registered", "")),
+        notice=request.args.get("notice", ""),
         unreachable=lookup.unreachable,
         user_id=user.id,
     )

@@ -7,15 +7,34 @@
   window.addEventListener('offline', showConnection);
   showConnection();
 
-  const loggedIn = !!document.body.dataset.user;
+  const registers = document.body.dataset.registers === 'true';
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js', {scope: '/'}).then(() => {
       return navigator.serviceWorker.ready;
     }).then((reg) => {
       if (!reg.active) return;
-      reg.active.postMessage(loggedIn ? 'keep-form' : 'forget-form');
+      reg.active.postMessage(registers ? 'keep-form' : 'forget-form');
     }).catch(() => null);
   }
+
+  /* Forms that need the server (referral answers, assessments, users) say so when offline. */
+  const serverOnly = document.getElementById('server-only');
+  document.addEventListener('submit', (event) => {
+    const target = event.target;
+    if (navigator.onLine || !serverOnly || target.id === 'registration-form' ||
+        target.method.toLowerCase() === 'get') return;
+    event.preventDefault();
+    let note = document.getElementById('server-only-note');
+    if (!note) {
+      note = document.createElement('div');
+      note.id = 'server-only-note';
+      note.className = 'notice warning';
+      note.setAttribute('role', 'alert');
+      document.getElementById('main').prepend(note);
+    }
+    note.textContent = serverOnly.dataset.message;
+    window.scrollTo(0, 0);
+  }, true);
 
   const form = document.getElementById('logout-form');
   const dialog = document.getElementById('logout-confirm');

@@ -6,7 +6,9 @@
   const DB = 'portal-registrations', STORE = 'queue';
   const texts = (document.getElementById('queue-texts') || {dataset: {}}).dataset;
   const user = document.body.dataset.user || '';
-  let sending = false, sentNow = 0, retryTimer = null;
+  let sending = false, retryTimer = null;
+  /* Sends the server confirmed since the last save, kept across the pages of this tab. */
+  let sentNow = Number(sessionStorage.getItem('portal-sent') || 0);
 
   function newKey() {
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -57,6 +59,8 @@
       label: ((fields['child.given_name'] || '') + ' ' + (fields['child.family_name'] || '')).trim(),
       savedAt: new Date().toISOString(), lastAttempt: null, result: null};
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => null);
+    sentNow = 0;
+    sessionStorage.removeItem('portal-sent');
     return put(item).then(() => item);
   }
 
@@ -83,6 +87,7 @@
     if (answer.status === 'sent') {
       await remove(item.key);
       sentNow += 1;
+      sessionStorage.setItem('portal-sent', String(sentNow));
     } else {
       item.state = answer.status === 'needs_you' ? 'needs_you' : 'waiting';
       item.result = answer.status === 'needs_you' ? answer : null;
@@ -210,6 +215,9 @@
 
   function attach(form) {
     let busy = false;
+    /* A key of this phone's own for every form opened: a copy served from the cache must never
+       give two registrations the same key. */
+    form.querySelector('input[name=idempotency_key]').value = newKey();
     resume(form);
     form.addEventListener('submit', async (event) => {
       const via = event.submitter;
@@ -226,7 +234,11 @@
         const item = await save(form);
         if (!navigator.onLine) throw new Error('offline');
         const answer = await sendOne(item, await token());
-        if (answer.status === 'sent') { location.assign('/children?registered=' + answer.child_id); return; }
+        if (answer.status === 'sent') {
+          sessionStorage.removeItem('portal-sent'); /* sent at once: the next page says so itself */
+          location.assign(answer.next || '/children');
+          return;
+        }
         if (answer.status === 'needs_you') { await remove(item.key); form.submit(); return; }
         throw new Error(answer.status);
       } catch (err) {

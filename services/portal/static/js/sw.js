@@ -1,7 +1,7 @@
 /* Service worker: keeps the registration form and its assets for working offline.
    It never touches the registrations saved on the phone (they live in IndexedDB). */
 'use strict';
-const VERSION = 'portal-shell-v3';
+const VERSION = 'portal-shell-v4';
 const ASSETS = ['/static/css/portal.css', '/static/js/portal.js', '/static/js/queue.js',
   '/static/icon.svg', '/offline'];
 const FORM = '/children/new';
@@ -34,8 +34,13 @@ self.addEventListener('message', (event) => {
 async function navigate(request) {
   const url = new URL(request.url);
   try {
-    if (url.pathname === FORM && request.method === 'GET') return await keepForm();
-    return await fetch(request);
+    /* The browser's own request: its redirects, cookies and query (?lang=) stay as they are. */
+    const response = await fetch(request);
+    if (url.pathname === FORM && response.ok && response.type === 'basic') {
+      const copy = response.clone();
+      caches.open(VERSION).then((c) => c.put(FORM, copy)).catch(() => null);
+    }
+    return response;
   } catch (err) {
     const cache = await caches.open(VERSION);
     if (url.pathname === FORM || url.pathname === '/') {

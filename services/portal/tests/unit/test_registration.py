@@ -109,7 +109,7 @@ def test_a_landline_is_accepted_with_a_warning_that_no_sms_will_come(client, log
     fake_apis.intake.answer("GET", "/children", {"items": [], "total": 0})
     answer = client.post("/children/new", data={**FORM, "csrf_token": token}, follow_redirects=True)
     assert answer.status_code == 200
-    assert "SMS" in answer.text and 'class="notice warning"' in answer.text
+    assert 'id="landline-notice"' in answer.text and "SMS" in answer.text
 
 
 def test_the_registration_service_being_down_is_said_plainly(client, login, fake_apis):

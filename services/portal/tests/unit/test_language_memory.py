@@ -1,0 +1,10 @@
+"""The chosen language holds for every page of the session, forms sent back included."""
+
+from __future__ import annotations
+
+
+def test_a_form_sent_after_switching_language_answers_in_that_language(client, login):
+    token = login(client, "sah_worker")
+    assert '<html lang="ru">' in client.get("/children/new?lang=ru").text
+    page = client.post("/children/new", data={"csrf_token": token})
+    assert page.status_code == 422 and '<html lang="ru">' in page.text
