@@ -16,7 +16,7 @@ from services.intake.models import Child
 from services.intake.registration import Refused
 from services.intake.representations import ChildSchema, child_view
 from services.intake.schemas import MergeSchema
-from shared.auth import Principal, not_found_unless, require_role
+from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.web import ErrorSchema, current_runtime, error
 
 blp = Blueprint("merges", __name__, url_prefix="/children", description="Duplicate registrations")
@@ -60,6 +60,7 @@ class ChildMerge(MethodView):
     @blp.arguments(MergeSchema)
     @blp.response(200, ChildSchema)
     @blp.alt_response(409, schema=ErrorSchema, description="Withdrawn, or merged elsewhere")
+    @allow_roles(*CORRECTORS)
     def post(self, body: dict, child_id: uuid.UUID):
         """Merge this registration into another of the same child (case manager of both, admin)."""
         principal = require_role(*CORRECTORS)
