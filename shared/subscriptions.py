@@ -18,7 +18,13 @@ _CHILD = (
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": (),
     "assessment": _CHILD,
-    "referral": (*_CHILD, "assessment.completed"),
+    "referral": (
+        *_CHILD,
+        "assessment.completed",
+        "provider.inspected",
+        "contract.signed",
+        "contract.changed",
+    ),
     "notifications": (
         *_CHILD,
         "assessment.scheduled",
@@ -32,6 +38,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "referral.completed",
         "referral.cancelled",
     ),
+    # Standards, inspections and contracts: quality consumes nothing; referral follows it.
+    "quality": (),
 }
 
 SERVICES = tuple(SUBSCRIPTIONS)
