@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -10,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -59,6 +61,10 @@ class Provider(Base):
     places: Mapped[int]
     accredited: Mapped[bool]
     last_inspection_date: Mapped[date | None] = mapped_column(Date)
+    # From the quality service's provider.inspected: the last inspection's score and level.
+    compliance_score: Mapped[float | None] = mapped_column(Float)
+    compliance_level: Mapped[str | None] = mapped_column(String(20))
+    last_inspection_id: Mapped[str | None] = mapped_column(ID)
     active: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
@@ -182,3 +188,23 @@ Index(
     sqlite_where=_waiting,
 )
 Index("ix_waitlist_queue", WaitlistEntry.status, WaitlistEntry.service_type)
+
+
+class ContractRecord(Base):
+    """A contract as the quality service last told it: the places a provider's capacity follows."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    provider_id: Mapped[str] = mapped_column(ID, index=True)
+    commissioner: Mapped[str] = mapped_column(String(50))
+    service_type: Mapped[str] = mapped_column(String(20))
+    places: Mapped[int]
+    price_per_place_month: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    districts: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12))
+    revision: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column()

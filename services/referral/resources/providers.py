@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.referral import repository as repo
 from services.referral.flows.placing import offer_places
+from services.referral.flows.quality import has_contracts
 from services.referral.models import Provider
 from services.referral.schemas.providers import (
     ProviderInputSchema,
@@ -92,6 +93,10 @@ class ProviderById(MethodView):
             merged = {**{k: getattr(provider, k) for k in DEFAULTS}, **body}
             _check_ages(merged)
             _check_coordinates(merged)
+            if "places" in body and has_contracts(uow.session, provider.id):
+                error(422, "places follow the provider's contracts", fields={
+                    "places": ["This provider's places follow its contracts; amend those."]
+                })  # fmt: skip
             taken = repo.places_taken(uow.session, [provider.id]).get(provider.id, 0)
             if body.get("places", provider.places) < taken:
                 error(422, "fewer places than children holding one", fields={

@@ -90,9 +90,11 @@ def test_only_inspectors_and_admins_record_inspections(quality):
 
 
 def test_contracts_emit_signed_and_changed_with_the_places_bought(quality):
-    body = {"reference": "MLSP-2026/14", "commissioner": "ministry", "provider_id": PROVIDER_ID,
-            "service_type": "day_care", "places": 20, "price_per_place_month": "850.00",
-            "start_date": "2026-01-01", "end_date": "2026-12-31", "districts": ["rudaki"]}  # fmt: skip
+    body = {
+        "reference": "MLSP-2026/14", "commissioner": "ministry", "provider_id": PROVIDER_ID,
+        "service_type": "day_care", "places": 20, "price_per_place_month": "850.00",
+        "start_date": "2026-01-01", "end_date": "2026-12-31", "districts": ["rudaki"],
+    }  # fmt: skip
     signed = quality.client.post("/contracts", json=body, headers=admin(quality))
     assert signed.status_code == 201, signed.get_json()
     assert signed.get_json()["monthly_cost"] == "17000.00"
