@@ -1,4 +1,4 @@
-"""Run the whole platform on one machine: migrate, seed, start the portal, four APIs and four
+"""Run the whole platform on one machine: migrate, seed, start the portal, five APIs and five
 workers, and create a demo user per role."""
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from demo_users import demo_users
 from local_processes import Child, check_alive, run_steps, start, stop_all
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = {"intake": 8001, "assessment": 8002, "referral": 8003, "notifications": 8004}
+PORTS = {
+    "intake": 8001, "assessment": 8002, "referral": 8003, "notifications": 8004, "quality": 8005,
+}  # fmt: skip
 PORTAL_PORT = 8000
 WEB_PORTS = {"portal": PORTAL_PORT, **PORTS}
 HOST = "127.0.0.1"
@@ -30,6 +32,7 @@ TOKENS = [
     ("CM_TOKEN", "case_manager", "rudaki"),
     ("PROVIDER_TOKEN", "provider", ""),
     ("ADMIN_TOKEN", "admin", ""),
+    ("INSPECTOR_TOKEN", "inspector", ""),
 ]
 
 
@@ -64,7 +67,7 @@ def check_ports_free() -> None:
 
 
 def long_running(logs: Path) -> list[Child]:
-    """Return the four APIs and four workers, not yet started."""
+    """Return the five APIs and five workers, and the portal, not yet started."""
     python = sys.executable
     gunicorn = str(Path(python).with_name("gunicorn"))
     children = []
@@ -151,7 +154,8 @@ def write_tokens(env: dict[str, str], data_dir: Path) -> list[str]:
 
 def banner(data_dir: Path, seconds: float, token_lines: list[str], user_lines: list[str]) -> str:
     """Return what the user reads once everything is up."""
-    rows = [f"All nine processes ready in {seconds:.1f} s. Data and logs: {data_dir}"]
+    count = 2 * len(PORTS) + 1
+    rows = [f"All {count} processes ready in {seconds:.1f} s. Data and logs: {data_dir}"]
     rows.append(f"\n  Open the portal: http://localhost:{PORTAL_PORT}\n")
     for service, port in PORTS.items():
         rows.append(f"  {service:<14} http://{HOST}:{port}   (docs: /openapi.json)")
@@ -170,12 +174,13 @@ def _on_signal(signum: int, _frame: object) -> None:
 def bring_up(data_dir: Path, env: dict[str, str], timeout: float, children: list[Child]) -> None:
     """Migrate, seed, start everything, print the banner, then watch until a signal."""
     logs = data_dir / "logs"
-    print("Migrating the five databases ...", flush=True)
+    print(f"Migrating the {len(WEB_PORTS)} databases ...", flush=True)
     migrations = [_step(f"{s}-migrate", f"services.{s}.migrate", logs) for s in WEB_PORTS]
     run_steps(migrations, env, ROOT, children)
-    print("Loading demo providers ...", flush=True)
-    run_steps([_step("referral-seed", "services.referral.seed", logs)], env, ROOT, children)
-    print("Starting the portal, four APIs and four workers ...", flush=True)
+    print("Loading demo providers and service standards ...", flush=True)
+    seeds = [_step(f"{s}-seed", f"services.{s}.seed", logs) for s in ("referral", "quality")]
+    run_steps(seeds, env, ROOT, children)
+    print("Starting the portal, five APIs and five workers ...", flush=True)
     services = [start(child, env, ROOT, children) for child in long_running(logs)]
     seconds = wait_ready(services, timeout)
     tokens = write_tokens(env, data_dir)
@@ -193,7 +198,7 @@ def main() -> int:
     parser.add_argument("--ready-timeout", type=float, default=120.0)
     parser.add_argument(
         "--ports",
-        help="intake,assessment,referral,notifications ports instead of 8001-8004",
+        help="intake,assessment,referral,notifications,quality ports instead of 8001-8005",
     )
     args = parser.parse_args()
     if args.ports:

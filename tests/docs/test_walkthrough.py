@@ -21,7 +21,7 @@ from shared.testing import wait_for
 from tests.e2e.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("intake", "assessment", "referral", "notifications")
+SERVICES = ("intake", "assessment", "referral", "notifications", "quality")
 BLOCK = re.compile(r"^```bash\n(.*?)^```", re.S | re.M)
 PREAMBLE = """set -euo pipefail
 curl() { command curl --fail-with-body --max-time 30 "$@"; }
