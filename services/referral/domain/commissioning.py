@@ -54,10 +54,10 @@ class Funded:
 
     @property
     def cost_per_child_month(self) -> Decimal | None:
-        """What one child served costs a month (None when nobody is served)."""
-        if not self.places_used:
+        """What one child receiving the service costs a month (None when nobody is served)."""
+        if not self.children_served:
             return None
-        return (self.monthly_cost / self.places_used).quantize(Decimal("0.01"))
+        return (self.monthly_cost / self.children_served).quantize(Decimal("0.01"))
 
 
 def funded_vs_used(

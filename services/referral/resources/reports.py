@@ -6,8 +6,15 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.referral.config import local_today
 from services.referral.domain.report_csv import render_csv
+from services.referral.domain.tables import to_csv, to_xlsx
+from services.referral.flows import commissioning
 from services.referral.flows.reporting import scope_from, summary
+from services.referral.schemas.commissioning import (
+    CommissioningQueryArgsSchema,
+    CommissioningSchema,
+)
 from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySchema
 from shared.auth import allow_roles, require_role
 from shared.web import current_runtime, error
@@ -46,3 +53,30 @@ class Summary(MethodView):
 def _prefers_csv() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
     return best == "text/csv" and "format" not in request.args
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blp.route("/commissioning")
+class Commissioning(MethodView):
+    @blp.arguments(CommissioningQueryArgsSchema, location="query")
+    @blp.response(200, CommissioningSchema)
+    @allow_roles("admin")
+    def get(self, args: dict):
+        """Funded places against places used, cost per child, unmet demand (JSON, CSV, XLSX)."""
+        require_role("admin")
+        runtime = current_runtime()
+        with runtime.unit_of_work() as uow:
+            body = commissioning.report(uow.session, args.get("on") or local_today(runtime.now()))
+        if args["format"] == "json":
+            return body
+        sheets = commissioning.tables(body)
+        data, mimetype = (
+            (to_csv(sheets), "text/csv; charset=utf-8")
+            if args["format"] == "csv"
+            else (to_xlsx(sheets), XLSX)
+        )
+        name = f"commissioning-{body['on']}.{args['format']}"
+        disposition = f'attachment; filename="{name}"'
+        return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
