@@ -248,6 +248,28 @@ class ContractTerms(Strict):
     revision = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
 
 
+class CarePlanReviewScheduled(Strict):
+    plan_id = fields.Str(required=True, validate=_id)
+    referral_id = fields.Str(required=True, validate=_id)
+    child_id = fields.Str(required=True, validate=_id)
+    provider_id = fields.Str(required=True, validate=_id)
+    service_type = fields.Str(required=True, validate=validate.OneOf(SERVICE_TYPES))
+    review_date = fields.Date(required=True)
+
+
+class CarePlanReviewed(Strict):
+    plan_id = fields.Str(required=True, validate=_id)
+    referral_id = fields.Str(required=True, validate=_id)
+    child_id = fields.Str(required=True, validate=_id)
+    provider_id = fields.Str(required=True, validate=_id)
+    service_type = fields.Str(required=True, validate=validate.OneOf(SERVICE_TYPES))
+    reviewed_on = fields.Date(required=True)
+    progress = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
+    domain_change = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=None,
+                                allow_none=True)  # fmt: skip
+    next_review_date = fields.Date(load_default=None, allow_none=True)
+
+
 class NotificationStatus(Strict):
     notification_id = fields.Str(required=True, validate=_id)
     event_id = fields.Str(required=True, allow_none=True, validate=_id)

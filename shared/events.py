@@ -58,6 +58,8 @@ REGISTRY: dict[tuple[str, int], type[Schema]] = {
     ("referral.completed", 1): p.ReferralCompleted,
     ("referral.cancelled", 1): p.ReferralCancelled,
     ("referral.waitlisted", 1): p.ReferralWaitlisted,
+    ("care_plan.review_scheduled", 1): p.CarePlanReviewScheduled,
+    ("care_plan.reviewed", 1): p.CarePlanReviewed,
     ("provider.inspected", 1): p.ProviderInspected,
     ("contract.signed", 1): p.ContractTerms,
     ("contract.changed", 1): p.ContractTerms,

@@ -37,6 +37,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "referral.waitlisted",
         "referral.completed",
         "referral.cancelled",
+        "care_plan.review_scheduled",
+        "care_plan.reviewed",
     ),
     # Standards, inspections and contracts: quality consumes nothing; referral follows it.
     "quality": (),

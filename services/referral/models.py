@@ -208,3 +208,54 @@ class ContractRecord(Base):
     status: Mapped[str] = mapped_column(String(12))
     revision: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column()
+
+
+class AssessmentResult(Base):
+    """A completed assessment's domain results: a care plan's baseline and its re-assessments."""
+
+    __tablename__ = "assessment_results"
+
+    assessment_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    child_id: Mapped[str] = mapped_column(ID, index=True)
+    domains: Mapped[dict] = mapped_column(JSON)
+    review: Mapped[bool] = mapped_column(default=False)
+    completed_at: Mapped[datetime] = mapped_column()
+
+
+class CarePlan(Base):
+    """The individual plan the provider and case manager keep while a service runs."""
+
+    __tablename__ = "care_plans"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), unique=True)
+    child_id: Mapped[str] = mapped_column(ID, index=True)
+    # [{"domain", "goal", "activities": [{"activity", "by", "frequency"}]}]
+    goals: Mapped[list[dict]] = mapped_column(JSON)
+    baseline_assessment_id: Mapped[str | None] = mapped_column(String(100))
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    # open | closed
+    status: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+
+class CarePlanReview(Base):
+    """A review of a care plan: progress per goal, and change per domain when re-assessed."""
+
+    __tablename__ = "care_plan_reviews"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("care_plans.id"), index=True)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    # [{"goal": index, "progress": code, "note": text}]
+    progress: Mapped[list[dict]] = mapped_column(JSON)
+    assessment_id: Mapped[str | None] = mapped_column(String(100))
+    # {"walking": "improved" | "same" | "worse"}
+    domain_change: Mapped[dict | None] = mapped_column(JSON)
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column()

@@ -10,10 +10,12 @@ from services.referral.config import local_today
 from services.referral.domain.report_csv import render_csv
 from services.referral.domain.tables import to_csv, to_xlsx
 from services.referral.flows import commissioning
+from services.referral.flows.outcomes import outcomes
 from services.referral.flows.reporting import scope_from, summary
 from services.referral.schemas.commissioning import (
     CommissioningQueryArgsSchema,
     CommissioningSchema,
+    OutcomesSchema,
 )
 from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySchema
 from shared.auth import allow_roles, require_role
@@ -80,3 +82,14 @@ class Commissioning(MethodView):
         name = f"commissioning-{body['on']}.{args['format']}"
         disposition = f'attachment; filename="{name}"'
         return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+@blp.route("/outcomes")
+class Outcomes(MethodView):
+    @blp.response(200, OutcomesSchema)
+    @allow_roles("admin")
+    def get(self):
+        """Completed services by service type and provider, counted per coded outcome."""
+        require_role("admin")
+        with current_runtime().unit_of_work() as uow:
+            return outcomes(uow.session)

@@ -59,3 +59,20 @@ class CommissioningSchema(Schema):
     totals = fields.Nested(TotalsSchema)
     unmet_demand = fields.List(fields.Nested(GapSchema))
     where_to_contract = fields.List(fields.Nested(WhereSchema))
+
+
+class ProviderOutcomesSchema(Schema):
+    service_type = fields.Str()
+    provider_id = fields.Str()
+    provider_name = fields.Str()
+    completed = fields.Int()
+    outcomes = fields.Dict(keys=fields.Str(), values=fields.Int())
+
+
+class OutcomesSchema(Schema):
+    """Completed services per coded outcome, by service type and by provider."""
+
+    by_service_type = fields.Dict(
+        keys=fields.Str(), values=fields.Dict(keys=fields.Str(), values=fields.Int())
+    )
+    by_provider = fields.List(fields.Nested(ProviderOutcomesSchema))
