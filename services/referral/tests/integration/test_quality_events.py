@@ -6,7 +6,7 @@ from services.referral.handlers import HANDLERS
 from shared.events import make_event
 from shared.handling import handle_once
 
-from .support import add_provider, admin, assess, case_manager, outbox, register_child
+from .support import add_provider, admin, assess, case_manager, outbox, refer, register_child
 
 
 def tell(h, event_type: str, payload: dict) -> None:
@@ -64,6 +64,13 @@ def test_an_inspection_sets_accreditation_and_ranks_compliant_providers_first(re
     assert "meets the service standard (score 91/100, inspected 2026-11-10)" in first["reasons"]
     assert items[1]["provider"]["accredited"] is False
     assert items[1]["provider"]["compliance_score"] == 40.0
+
+    refer(ref, child, hisor["id"])
+    summary = ref.client.get("/reports/summary", headers=admin(ref)).get_json()
+    (row,) = summary["providers"]
+    assert (row["name"], row["compliance_level"], row["compliance_score"]) == (
+        "Hisor centre", "compliant", 91.0,
+    )  # fmt: skip
 
 
 def test_a_providers_places_follow_its_contracts_and_go_to_waiting_children(ref):
