@@ -65,6 +65,11 @@ def test_an_inspection_sets_accreditation_and_ranks_compliant_providers_first(re
     assert items[1]["provider"]["accredited"] is False
     assert items[1]["provider"]["compliance_score"] == 40.0
 
+    refused = ref.client.patch(
+        f"/providers/{hisor['id']}", json={"accredited": False}, headers=admin(ref)
+    )
+    assert refused.status_code == 422 and "accredited" in refused.get_json()["error"]["fields"]
+
     refer(ref, child, hisor["id"])
     summary = ref.client.get("/reports/summary", headers=admin(ref)).get_json()
     (row,) = summary["providers"]
