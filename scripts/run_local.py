@@ -1,4 +1,4 @@
-"""Run the whole platform on one machine: migrate, seed, start the portal, four APIs and four
+"""Run the whole platform on one machine: migrate, seed, start the portal, five APIs and five
 workers, and create a demo user per role."""
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from demo_users import demo_users
 from local_processes import Child, check_alive, run_steps, start, stop_all
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = {"intake": 8001, "assessment": 8002, "referral": 8003, "notifications": 8004}
+PORTS = {
+    "intake": 8001, "assessment": 8002, "referral": 8003, "notifications": 8004, "quality": 8005,
+}  # fmt: skip
 PORTAL_PORT = 8000
 WEB_PORTS = {"portal": PORTAL_PORT, **PORTS}
 HOST = "127.0.0.1"
@@ -30,6 +32,7 @@ TOKENS = [
     ("CM_TOKEN", "case_manager", "rudaki"),
     ("PROVIDER_TOKEN", "provider", ""),
     ("ADMIN_TOKEN", "admin", ""),
+    ("INSPECTOR_TOKEN", "inspector", ""),
 ]
 
 
@@ -41,6 +44,9 @@ def embedded_env(data_dir: Path) -> dict[str, str]:
     """Return the environment of every process: embedded SQLite and broker under data_dir."""
     env = dict(os.environ, DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
     env.setdefault("LOG_LEVEL", "INFO")
+    for service, port in PORTS.items():
+        # The portal reaches the APIs where this run put them.
+        env[f"{service.upper()}_URL"] = f"http://{HOST}:{port}"
     for name in ("DATABASE_URL", "BROKER_URL"):
         # One shared URL would put four services in one database: embedded mode ignores them.
         if env.pop(name, None):
@@ -64,7 +70,7 @@ def check_ports_free() -> None:
 
 
 def long_running(logs: Path) -> list[Child]:
-    """Return the four APIs and four workers, not yet started."""
+    """Return the five APIs and five workers, and the portal, not yet started."""
     python = sys.executable
     gunicorn = str(Path(python).with_name("gunicorn"))
     children = []
@@ -74,7 +80,8 @@ def long_running(logs: Path) -> list[Child]:
         children.append(Child(f"{service}-api", api, logs / f"{service}-api.log"))
         worker = [python, "-m", f"services.{service}.worker"]
         children.append(Child(f"{service}-worker", worker, logs / f"{service}-worker.log"))
-    portal = [gunicorn, "--config", "deploy/gunicorn.conf.py", "--bind", f"{HOST}:{PORTAL_PORT}"]
+    portal_bind = f"{HOST}:{WEB_PORTS['portal']}"
+    portal = [gunicorn, "--config", "deploy/gunicorn.conf.py", "--bind", portal_bind]
     portal += ["--workers", "1", "--threads", "4", "services.portal.app:create_app()"]
     children.append(Child("portal", portal, logs / "portal.log"))
     return children
@@ -151,8 +158,9 @@ def write_tokens(env: dict[str, str], data_dir: Path) -> list[str]:
 
 def banner(data_dir: Path, seconds: float, token_lines: list[str], user_lines: list[str]) -> str:
     """Return what the user reads once everything is up."""
-    rows = [f"All nine processes ready in {seconds:.1f} s. Data and logs: {data_dir}"]
-    rows.append(f"\n  Open the portal: http://localhost:{PORTAL_PORT}\n")
+    count = 2 * len(PORTS) + 1
+    rows = [f"All {count} processes ready in {seconds:.1f} s. Data and logs: {data_dir}"]
+    rows.append(f"\n  Open the portal: http://localhost:{WEB_PORTS['portal']}\n")
     for service, port in PORTS.items():
         rows.append(f"  {service:<14} http://{HOST}:{port}   (docs: /openapi.json)")
     rows.append(f"\nDevelopment tokens, valid 24 h (also in {data_dir / 'tokens.env'}):")
@@ -170,12 +178,13 @@ def _on_signal(signum: int, _frame: object) -> None:
 def bring_up(data_dir: Path, env: dict[str, str], timeout: float, children: list[Child]) -> None:
     """Migrate, seed, start everything, print the banner, then watch until a signal."""
     logs = data_dir / "logs"
-    print("Migrating the five databases ...", flush=True)
+    print(f"Migrating the {len(WEB_PORTS)} databases ...", flush=True)
     migrations = [_step(f"{s}-migrate", f"services.{s}.migrate", logs) for s in WEB_PORTS]
     run_steps(migrations, env, ROOT, children)
-    print("Loading demo providers ...", flush=True)
-    run_steps([_step("referral-seed", "services.referral.seed", logs)], env, ROOT, children)
-    print("Starting the portal, four APIs and four workers ...", flush=True)
+    print("Loading demo providers and service standards ...", flush=True)
+    seeds = [_step(f"{s}-seed", f"services.{s}.seed", logs) for s in ("referral", "quality")]
+    run_steps(seeds, env, ROOT, children)
+    print("Starting the portal, five APIs and five workers ...", flush=True)
     services = [start(child, env, ROOT, children) for child in long_running(logs)]
     seconds = wait_ready(services, timeout)
     tokens = write_tokens(env, data_dir)
@@ -193,11 +202,13 @@ def main() -> int:
     parser.add_argument("--ready-timeout", type=float, default=120.0)
     parser.add_argument(
         "--ports",
-        help="intake,assessment,referral,notifications ports instead of 8001-8004",
+        help="intake,assessment,referral,notifications,quality ports instead of 8001-8005",
     )
+    parser.add_argument("--portal-port", type=int, default=PORTAL_PORT, help="instead of 8000")
     args = parser.parse_args()
     if args.ports:
         PORTS.update(zip(PORTS, (int(p) for p in args.ports.split(",")), strict=True))
+    WEB_PORTS.update(PORTS, portal=args.portal_port)
     data_dir = Path(args.data_dir).resolve()
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGINT, _on_signal)

@@ -18,7 +18,7 @@ from flask_smorest import abort
 log = logging.getLogger(__name__)
 V = TypeVar("V", bound=Callable[..., Any])
 # partner: health and social-care partners reading referrals as FHIR (read-only, /fhir only).
-ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin", "partner")
+ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin", "partner", "inspector")
 ALGORITHM = "HS256"
 DEFAULT_ISSUER = "early-intervention"
 DEFAULT_MAX_LIFETIME = 86400

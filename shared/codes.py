@@ -74,6 +74,11 @@ COMPLETION_OUTCOMES: Labels = {
         "ru": "Цели достигнуты частично",
         "en": "Goals partly met",
     },
+    "goals_not_met": {
+        "tg": "Ҳадафҳо ба даст наомаданд",
+        "ru": "Цели не достигнуты",
+        "en": "Goals not met",
+    },
     "family_stopped": {
         "tg": "Оила хизматрасониро қатъ кард",
         "ru": "Семья прекратила занятия",

@@ -13,6 +13,8 @@ from shared import codes
 SERVICE_TYPES = ("home_based", "day_care", "residential")
 PRIORITIES = ("urgent", "high", "routine")
 LANGUAGES = ("tg", "ru", "en")
+COMPLIANCE_LEVELS = ("compliant", "partly_compliant", "non_compliant")
+CONTRACT_STATUSES = ("active", "terminated")
 ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin")
 CFM_DOMAINS = (
     "seeing", "hearing", "walking", "fine_motor", "communication", "learning", "playing",
@@ -219,6 +221,56 @@ class ReferralWaitlisted(Strict):
     position = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
     region_code = fields.Str(load_default=None, allow_none=True, validate=_id)
     waitlist_entry_id = fields.Str(load_default=None, allow_none=True, validate=_id)
+
+
+class ProviderInspected(Strict):
+    inspection_id = fields.Str(required=True, validate=_id)
+    provider_id = fields.Str(required=True, validate=_id)
+    # Any of the six adopted specifications, not only the types children are referred to.
+    service_type = fields.Str(required=True, validate=_id)
+    inspected_on = fields.Date(required=True)
+    standard_version = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+    level = fields.Str(required=True, validate=validate.OneOf(COMPLIANCE_LEVELS))
+    accredited = fields.Bool(required=True)
+    open_actions = fields.Int(load_default=0, strict=True, validate=validate.Range(min=0))
+
+
+class ContractTerms(Strict):
+    contract_id = fields.Str(required=True, validate=_id)
+    provider_id = fields.Str(required=True, validate=_id)
+    commissioner = fields.Str(required=True, validate=_id)
+    service_type = fields.Str(required=True, validate=_id)
+    places = fields.Int(required=True, strict=True, validate=validate.Range(min=0))
+    price_per_place_month = fields.Decimal(required=True, as_string=True, places=2)
+    currency = fields.Str(required=True, validate=validate.Length(equal=3))
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    districts = fields.List(fields.Str(validate=_id), required=True)
+    status = fields.Str(required=True, validate=validate.OneOf(CONTRACT_STATUSES))
+    revision = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+
+
+class CarePlanReviewScheduled(Strict):
+    plan_id = fields.Str(required=True, validate=_id)
+    referral_id = fields.Str(required=True, validate=_id)
+    child_id = fields.Str(required=True, validate=_id)
+    provider_id = fields.Str(required=True, validate=_id)
+    service_type = fields.Str(required=True, validate=validate.OneOf(SERVICE_TYPES))
+    review_date = fields.Date(required=True)
+
+
+class CarePlanReviewed(Strict):
+    plan_id = fields.Str(required=True, validate=_id)
+    referral_id = fields.Str(required=True, validate=_id)
+    child_id = fields.Str(required=True, validate=_id)
+    provider_id = fields.Str(required=True, validate=_id)
+    service_type = fields.Str(required=True, validate=validate.OneOf(SERVICE_TYPES))
+    reviewed_on = fields.Date(required=True)
+    progress = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
+    domain_change = fields.Dict(keys=fields.Str(), values=fields.Str(), load_default=None,
+                                allow_none=True)  # fmt: skip
+    next_review_date = fields.Date(load_default=None, allow_none=True)
 
 
 class NotificationStatus(Strict):

@@ -18,7 +18,13 @@ _CHILD = (
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": (),
     "assessment": (*_CHILD, "family.replied", "family.reply_answered"),
-    "referral": (*_CHILD, "assessment.completed"),
+    "referral": (
+        *_CHILD,
+        "assessment.completed",
+        "provider.inspected",
+        "contract.signed",
+        "contract.changed",
+    ),
     "notifications": (
         *_CHILD,
         "assessment.scheduled",
@@ -31,7 +37,11 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "referral.waitlisted",
         "referral.completed",
         "referral.cancelled",
+        "care_plan.review_scheduled",
+        "care_plan.reviewed",
     ),
+    # Standards, inspections and contracts: quality consumes nothing; referral follows it.
+    "quality": (),
 }
 
 SERVICES = tuple(SUBSCRIPTIONS)

@@ -4,7 +4,7 @@
 # service with data rights on its own database only: no service can read another's tables,
 # and no service can change a schema.
 set -eu
-for name in MIGRATION INTAKE ASSESSMENT REFERRAL NOTIFICATIONS PORTAL; do
+for name in MIGRATION INTAKE ASSESSMENT REFERRAL NOTIFICATIONS QUALITY PORTAL; do
     eval "value=\${${name}_DB_PASSWORD:-}"
     if [ -z "$value" ]; then
         echo "error: ${name}_DB_PASSWORD is not set" >&2
@@ -17,7 +17,7 @@ psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
 CREATE ROLE migrator LOGIN PASSWORD :'migration_password';
 SQL
 
-for service in intake assessment referral notifications portal; do
+for service in intake assessment referral notifications quality portal; do
     upper=$(echo "$service" | tr '[:lower:]' '[:upper:]')
     eval "password=\${${upper}_DB_PASSWORD}"
     psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \

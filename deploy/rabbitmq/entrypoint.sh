@@ -19,7 +19,7 @@ hash_password() {
 template=/etc/rabbitmq/definitions.template.json
 rendered=/etc/rabbitmq/definitions.json
 cp "$template" "$rendered.tmp"
-for service in intake assessment referral notifications; do
+for service in intake assessment referral notifications quality; do
     upper=$(echo "$service" | tr '[:lower:]' '[:upper:]')
     eval "password=\${${upper}_BROKER_PASSWORD:-}"
     if [ -z "$password" ]; then

@@ -250,6 +250,8 @@ _ALL: dict[str, Handler] = {
     "referral.waitlisted": notify_family_or_provider,
     "referral.completed": referral_changed,
     "referral.cancelled": referral_changed,
+    "care_plan.review_scheduled": notify_family_or_provider,
+    "care_plan.reviewed": notify_family_or_provider,
 }
 
 

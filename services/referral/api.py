@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.referral.resources import (
+    care_plans,
     fhir,
     matching,
     needs,
@@ -16,6 +17,7 @@ BLUEPRINTS = [
     providers.blp,
     matching.blp,
     referrals.blp,
+    care_plans.blp,
     waitlist.blp,
     needs.blp,
     reports.blp,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.referral.flows import children, corrections, stages
+from services.referral.flows import children, corrections, quality, stages
 from services.referral.flows.timers import expire_due, remind_due
 from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
@@ -46,6 +46,16 @@ def assessment_completed(uow: UnitOfWork, event: Event) -> None:
     stages.record(uow, event)
 
 
+def provider_inspected(uow: UnitOfWork, event: Event) -> None:
+    """Take accreditation and the last inspection's score from the quality service."""
+    quality.inspected(uow, event.payload)
+
+
+def contract_told(uow: UnitOfWork, event: Event) -> None:
+    """Record a signed or changed contract; the provider's places follow it."""
+    quality.contract_told(uow, event.payload)
+
+
 HANDLERS: dict[str, Handler] = {
     "child.registered": child_registered,
     "child.updated": child_updated,
@@ -53,10 +63,14 @@ HANDLERS: dict[str, Handler] = {
     "child.corrected": child_corrected,
     "child.merged": child_merged,
     "assessment.completed": assessment_completed,
+    "provider.inspected": provider_inspected,
+    "contract.signed": contract_told,
+    "contract.changed": contract_told,
 }
 
 TIMERS: list[Timer] = [
     Timer("expire-referrals", 5.0, expire_due),
     Timer("remind-providers", 30.0, remind_due),
+    Timer("follow-contracts", 300.0, quality.follow_all_contracts),
     dead_letter_erasure(children.erased_among),
 ]

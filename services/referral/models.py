@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -10,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -62,6 +64,10 @@ class Provider(Base):
     places: Mapped[int]
     accredited: Mapped[bool]
     last_inspection_date: Mapped[date | None] = mapped_column(Date)
+    # From the quality service's provider.inspected: the last inspection's score and level.
+    compliance_score: Mapped[float | None] = mapped_column(Float)
+    compliance_level: Mapped[str | None] = mapped_column(String(20))
+    last_inspection_id: Mapped[str | None] = mapped_column(ID)
     active: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
@@ -206,3 +212,74 @@ class ReportChild(Base):
     expired: Mapped[datetime | None] = mapped_column()
     waitlisted: Mapped[datetime | None] = mapped_column()
     left_waitlist: Mapped[datetime | None] = mapped_column()
+
+
+class ContractRecord(Base):
+    """A contract as the quality service last told it: the places a provider's capacity follows."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    provider_id: Mapped[str] = mapped_column(ID, index=True)
+    commissioner: Mapped[str] = mapped_column(String(50))
+    service_type: Mapped[str] = mapped_column(String(20))
+    places: Mapped[int]
+    price_per_place_month: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    districts: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12))
+    revision: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class AssessmentResult(Base):
+    """A completed assessment's domain results: a care plan's baseline and its re-assessments."""
+
+    __tablename__ = "assessment_results"
+
+    assessment_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    child_id: Mapped[str] = mapped_column(ID, index=True)
+    domains: Mapped[dict] = mapped_column(JSON)
+    review: Mapped[bool] = mapped_column(default=False)
+    completed_at: Mapped[datetime] = mapped_column()
+
+
+class CarePlan(Base):
+    """The individual plan the provider and case manager keep while a service runs."""
+
+    __tablename__ = "care_plans"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), unique=True)
+    child_id: Mapped[str] = mapped_column(ID, index=True)
+    # [{"domain", "goal", "activities": [{"activity", "by", "frequency"}]}]
+    goals: Mapped[list[dict]] = mapped_column(JSON)
+    baseline_assessment_id: Mapped[str | None] = mapped_column(String(100))
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    # open | closed
+    status: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+
+class CarePlanReview(Base):
+    """A review of a care plan: progress per goal, and change per domain when re-assessed."""
+
+    __tablename__ = "care_plan_reviews"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("care_plans.id"), index=True)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    # [{"goal": index, "progress": code, "note": text}]
+    progress: Mapped[list[dict]] = mapped_column(JSON)
+    assessment_id: Mapped[str | None] = mapped_column(String(100))
+    # {"walking": "improved" | "same" | "worse"}
+    domain_change: Mapped[dict | None] = mapped_column(JSON)
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column()

@@ -107,6 +107,9 @@ def to_provider(provider: Provider, taken: int = 0) -> matching.Provider:
         latitude=provider.latitude,
         longitude=provider.longitude,
         languages=tuple(provider.languages or ()),
+        compliance_level=provider.compliance_level,
+        compliance_score=provider.compliance_score,
+        last_inspection_date=provider.last_inspection_date,
     )
 
 

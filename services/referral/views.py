@@ -15,8 +15,8 @@ from shared.auth import Principal
 PROVIDER_FIELDS = (
     "id", "name", "name_tg", "name_ru", "organisation", "service_types", "districts_served",
     "district_code", "address", "phone", "places", "min_age", "max_age", "languages",
-    "accessibility_notes", "accredited", "last_inspection_date", "active", "latitude",
-    "longitude", "created_at", "updated_at",
+    "accessibility_notes", "accredited", "last_inspection_date", "compliance_score",
+    "compliance_level", "active", "latitude", "longitude", "created_at", "updated_at",
 )  # fmt: skip
 REFERRAL_FIELDS = (
     "id", "child_id", "provider_id", "service_type", "status", "priority", "automatic",

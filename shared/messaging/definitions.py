@@ -37,7 +37,7 @@ def definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]:
     return {"exchanges": exchanges, "queues": queues, "bindings": bindings}
 
 
-SERVICES = ("intake", "assessment", "referral", "notifications")
+SERVICES = ("intake", "assessment", "referral", "notifications", "quality")
 
 
 def password_placeholder(service: str) -> str:

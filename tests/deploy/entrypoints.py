@@ -11,7 +11,9 @@ from shared.config import ENV_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
-PORTS = {"intake": 8001, "assessment": 8002, "referral": 8003, "notifications": 8004}
+PORTS = {
+    "intake": 8001, "assessment": 8002, "referral": 8003, "notifications": 8004, "quality": 8005,
+}  # fmt: skip
 # The web front end: an API process and a migration, no worker and no broker.
 PORTAL_PORT = 8000
 PORTAL_ENV = {
@@ -28,6 +30,7 @@ SERVICE_ENV = {
     "referral": _BASE | {"REFERRAL_RESPONSE_HOURS"},
     "notifications": _BASE
     | {"SMS_GATEWAY", "SMS_HTTP_URL", "SMS_HTTP_TOKEN", "SMS_RECEIPT_SECRET", "QUIET_HOURS"},
+    "quality": _BASE,
     "portal": PORTAL_ENV,
 }
 SECRETS = {

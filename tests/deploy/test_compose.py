@@ -90,7 +90,7 @@ def init_script() -> str:
 
 def test_the_database_init_script_creates_a_role_and_a_database_per_service():
     script = init_script()
-    assert "for service in intake assessment referral notifications portal; do" in script
+    assert "for service in intake assessment referral notifications quality portal; do" in script
     assert 'CREATE ROLE :"role" LOGIN' in script and "CREATE ROLE migrator LOGIN" in script
     # The migration role owns each database; the service role gets rows only, not the schema.
     assert 'CREATE DATABASE :"role" OWNER migrator;' in script

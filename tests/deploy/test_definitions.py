@@ -29,7 +29,7 @@ def test_the_definitions_file_is_what_the_code_topology_generates():
 def test_each_service_has_its_own_broker_user_and_no_administrator():
     definitions = json.loads(DEFINITIONS.read_text())
     users = {user["name"]: user for user in definitions["users"]}
-    assert set(users) == {"intake", "assessment", "referral", "notifications"}
+    assert set(users) == {"intake", "assessment", "referral", "notifications", "quality"}
     assert all(user["tags"] == [] for user in users.values()), "no administrator tag"
     assert all(user["password_hash"].startswith("@") for user in users.values()), "no secrets"
     assert "guest" not in DEFINITIONS.read_text()
@@ -70,7 +70,7 @@ def test_the_broker_renders_every_users_password_from_the_environment():
     rabbit = compose["services"]["rabbitmq"]
     script = (ROOT / "deploy" / "rabbitmq" / "entrypoint.sh").read_text()
     definitions = DEFINITIONS.read_text()
-    for user in ("intake", "assessment", "referral", "notifications"):
+    for user in ("intake", "assessment", "referral", "notifications", "quality"):
         placeholder = f"@{user.upper()}_BROKER_PASSWORD_HASH@"
         assert placeholder in definitions
         assert f"{user.upper()}_BROKER_PASSWORD" in rabbit["environment"]

@@ -21,7 +21,7 @@ from shared.testing import wait_for
 from tests.e2e.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("intake", "assessment", "referral", "notifications")
+SERVICES = ("intake", "assessment", "referral", "notifications", "quality")
 BLOCK = re.compile(r"^```bash\n(.*?)^```", re.S | re.M)
 PREAMBLE = """set -euo pipefail
 curl() { command curl --fail-with-body --max-time 30 "$@"; }
@@ -52,7 +52,8 @@ def local_run(tmp_path_factory) -> Iterator[tuple[dict[str, int], Path]]:
     ports = {service: free_port() for service in SERVICES}
     env = {k: v for k, v in os.environ.items() if k not in ("JWT_SECRET", "SMS_RECEIPT_SECRET")}
     argv = [sys.executable, "scripts/run_local.py", "--data-dir", str(data_dir),
-            "--ports", ",".join(str(ports[s]) for s in SERVICES)]  # fmt: skip
+            "--ports", ",".join(str(ports[s]) for s in SERVICES),
+            "--portal-port", str(free_port())]  # fmt: skip
     log = (data_dir / "run-local.log").open("w")
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     tokens = data_dir / "tokens.env"

@@ -96,6 +96,10 @@ def _provider_request(p: Mapping[str, Any], s: PlanSettings) -> dict[str, Any]:
     return {"ref": _reference(str(p["referral_id"])), "respond_by": _moment(p["respond_by"])}
 
 
+def _review(p: Mapping[str, Any], s: PlanSettings) -> dict[str, Any]:
+    return {"review_date": _day(p["review_date"])}
+
+
 def _nothing(p: Mapping[str, Any], s: PlanSettings) -> dict[str, Any]:
     return {}
 
@@ -112,6 +116,8 @@ MESSAGES: dict[str, tuple[str, str, ValuesFn]] = {
     "referral.declined": (GUARDIAN, "referral_declined", _nothing),
     "referral.expired": (GUARDIAN, "referral_expired", _nothing),
     "referral.completed": (GUARDIAN, "referral_completed", _nothing),
+    "care_plan.review_scheduled": (GUARDIAN, "care_plan_review_scheduled", _review),
+    "care_plan.reviewed": (GUARDIAN, "care_plan_reviewed", _nothing),
     "referral.sent": (PROVIDER, "provider_referral_sent", _provider_request),
     "referral.reminder": (PROVIDER, "provider_referral_reminder", _provider_request),
 }

@@ -15,6 +15,13 @@ SERVICE_TYPE_LABELS = {
     "day_care": "day care",
     "residential": "residential care",
 }
+# Inspected and compliant first, then partly compliant, then not inspected, then non-compliant.
+COMPLIANCE_ORDER = {"compliant": 0, "partly_compliant": 1, None: 2, "non_compliant": 3}
+COMPLIANCE_LABELS = {
+    "compliant": "meets the service standard",
+    "partly_compliant": "partly meets the service standard",
+    "non_compliant": "does not meet the service standard",
+}
 LANGUAGE_NAMES = {"tg": "Tajik", "ru": "Russian", "uz": "Uzbek", "en": "English", "ky": "Kyrgyz"}
 
 
@@ -62,6 +69,14 @@ class Provider:
     latitude: float | None = None
     longitude: float | None = None
     languages: tuple[str, ...] = ()
+    compliance_level: str | None = None
+    compliance_score: float | None = None
+    last_inspection_date: date | None = None
+
+    @property
+    def compliance_rank(self) -> int:
+        """Where the last inspection puts the provider; lower ranks first."""
+        return COMPLIANCE_ORDER.get(self.compliance_level, COMPLIANCE_ORDER[None])
 
     @property
     def free_places(self) -> int:
@@ -129,6 +144,8 @@ def assess(
         _place_reason(child, provider, proximity, geography),
         "accredited" if provider.accredited else "not accredited",
     ]
+    if provider.compliance_level is not None:
+        reasons.insert(2, _compliance_reason(provider))
     if distance is not None:
         reasons.append(_distance_text(distance))
     if child.language:
@@ -137,10 +154,11 @@ def assess(
 
 
 def rank_key(match: Match) -> tuple:
-    """Order matches: free places, proximity, accreditation, distance, then name."""
+    """Order matches: free places, compliance, proximity, accreditation, distance, name."""
     distance = match.distance_km
     return (
         match.free_places == 0,
+        match.provider.compliance_rank,
         match.proximity,
         not match.provider.accredited,
         distance is None,
@@ -205,6 +223,12 @@ def _capacity_reason(provider: Provider) -> str:
     free = provider.free_places
     text = f"{free} of {provider.places} places free"
     return text if free else f"full: {text}"
+
+
+def _compliance_reason(provider: Provider) -> str:
+    label = COMPLIANCE_LABELS.get(provider.compliance_level, provider.compliance_level)
+    score = f"{provider.compliance_score:g}" if provider.compliance_score is not None else "?"
+    return f"{label} (score {score}/100, inspected {provider.last_inspection_date})"
 
 
 def _place_reason(child: Child, provider: Provider, proximity: Proximity, geo: Geography) -> str:

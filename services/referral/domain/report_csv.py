@@ -57,6 +57,8 @@ def _provider_rows(providers: list[dict]) -> Iterator[Row]:
             yield ("provider", subject, metric, row[metric])
         yield ("provider", subject, "acceptance_rate", row["acceptance_rate"])
         yield ("provider", subject, "decline_rate", row["decline_rate"])
+        if "compliance_score" in row:
+            yield ("provider", subject, "compliance_score", row["compliance_score"])
         for reason, count in row["decline_reasons"].items():
             yield ("provider", subject, f"declined:{reason}", count)
 

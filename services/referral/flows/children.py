@@ -12,8 +12,16 @@ from services.referral import repository as repo
 from services.referral.config import region_of
 from services.referral.domain.states import OPEN_STATES
 from services.referral.flows import loop
+from services.referral.flows.care_plans import erase_plan_text
 from services.referral.flows.placing import need_for
-from services.referral.models import ORDERING, ChildRecord, Need, Referral, WaitlistEntry
+from services.referral.models import (
+    ORDERING,
+    AssessmentResult,
+    ChildRecord,
+    Need,
+    Referral,
+    WaitlistEntry,
+)
 from shared.codes import CANCEL_REASONS, COMPLETION_OUTCOMES, code_of
 from shared.db import get_unflushed
 from shared.events import Event, parse_time
@@ -96,11 +104,22 @@ def assessed(uow: UnitOfWork, payload: dict[str, Any], occurred_at: datetime) ->
     when = datetime.fromisoformat(done_at) if done_at else occurred_at
     if child.first_assessed_at is None or when < child.first_assessed_at:
         child.first_assessed_at = when
+    _keep_result(uow, payload, when)
     if not payload["functional_difficulty"]:
         return []
     return [
         _refresh_need(uow, child, kind, payload) for kind in payload["recommended_service_types"]
     ]
+
+
+def _keep_result(uow: UnitOfWork, payload: dict[str, Any], when: datetime) -> None:
+    """Keep the domain results: a care plan's baseline, or a review's re-assessment."""
+    if get_unflushed(uow.session, AssessmentResult, payload["assessment_id"]) is None:
+        uow.session.add(AssessmentResult(
+            assessment_id=payload["assessment_id"], child_id=payload["child_id"],
+            domains=payload.get("domains") or {}, review=bool(payload.get("review")),
+            completed_at=when,
+        ))  # fmt: skip
 
 
 def _refresh_need(uow: UnitOfWork, child: ChildRecord, kind: str, payload: dict) -> Need:
@@ -150,6 +169,7 @@ def _erase_free_text(uow: UnitOfWork, child_id: str) -> None:
         # Written before outcomes and reasons were coded: keep only the code.
         referral.outcome = code_of(COMPLETION_OUTCOMES, referral.outcome)[0]
         referral.cancel_reason = code_of(CANCEL_REASONS, referral.cancel_reason)[0]
+    erase_plan_text(uow.session, child_id)
 
 
 def erased_among(session: Session, ids: set[str]) -> set[str]:

@@ -36,7 +36,9 @@ def summary(session: Session, now: datetime, scope: ReportFilter) -> dict[str, A
     rows = [_referral_row(r, names) for r in referrals]
     journeys = _journeys(session, referrals)
     waiting = [repo.to_waiting(e, c) for e, c in repo.waiting_with_children(session)]
-    result = summarise(rows, journeys, waiting, repo.domain_providers(session), now, scope)
+    providers = repo.domain_providers(session)
+    result = summarise(rows, journeys, waiting, providers, now, scope)
+    _add_compliance(result["providers"], {p.id: p for p in providers})
     stages = stage_report(_stage_rows(session), scope, now, _all_districts())
     return {"scope": _describe(scope), "generated_at": now, **stages, **result}
 
@@ -51,6 +53,16 @@ def _stage_rows(session: Session) -> list[StageRow]:
 
 def _all_districts() -> list[tuple[str, str]]:
     return sorted((d.code, d.region_code) for d in DISTRICTS.values())
+
+
+def _add_compliance(rows: list[dict[str, Any]], providers: dict) -> None:
+    """Benchmarking: the last inspection beside acceptance and decline rates."""
+    for row in rows:
+        known = providers.get(row["provider_id"])
+        row["compliance_level"] = known.compliance_level if known else None
+        row["compliance_score"] = known.compliance_score if known else None
+        inspected = known.last_inspection_date if known else None
+        row["last_inspection_date"] = inspected.isoformat() if inspected else None
 
 
 def _referral_row(referral: Referral, names: dict[str, str]) -> ReferralRow:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.referral import repository as repo
 from services.referral.flows.placing import offer_places
+from services.referral.flows.quality import has_contracts
 from services.referral.models import Provider
 from services.referral.schemas.providers import (
     ProviderInputSchema,
@@ -92,6 +93,7 @@ class ProviderById(MethodView):
             merged = {**{k: getattr(provider, k) for k in DEFAULTS}, **body}
             _check_ages(merged)
             _check_coordinates(merged)
+            _check_not_followed(uow.session, provider, body)
             taken = repo.places_taken(uow.session, [provider.id]).get(provider.id, 0)
             if body.get("places", provider.places) < taken:
                 error(422, "fewer places than children holding one", fields={
@@ -103,6 +105,19 @@ class ProviderById(MethodView):
             uow.session.flush()
             offer_places(uow, provider.id)
             return provider_view(provider, taken)
+
+
+def _check_not_followed(session, provider: Provider, body: dict) -> None:
+    """Refuse hand edits of what inspections and contracts set (the quality service's events)."""
+    followed = {"accredited", "last_inspection_date"} & set(body)
+    if followed and provider.last_inspection_id is not None:
+        error(422, "accreditation follows the provider's inspections", fields={
+            name: ["Set by the provider's inspections in the quality service."] for name in followed
+        })  # fmt: skip
+    if "places" in body and has_contracts(session, provider.id):
+        error(422, "places follow the provider's contracts", fields={
+            "places": ["This provider's places follow its contracts; amend those."]
+        })  # fmt: skip
 
 
 def _matches(provider: Provider, args: dict) -> bool:

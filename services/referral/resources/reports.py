@@ -1,4 +1,4 @@
-"""Monitoring for the ministry: the referral summary as JSON or CSV."""
+"""Monitoring for the ministry: the report of every stage, commissioning and outcomes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,17 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.referral.config import local_today
 from services.referral.domain.report_table import render_stage_csv, render_stage_xlsx
+from services.referral.domain.tables import to_csv, to_xlsx
+from services.referral.flows import commissioning
+from services.referral.flows.outcomes import outcomes
 from services.referral.flows.reporting import scope_from, summary
+from services.referral.schemas.commissioning import (
+    CommissioningQueryArgsSchema,
+    CommissioningSchema,
+    OutcomesSchema,
+)
 from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySchema
 from shared.auth import allow_roles, require_role
 from shared.web import current_runtime, error
@@ -62,3 +71,40 @@ def _download(data: bytes, mimetype: str, extension: str) -> Response:
 def _prefers_csv() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
     return best == "text/csv" and "format" not in request.args
+
+
+
+
+@blp.route("/commissioning")
+class Commissioning(MethodView):
+    @blp.arguments(CommissioningQueryArgsSchema, location="query")
+    @blp.response(200, CommissioningSchema)
+    @allow_roles("admin")
+    def get(self, args: dict):
+        """Funded places against places used, cost per child, unmet demand (JSON, CSV, XLSX)."""
+        require_role("admin")
+        runtime = current_runtime()
+        with runtime.unit_of_work() as uow:
+            body = commissioning.report(uow.session, args.get("on") or local_today(runtime.now()))
+        if args["format"] == "json":
+            return body
+        sheets = commissioning.tables(body)
+        data, mimetype = (
+            (to_csv(sheets), "text/csv; charset=utf-8")
+            if args["format"] == "csv"
+            else (to_xlsx(sheets), XLSX)
+        )
+        name = f"commissioning-{body['on']}.{args['format']}"
+        disposition = f'attachment; filename="{name}"'
+        return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+@blp.route("/outcomes")
+class Outcomes(MethodView):
+    @blp.response(200, OutcomesSchema)
+    @allow_roles("admin")
+    def get(self):
+        """Completed services by service type and provider, counted per coded outcome."""
+        require_role("admin")
+        with current_runtime().unit_of_work() as uow:
+            return outcomes(uow.session)

@@ -127,6 +127,8 @@ class ProviderSchema(Schema):
     accessibility_notes = fields.Str(allow_none=True)
     accredited = fields.Bool()
     last_inspection_date = fields.Date(allow_none=True)
+    compliance_score = fields.Float(allow_none=True)
+    compliance_level = fields.Str(allow_none=True)
     active = fields.Bool()
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)

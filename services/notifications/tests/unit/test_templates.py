@@ -24,6 +24,7 @@ LONGEST = {
     "address": "ноҳияи Рӯдакӣ, ҷамоати Чимтеппа, деҳаи Гулистон, кӯчаи Сомониён 123, бинои 4",
     "phone": "+992372223344",
     "start_date": date(2026, 12, 10),
+    "review_date": date(2027, 3, 10),
     "position": 1234,
     "ref": "3F2A1B9C",
     "respond_by": datetime(2026, 12, 28, 18, 30, tzinfo=UTC),
@@ -55,6 +56,8 @@ def test_every_event_family_has_a_template():
         "referral_completed",
         "provider_referral_sent",
         "provider_referral_reminder",
+        "care_plan_review_scheduled",
+        "care_plan_reviewed",
         "opted_out",
         "opted_in",
     }
@@ -150,3 +153,9 @@ def test_latin_values_keep_an_english_message_in_gsm7():
     text = render("referral_accepted", "en", values)
     assert analyse(text).encoding == GSM7
     assert 'Centre "Nur" x' in text and "..." in text
+
+
+def test_the_family_is_told_of_a_care_plan_review_in_its_language():
+    text = render("care_plan_review_scheduled", "tg", {**TYPICAL, "review_date": date(2027, 2, 25)})
+    assert text.startswith("Фарзона: баррасии нақшаи инфиродӣ")
+    assert "2027" in text or "25.02" in text

@@ -174,3 +174,26 @@ def test_any_free_place_tells_when_the_child_could_wait_instead():
     assert not any_free_place(eligible)
     eligible, _ = rank(child(), [full, provider("b")], "day_care", TODAY, GEO)
     assert any_free_place(eligible)
+
+
+def test_compliant_providers_rank_first_and_say_why():
+    near = provider("a", name="A near, not inspected", district_code="rudaki")
+    weak = provider("b", name="B weak", compliance_level="non_compliant", compliance_score=30.0)
+    good = provider(
+        "c", name="C good", district_code="hisor", compliance_level="compliant",
+        compliance_score=92.5, last_inspection_date=date(2026, 10, 1),
+    )  # fmt: skip
+    eligible, _ = rank(child("rudaki"), [near, weak, good], "day_care", TODAY, GEO)
+    assert names(eligible) == ["C good", "A near, not inspected", "B weak"]
+    assert (
+        "meets the service standard (score 92.5/100, inspected 2026-10-01)" in eligible[0].reasons
+    )
+    assert not any("standard" in reason for reason in eligible[1].reasons)
+    assert "does not meet the service standard (score 30/100" in eligible[2].reasons[2]
+
+
+def test_a_free_place_still_comes_before_compliance():
+    full = provider("a", name="A full", places=1, places_taken=1, compliance_level="compliant")
+    free = provider("b", name="B free")
+    eligible, _ = rank(child("rudaki"), [full, free], "day_care", TODAY, GEO)
+    assert names(eligible) == ["B free", "A full"]

@@ -1,0 +1,18 @@
+"""Quality's HTTP API: gunicorn "services.quality.app:create_app()"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from services.quality.api import BLUEPRINTS
+from services.quality.bootstrap import runtime_from
+from shared.web import build_app
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the quality app; config overrides environment names or Flask settings."""
+    return build_app(
+        runtime_from(config), title="Quality API", blueprints=BLUEPRINTS, config=config
+    )

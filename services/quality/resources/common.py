@@ -1,0 +1,36 @@
+"""What every quality resource does the same way: today's date, scopes, paging."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta, timezone
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from shared.auth import Principal
+from shared.pagination import paginate
+from shared.web import current_runtime
+
+DUSHANBE = timezone(timedelta(hours=5), "Asia/Dushanbe")
+
+
+def today() -> date:
+    """Today's date in Tajikistan by the runtime's clock."""
+    return current_runtime().now().astimezone(DUSHANBE).date()
+
+
+def own_provider_only(principal: Principal, query: Select, column) -> Select:
+    """Narrow a query to the caller's provider when the caller is a provider."""
+    if principal.role == "provider":
+        return query.where(column == (principal.provider_id or ""))
+    return query
+
+
+def sees_provider(principal: Principal, provider_id: str) -> bool:
+    """Tell whether the caller may see a provider's records."""
+    return principal.role != "provider" or principal.provider_id == provider_id
+
+
+def page(session: Session, query: Select, args: dict) -> dict:
+    """One page of rows for a list endpoint."""
+    return paginate(session, query, args["page"], args["page_size"])

@@ -1,0 +1,113 @@
+"""Standards are versioned; an inspection is judged against the version in force on its date."""
+
+from .support import CRITERIA, PROVIDER_ID, admin, inspect, inspector, outbox, publish
+
+
+def test_an_inspection_uses_the_version_in_force_on_its_date(quality):
+    publish(quality, "2026-01-01")
+    v2 = publish(quality, "2026-11-01", CRITERIA + [{"code": "DC3", "text": "Accessible"}])
+    assert v2["version"] == 2
+
+    before = inspect(quality, "2026-10-15", {"DC1": "met", "DC2": "partly_met"})
+    after = inspect(quality, "2026-11-20", {"DC1": "met", "DC2": "met", "DC3": "met"})
+
+    assert before.status_code == 201, before.get_json()
+    assert (before.get_json()["standard_version"], before.get_json()["score"]) == (1, 75.0)
+    assert after.get_json()["standard_version"] == 2
+    assert after.get_json()["level"] == "compliant"
+
+
+def test_findings_must_rate_exactly_the_criteria_in_force(quality):
+    publish(quality, "2026-01-01")
+
+    response = inspect(quality, "2026-11-20", {"DC1": "met", "DC9": "met"})
+
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]["findings"]) == {"DC2", "DC9"}
+    assert quality.client.get("/inspections", headers=inspector(quality)).get_json()["total"] == 0
+    assert outbox(quality, "provider.inspected") == []
+
+
+def test_no_standard_in_force_is_refused(quality):
+    publish(quality, "2026-11-01")
+
+    response = inspect(quality, "2026-10-01", {"DC1": "met", "DC2": "met"})
+
+    assert response.status_code == 422
+    assert "service_type" in response.get_json()["error"]["fields"]
+
+
+def test_an_inspection_emits_score_level_and_accreditation(quality):
+    publish(quality, "2026-01-01")
+    action = {"criterion": "DC2", "description": "Train two workers", "due_date": "2027-01-31"}
+
+    inspect(quality, "2026-11-20", {"DC1": "not_met", "DC2": "not_met"}, [action])
+
+    (event,) = outbox(quality, "provider.inspected")
+    assert event["correlation_id"] == PROVIDER_ID
+    assert event["payload"] | {"inspection_id": None} == {
+        "inspection_id": None, "provider_id": PROVIDER_ID, "service_type": "day_care",
+        "inspected_on": "2026-11-20", "standard_version": 1, "score": 0.0,
+        "level": "non_compliant", "accredited": False, "open_actions": 1,
+    }  # fmt: skip
+
+
+def test_the_provider_sees_its_own_inspections_and_answers_its_actions(quality):
+    publish(quality, "2026-01-01")
+    action = {"criterion": "DC2", "description": "Train two workers", "due_date": "2027-01-31"}
+    inspect(quality, "2026-11-20", {"DC1": "met", "DC2": "partly_met"}, [action])
+    inspect(quality, "2026-11-20", {"DC1": "met", "DC2": "met"}, provider_id="other-provider")
+    own = quality.auth("provider", provider_id=PROVIDER_ID, sub="staff-1")
+
+    listed = quality.client.get("/inspections", headers=own).get_json()
+    (action_id,) = [a["id"] for a in listed["items"][0]["required_actions"]]
+    answered = quality.client.post(
+        f"/actions/{action_id}/answer", json={"response": "Both trained in December"}, headers=own
+    )
+    closed = quality.client.post(
+        f"/actions/{action_id}/follow-up", json={"outcome": "done"}, headers=inspector(quality)
+    )
+
+    assert listed["total"] == 1
+    assert answered.get_json()["status"] == "answered"
+    assert closed.get_json()["status"] == "done"
+    stranger = quality.auth("provider", provider_id="other-provider", sub="staff-2")
+    refused = quality.client.post(
+        f"/actions/{action_id}/answer", json={"response": "x"}, headers=stranger
+    )
+    assert refused.status_code == 404
+
+
+def test_only_inspectors_and_admins_record_inspections(quality):
+    publish(quality, "2026-01-01")
+    body = {"provider_id": PROVIDER_ID, "service_type": "day_care",
+            "inspected_on": "2026-11-20", "findings": []}  # fmt: skip
+    response = quality.client.post(
+        "/inspections", json=body, headers=quality.auth("case_manager", ["rudaki"])
+    )
+    assert response.status_code == 403
+    assert quality.client.post("/standards", json={}, headers=inspector(quality)).status_code == 403
+
+
+def test_contracts_emit_signed_and_changed_with_the_places_bought(quality):
+    body = {
+        "reference": "MLSP-2026/14", "commissioner": "ministry", "provider_id": PROVIDER_ID,
+        "service_type": "day_care", "places": 20, "price_per_place_month": "850.00",
+        "start_date": "2026-01-01", "end_date": "2026-12-31", "districts": ["rudaki"],
+    }  # fmt: skip
+    signed = quality.client.post("/contracts", json=body, headers=admin(quality))
+    assert signed.status_code == 201, signed.get_json()
+    assert signed.get_json()["monthly_cost"] == "17000.00"
+    contract_id = signed.get_json()["id"]
+
+    changed = quality.client.patch(
+        f"/contracts/{contract_id}", json={"places": 25}, headers=admin(quality)
+    )
+
+    assert changed.get_json()["revision"] == 2
+    assert [e["payload"]["places"] for e in outbox(quality, "contract.signed")] == [20]
+    assert [e["payload"]["places"] for e in outbox(quality, "contract.changed")] == [25]
+    bad = quality.client.post(
+        "/contracts", json={**body, "end_date": "2025-01-01"}, headers=admin(quality)
+    )
+    assert "end_date" in bad.get_json()["error"]["fields"]
