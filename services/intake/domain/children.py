@@ -5,28 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-SEXES = ("female", "male")
-# The Child Functioning Module's domains (ages 2–4 and 5–17 together), in snake_case.
-CONCERNS = (
-    "seeing",
-    "hearing",
-    "walking",
-    "fine_motor",
-    "communication",
-    "learning",
-    "playing",
-    "controlling_behaviour",
-    "self_care",
-    "remembering",
-    "concentrating",
-    "accepting_change",
-    "making_friends",
-    "anxiety",
-    "depression",
+from shared.vocabulary import (  # noqa: F401 (the intake vocabulary lives in shared)
+    CONCERNS,
+    GUARDIAN_LANGUAGES,
+    RELATIONSHIPS,
+    SCREENING_SOURCES,
+    SEXES,
 )
-RELATIONSHIPS = ("mother", "father", "grandparent", "other_relative", "other")
-SCREENING_SOURCES = ("phw", "sah_worker", "parent", "school", "other")
-LANGUAGES = ("tg", "ru")
+
+LANGUAGES = GUARDIAN_LANGUAGES
 DEFAULT_LANGUAGE = "tg"
 AGE_LIMIT_YEARS = 18
 

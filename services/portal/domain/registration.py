@@ -5,28 +5,15 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from services.portal.domain.dates import parse_date
-
-CONCERNS = (
-    "seeing",
-    "hearing",
-    "walking",
-    "fine_motor",
-    "communication",
-    "learning",
-    "playing",
-    "controlling_behaviour",
-    "self_care",
-    "remembering",
-    "concentrating",
-    "accepting_change",
-    "making_friends",
-    "anxiety",
-    "depression",
+from shared.vocabulary import (  # noqa: F401 (the form offers the API's own choices)
+    CONCERNS,
+    GUARDIAN_LANGUAGES,
+    RELATIONSHIPS,
+    SCREENING_SOURCES,
+    SEXES,
 )
-SEXES = ("female", "male")
-RELATIONSHIPS = ("mother", "father", "grandparent", "other_relative", "other")
-GUARDIAN_LANGUAGES = ("tg", "ru")
-SOURCES = ("phw", "sah_worker", "parent", "school", "other")
+
+SOURCES = SCREENING_SOURCES
 TEXT_FIELDS = {
     "child": (
         "given_name",
