@@ -22,7 +22,7 @@ from shared.testing.fixtures import delete_namespace
 from tests.deploy.compose import compose_default, compose_processes, local_argv
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("intake", "assessment", "referral", "notifications", "portal")
+SERVICES = ("intake", "assessment", "referral", "notifications", "quality", "portal")
 # The portal reaches each API at the address compose gives it; here, the API's local port.
 API_URL_NAMES = {
     "INTAKE_URL": "intake",
