@@ -6,6 +6,7 @@ from services.referral.resources import (
     fhir,
     matching,
     needs,
+    provider_places,
     providers,
     referrals,
     reports,
@@ -14,6 +15,7 @@ from services.referral.resources import (
 
 BLUEPRINTS = [
     providers.blp,
+    provider_places.blp,
     matching.blp,
     referrals.blp,
     waitlist.blp,

@@ -24,6 +24,8 @@ BLUEPRINTS = [
     "services.portal.web.casework_assessments",
     "services.portal.web.casework_referrals",
     "services.portal.web.casework_corrections",
+    "services.portal.web.provider_referrals",
+    "services.portal.web.provider_places",
 ]
 # Pages being written in parallel may not exist yet: a missing one is skipped, not fatal.
 OPTIONAL_PREFIX = "services.portal.web.casework_"
