@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.referral.resources import (
+    benchmark,
     fhir,
     matching,
     needs,
@@ -21,5 +22,6 @@ BLUEPRINTS = [
     waitlist.blp,
     needs.blp,
     reports.blp,
+    benchmark.blp,
     fhir.blp,
 ]
