@@ -126,4 +126,3 @@ DONE = {
     "complete": lambda: _("The service is marked as completed."),
     "cancel": lambda: _("The referral is cancelled."),
 }
-

@@ -29,7 +29,8 @@ def providers_report(
     refs = [
         _bench_row(r)
         for r in session.execute(select(Referral)).scalars()
-        if scope.keeps_place(r.district_code, r.region_code) and scope.keeps_time(r.sent_at)
+        if scope.keeps_place(r.district_code, r.region_code)
+        and scope.keeps_time(r.sent_at)
         and (not service_type or r.service_type == service_type)
     ]
     regions = {code: d.region_code for code, d in DISTRICTS.items()}
