@@ -24,6 +24,8 @@ from shared.districts import DISTRICTS
 
 bp = Blueprint("dashboard", __name__)
 ROLES = ("admin", "case_manager")
+EMPTY = {"waiting_for_assessment": 0, "waiting_for_place": 0, "providers": 0, "free_places": 0,
+         "gap": False}  # fmt: skip
 
 
 def _choices() -> dict[str, Any]:
@@ -36,17 +38,29 @@ def _choices() -> dict[str, Any]:
     }
 
 
-def map_features(coverage: list[dict]) -> list[dict]:
-    """A dot per district in the report, placed at its centre and marked by its figures."""
+def map_features(coverage: list[dict], chosen: dict[str, Any]) -> list[dict]:
+    """A dot per district in scope at its centre, marked by the coverage report's figures
+    (a district the report does not name has nobody waiting and no provider)."""
+    user, reported = current_user(), {d["district_code"]: d for d in coverage}
     out = []
-    for figures in coverage:
-        point = geo.district_point(figures["district_code"])
-        if point is None:
+    for code in geo.centres():
+        place = DISTRICTS.get(code)
+        if place is None or not _in_scope(code, place.region_code, chosen, user):
             continue
-        out.append({**figures, "x": point[0], "y": point[1], "mark": geo.marking(figures)})
+        figures = reported.get(code) or {**EMPTY, "district_code": code}
+        x, y = geo.district_point(code)
+        out.append({**figures, "x": x, "y": y, "mark": geo.marking(figures)})
     # Gaps drawn last, so they are on top where dots overlap.
     order = {"quiet": 0, "covered": 1, "waiting": 2, "gap": 3}
     return sorted(out, key=lambda f: order[f["mark"]])
+
+
+def _in_scope(code: str, region: str, chosen: dict[str, Any], user: Any) -> bool:
+    if chosen.get("region") and region != chosen["region"]:
+        return False
+    if chosen.get("district") and code != chosen["district"]:
+        return False
+    return user.role == "admin" or code in (user.districts or [])
 
 
 @bp.get("/dashboard")
@@ -59,9 +73,9 @@ def dashboard():  # noqa: ANN201
     page = render_template(
         "dashboard/dashboard.html", chosen=chosen, errors=errors, data=data,
         tables=tables(data), table_names=TABLES, choices=_choices(), query=_query(),
-        funnel=rules.funnel_bars(data["stages"]), stage_names=STAGE_NAMES,
+        funnel=rules.funnel_bars(data["stages"], width=100), stage_names=STAGE_NAMES,
         country_path=geo.country_path(), map_width=width, map_height=height,
-        features=map_features(data["coverage"]), period=period_text(chosen),
+        features=map_features(data["coverage"], chosen), period=period_text(chosen),
         percent=rules.percent, columns=rules.PROVIDER_COLUMNS,
     )  # fmt: skip
     return page, 422 if errors else 200
