@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 from typing import Any
 
 STAGES = (
@@ -94,3 +95,15 @@ def line_points(values: list[float | None], width: int = 300, height: int = 120)
 def percent(value: float | None) -> str:
     """A share as a whole percentage ('—' when unknown)."""
     return "—" if value is None else f"{round(value * 100)}%"
+
+
+def last_months(today: date, count: int = 6) -> list[tuple[date, date]]:
+    """The first and last day of each of the `count` months up to today's, oldest first."""
+    out = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        first = date(year, month, 1)
+        following = date(year + month // 12, month % 12 + 1, 1)
+        out.append((first, following - timedelta(days=1)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out[::-1]

@@ -11,6 +11,8 @@ from services.portal.domain import geo
 from services.portal.views import district_choices
 from services.portal.web.casework_common import SERVICE_TYPE_NAMES, SERVICE_TYPES
 from services.portal.web.dashboard_data import (
+    CHART_MEDIANS,
+    MEDIAN_NAMES,
     REGION_NAMES,
     STAGE_NAMES,
     TABLES,
@@ -75,8 +77,10 @@ def dashboard():  # noqa: ANN201
         tables=tables(data), table_names=TABLES, choices=_choices(), query=_query(),
         funnel=rules.funnel_bars(data["stages"], width=100), stage_names=STAGE_NAMES,
         country_path=geo.country_path(), map_width=width, map_height=height,
-        features=map_features(data["coverage"], chosen), period=period_text(chosen),
+        features=map_features(data["coverage"], chosen), median_names=MEDIAN_NAMES,
+        period=period_text(chosen),
         percent=rules.percent, columns=rules.PROVIDER_COLUMNS,
+        lines={k: rules.line_points([m[k] for m in data["months"]]) for k in CHART_MEDIANS},
     )  # fmt: skip
     return page, 422 if errors else 200
 
@@ -89,7 +93,7 @@ def district(code: str):  # noqa: ANN201
         abort(404)
     chosen, _errors = read_filters()
     chosen = {**chosen, "district": code, "region": ""}
-    data = gather(chosen)
+    data = gather(chosen, with_months=False)
     figures = next((d for d in data["coverage"] if d["district_code"] == code), None)
     return render_template(
         "dashboard/district.html", code=code, chosen=chosen, data=data, tables=tables(data),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_babel import gettext as _
@@ -36,7 +38,9 @@ REGION_NAMES = {
     "TJ-DU": _l("Dushanbe"), "TJ-SU": _l("Sughd"), "TJ-KT": _l("Khatlon"),
     "TJ-GB": _l("Gorno-Badakhshan"), "TJ-RA": _l("Districts of Republican Subordination"),
 }  # fmt: skip
-TABLES = ("stages", "medians", "declines", "districts", "providers")
+TABLES = ("stages", "medians", "months", "declines", "districts", "providers")
+DUSHANBE = ZoneInfo("Asia/Dushanbe")
+CHART_MEDIANS = ("registration_to_assessment", "referral_to_acceptance")
 
 
 @dataclass
@@ -81,7 +85,7 @@ def api_params(chosen: dict[str, Any], with_type: bool = False) -> dict[str, str
     return params
 
 
-def gather(chosen: dict[str, Any]) -> dict[str, Any]:
+def gather(chosen: dict[str, Any], with_months: bool = True) -> dict[str, Any]:
     """The summary, the provider benchmark and the coverage; a failing report leaves a notice."""
     notices: list[str] = []
     summary = _report("/reports/summary", api_params(chosen), notices) or {}
@@ -94,8 +98,21 @@ def gather(chosen: dict[str, Any]) -> dict[str, Any]:
         "declines": rules.decline_reasons(summary),
         "providers": rules.sort_rows(providers, chosen["sort"], chosen["desc"]),
         "coverage": list(cover.get("items") or []),
+        "months": monthly_waits(chosen, datetime.now(DUSHANBE).date()) if with_months else [],
         "notices": list(dict.fromkeys(notices)),
     }
+
+
+def monthly_waits(chosen: dict[str, Any], today: date) -> list[dict]:
+    """Median days from registration to assessment and from referral to acceptance, per month
+    of the last six (each month's figures are the summary of that month)."""
+    months = []
+    for first, last in rules.last_months(today):
+        params = {**api_params({**chosen, "from": first, "to": last})}
+        summary = _report("/reports/summary", params, []) or {}
+        medians = summary.get("median_days") or {}
+        months.append({"month": first, **{k: medians.get(k) for k in CHART_MEDIANS}})
+    return months
 
 
 def _report(path: str, params: dict, notices: list[str]) -> dict | None:
@@ -115,6 +132,7 @@ def tables(data: dict[str, Any]) -> dict[str, Table]:
     return {
         "stages": _stages(data["stages"]),
         "medians": _medians(data["summary"]),
+        "months": _months(data["months"]),
         "declines": _declines(data["declines"]),
         "districts": _districts(data["coverage"]),
         "providers": _providers(data["providers"]),
@@ -132,6 +150,12 @@ def _medians(summary: dict[str, Any]) -> Table:
     deadline = summary.get("answered_within_deadline") or {}
     rows.append([_("Referrals answered within the deadline"), rules.percent(deadline.get("share"))])
     return Table(_("Median days between stages"), [_("Between"), _("Days")], rows, {1})
+
+
+def _months(months: list[dict]) -> Table:
+    headers = [_("Month")] + [str(MEDIAN_NAMES[k]) for k in CHART_MEDIANS]
+    rows = [[m["month"].strftime("%m.%Y")] + [m[k] for k in CHART_MEDIANS] for m in months]
+    return Table(_("Waiting times by month (median days)"), headers, rows, {1, 2})
 
 
 def _declines(declines: dict[str, int]) -> Table:

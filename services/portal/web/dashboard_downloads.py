@@ -51,7 +51,7 @@ def download(name: str, fmt: str):  # noqa: ANN201
     chosen, errors = read_filters()
     if errors:
         abort(400)
-    table = tables(gather(chosen))[name]
+    table = tables(gather(chosen, with_months=name == "months"))[name]
     filename = f"{name}-{date.today().isoformat()}.{fmt}"
     body, mime = (as_csv(table), "text/csv; charset=utf-8") if fmt == "csv" else (
         as_xlsx(table), XLSX)  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 
@@ -109,3 +110,22 @@ def test_bad_dates_are_named_and_providers_may_not_see_the_dashboard(client, log
     other = client.application.test_client()
     login(other, "provider")
     assert other.get("/dashboard").status_code == 403
+
+
+def test_last_months_cross_the_new_year():
+    months = rules.last_months(date(2026, 2, 14), 3)
+    assert months == [
+        (date(2025, 12, 1), date(2025, 12, 31)),
+        (date(2026, 1, 1), date(2026, 1, 31)),
+        (date(2026, 2, 1), date(2026, 2, 28)),
+    ]
+
+
+def test_waiting_times_chart_asks_the_summary_month_by_month(client, login, fake_apis):
+    _reports(fake_apis)
+    login(client, "admin")
+    page = client.get("/dashboard?lang=tg")
+    monthly = [c.params for c in fake_apis.referral.calls if c.params and "from" in c.params]
+    assert len(monthly) == 6 and all(p["from"].endswith("-01") for p in monthly)
+    assert 'data-series="registration_to_assessment"' in page.text
+    assert "Муддати интизорӣ аз рӯи моҳҳо" in page.text
