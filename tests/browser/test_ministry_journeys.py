@@ -136,6 +136,7 @@ def test_dashboard_figures_map_and_downloads_equal_the_reports(page, platform, s
 
     # The map is drawn from bundled data: Murghob waits with no provider, Rudaki is served.
     expect(page.locator("#coverage-map path.country")).to_have_count(1)
+    expect(page.locator("#coverage-map a.district")).to_have_count(68)
     expect(page.locator('#coverage-map a[data-district="murghob"]')).to_have_attribute(
         "data-mark", "gap")  # fmt: skip
     expect(page.locator('#coverage-map a[data-district="rudaki"]')).not_to_have_attribute(
@@ -152,3 +153,42 @@ def test_dashboard_figures_map_and_downloads_equal_the_reports(page, platform, s
     page.locator('#coverage-map a[data-district="murghob"]').click()
     expect(page.locator("#district-figures")).to_have_attribute("data-gap", "true")
     page.portal.shot("dashboard-district-murghob-ru-360")
+
+
+def test_provider_pages_at_desktop_width_in_both_languages(page, story):
+    page.set_viewport_size(DESKTOP)
+    page.portal.login("provider")
+    for lang in ("tg", "ru"):
+        page.goto(f"/referrals?lang={lang}")
+        page.portal.shot(f"provider-inbox-{lang}-1366")
+        page.goto(f"/referrals/{story.accept['id']}?lang={lang}")
+        page.portal.shot(f"provider-referral-{lang}-1366")
+    assert _serious(page) == []
+
+
+def test_admin_adds_edits_and_deactivates_a_provider(page, platform):
+    name = "Маркази " + unique_name()
+    page.portal.login("admin")
+    page.goto("/admin/providers/new?lang=ru")
+    page.fill('[name="name"]', name)
+    page.check('input[name="service_types"][value="home_based"]')
+    page.locator("details summary").click()
+    page.check('input[name="districts_served"][value="vahdat"]')
+    page.fill('[name="places"]', "abc")
+    page.click("#provider-form button[type=submit]")
+    expect(page.locator("#f-places")).to_have_attribute("aria-invalid", "true")
+    page.fill('[name="places"]', "6")
+    page.fill('[name="last_inspection_date"]', "03.11.2026")
+    page.click("#provider-form button[type=submit]")
+    expect(page.locator(".notice.success")).to_be_visible()
+    page.portal.shot("admin-provider-ru-360")
+    assert _serious(page) == []
+    made = _provider_named(platform, name)
+    assert (made["places"], made["districts_served"]) == (6, ["vahdat"])
+    assert made["last_inspection_date"] == "2026-11-03"
+    page.click("#active-form button[type=submit]")
+    expect(page.locator("#active-form button")).to_have_text("Включить снова")
+    assert _provider_named(platform, name)["active"] is False
+    page.goto("/admin/providers?lang=tg")
+    expect(page.locator(f'tr[data-provider="{made["id"]}"]')).to_contain_text("Ғайрифаъол")
+    page.portal.shot("admin-providers-tg-360")
