@@ -47,6 +47,12 @@ def _provider_named(platform, name: str) -> dict:
     return next(p for p in answer.json()["items"] if p["name"] == name)
 
 
+def _shot_of(page, selector: str, name: str) -> None:
+    """Save a screenshot of one part of the page (legible where the whole page is not)."""
+    folder = page.portal.artefacts / "screenshots"
+    page.locator(selector).screenshot(path=str(folder / f"{name}.png"))
+
+
 def _serious(page) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -123,6 +129,8 @@ def test_dashboard_figures_map_and_downloads_equal_the_reports(page, platform, s
         page.portal.shot(f"dashboard-{lang}-1366")
         page.set_viewport_size({"width": 360, "height": 740})
         page.portal.shot(f"dashboard-{lang}-360")
+        for part in ("#stage-figures", "#waits-chart", "#coverage", "#table-providers"):
+            _shot_of(page, part, f"dashboard-{lang}-360-{part[1:]}")
     assert _serious(page) == []
 
     summary = _api(platform, "/reports/summary")
