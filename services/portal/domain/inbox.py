@@ -17,6 +17,16 @@ class TimeLeft:
     minutes: int
     overdue: bool
 
+    @property
+    def days(self) -> int:
+        """Whole days left (a long wait reads better as days and hours)."""
+        return self.hours // 24
+
+    @property
+    def hours_of_day(self) -> int:
+        """Hours left beyond the whole days."""
+        return self.hours % 24
+
 
 def parse_moment(text: str | None) -> datetime | None:
     """An API timestamp (ISO 8601, 'Z' allowed) as an aware datetime; None when absent or bad."""

@@ -12,7 +12,13 @@ from services.portal.apis import ApiError
 from services.portal.domain.dates import parse_date
 from services.portal.domain.inbox import group, time_left
 from services.portal.views import language
-from services.portal.web.casework_common import REFERRAL_STATUS, SERVICE_TYPE_NAMES, apis, required
+from services.portal.web.casework_common import (
+    LANGUAGE_NAMES,
+    REFERRAL_STATUS,
+    SERVICE_TYPE_NAMES,
+    apis,
+    required,
+)
 from services.portal.web.errors import api_error_message
 from services.portal.web.forms import field_errors
 from services.portal.web.guards import roles_required
@@ -51,6 +57,7 @@ def _page(referral_id: str, status: int = 200, **context: Any):  # noqa: ANN202
     page = render_template(
         "provider/referral.html", referral=referral, status_names=REFERRAL_STATUS,
         service_names=SERVICE_TYPE_NAMES, decline_reasons=coded(DECLINE_REASONS),
+        family_languages=LANGUAGE_NAMES,
         outcomes=coded(COMPLETION_OUTCOMES), cancel_reasons=coded(CANCEL_REASONS),
         reason_names=dict(coded(DECLINE_REASONS)), outcome_names=dict(coded(COMPLETION_OUTCOMES)),
         form=context.pop("form", {}), errors=context.pop("errors", {}), **context,

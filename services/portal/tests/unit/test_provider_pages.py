@@ -88,3 +88,10 @@ def test_a_full_provider_is_told_why_accepting_failed(client, login, fake_apis):
 def test_other_roles_may_not_open_the_inbox(client, login):
     login(client, "phw")
     assert client.get("/referrals").status_code == 403
+
+
+def test_a_long_wait_reads_as_days_and_hours(client, login, fake_apis):
+    later = (datetime.now(UTC) + timedelta(days=3, hours=2, minutes=30)).isoformat()
+    fake_apis.referral.answer("GET", "/referrals", {"items": [{**NEW, "respond_by": later}]})
+    login(client, "provider")
+    assert "То 3 рӯзу 2 соат ҷавоб диҳед" in client.get("/referrals?lang=tg").text
