@@ -161,6 +161,10 @@ def test_dashboard_figures_map_and_downloads_equal_the_reports(page, platform, s
     page.locator('#coverage-map a[data-district="murghob"]').click()
     expect(page.locator("#district-figures")).to_have_attribute("data-gap", "true")
     page.portal.shot("dashboard-district-murghob-ru-360")
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()
+    expect(page.locator("[data-print]")).to_be_hidden()
+    page.portal.shot("dashboard-district-murghob-ru-print")
 
 
 def test_provider_pages_at_desktop_width_in_both_languages(page, story):
