@@ -129,3 +129,11 @@ def test_waiting_times_chart_asks_the_summary_month_by_month(client, login, fake
     assert len(monthly) == 6 and all(p["from"].endswith("-01") for p in monthly)
     assert 'data-series="registration_to_assessment"' in page.text
     assert "Муддати интизорӣ аз рӯи моҳҳо" in page.text
+
+
+def test_a_case_managers_map_shows_only_their_districts(client, login, fake_apis):
+    _reports(fake_apis)
+    login(client, "case_manager")
+    page = client.get("/dashboard").text
+    assert page.count('class="district ') == 1 and 'data-district="rudaki"' in page
+    assert 'id="f-region"' not in page

@@ -95,3 +95,16 @@ def test_a_long_wait_reads_as_days_and_hours(client, login, fake_apis):
     fake_apis.referral.answer("GET", "/referrals", {"items": [{**NEW, "respond_by": later}]})
     login(client, "provider")
     assert "То 3 рӯзу 2 соат ҷавоб диҳед" in client.get("/referrals?lang=tg").text
+
+
+def test_a_case_manager_may_only_cancel_with_a_coded_reason(client, login, fake_apis):
+    mine = {**NEW, "allowed_actions": ["cancel"]}
+    fake_apis.referral.answer("GET", f"/referrals/{RID}", mine)
+    fake_apis.referral.answer("POST", f"/referrals/{RID}/cancel", {**mine, "status": "cancelled"})
+    token = login(client, "case_manager")
+    page = client.get(f"/referrals/{RID}").text
+    assert 'id="cancel-form"' in page and 'id="accept-form"' not in page
+    answer = client.post(f"/referrals/{RID}/cancel",
+                         data={"reason": "family_request", "csrf_token": token})  # fmt: skip
+    assert answer.status_code == 303
+    assert fake_apis.referral.calls[-1].json == {"reason": "family_request"}
