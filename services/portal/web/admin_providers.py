@@ -41,7 +41,10 @@ def _form_page(provider: dict | None, form: dict, errors: dict, status: int = 20
 
 def _from_provider(provider: dict) -> dict[str, Any]:
     """The form's values of a stored provider."""
-    form = {k: "" if v is None else v for k, v in provider.items()}
+    # Numbers as text: a 0 is an answer, not an empty field.
+    form = {
+        k: v if isinstance(v, list) else "" if v is None else str(v) for k, v in provider.items()
+    }
     form["accredited"] = "true" if provider.get("accredited") else ""
     return form
 
@@ -85,7 +88,7 @@ def new():  # noqa: ANN201
     """Add a provider to the directory."""
     if request.method == "POST":
         return _save(None)
-    return _form_page(None, {"places": 0, "min_age": 0, "max_age": 17,
+    return _form_page(None, {"places": "0", "min_age": "0", "max_age": "17",
                              "languages": ["tg", "ru"]}, {})  # fmt: skip
 
 

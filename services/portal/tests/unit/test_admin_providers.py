@@ -44,3 +44,14 @@ def test_deactivating_sends_active_false(client, login, fake_apis):
 def test_only_admins_manage_providers(client, login):
     login(client, "case_manager")
     assert client.get("/admin/providers").status_code == 403
+
+
+def test_the_edit_form_shows_a_zero_age(client, login, fake_apis):
+    stored = {
+        "id": PID, "name": "Маркази рушд", "min_age": 0, "max_age": 6, "places": 0,
+        "service_types": ["day_care"], "districts_served": ["rudaki"], "active": True,
+    }  # fmt: skip
+    fake_apis.referral.answer("GET", f"/providers/{PID}", stored)
+    login(client, "admin")
+    page = client.get(f"/admin/providers/{PID}").text
+    assert 'name="min_age" type="text" value="0"' in page
