@@ -167,16 +167,18 @@ def _declines(declines: dict[str, int]) -> Table:
 
 def _districts(items: list[dict]) -> Table:
     headers = [
-        _("District"), _("Region"), _("Waiting for assessment"), _("Waiting for a place"),
+        _("District"), _("Region"), _("Waiting for assessment"),
+        _("Median days waiting for assessment"), _("Waiting for a place"),
         _("Providers serving it"), _("Free places"), _("No provider with a free place"),
     ]  # fmt: skip
     rows = [
         [district_name(d["district_code"]), str(REGION_NAMES.get(d["region_code"], "")),
-         d["waiting_for_assessment"], d["waiting_for_place"], d["providers"], d["free_places"],
+         d["waiting_for_assessment"], d.get("median_days_waiting_for_assessment"),
+         d["waiting_for_place"], d["providers"], d["free_places"],
          _("Yes") if d["gap"] else _("No")]
         for d in sorted(items, key=lambda d: district_name(d["district_code"]))
     ]  # fmt: skip
-    return Table(_("Districts"), headers, rows, {2, 3, 4, 5})
+    return Table(_("Districts"), headers, rows, {2, 3, 4, 5, 6})
 
 
 def _providers(items: list[dict]) -> Table:

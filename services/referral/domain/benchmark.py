@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from statistics import median
 
 from .matching import Provider, is_eligible
@@ -30,10 +30,11 @@ class BenchReferral:
 
 @dataclass(frozen=True)
 class WaitingAssessment:
-    """A registered child not yet assessed, in a district."""
+    """A registered child not yet assessed, in a district, and since when."""
 
     district_code: str
     region_code: str
+    waiting_since: datetime | None = None
 
 
 def benchmark(
@@ -53,14 +54,16 @@ def coverage(
     queue: Iterable[WaitingChild],
     providers: Sequence[Provider],
     service_type: str | None,
-    today: date,
+    now: datetime,
 ) -> dict[str, dict]:
     """Per district: children waiting for assessment and for a place, providers serving it
     (for the service type, or any), their free places, and whether a waiting child has no
     eligible provider with a free place."""
     out: dict[str, dict] = defaultdict(_empty_district)
+    today, waits = now.date(), defaultdict(list)
     for waiting in assessments:
         out[waiting.district_code]["waiting_for_assessment"] += 1
+        waits[waiting.district_code].append((waiting.waiting_since, now))
     for entry in queue:
         if service_type and entry.service_type != service_type:
             continue
@@ -75,8 +78,9 @@ def coverage(
         for code in provider.districts_served:
             out[code]["providers"] += 1
             out[code]["free_places"] += provider.free_places
-    for figures in out.values():
+    for code, figures in out.items():
         figures["gap"] = figures["children_without_free_place"] > 0
+        figures["median_days_waiting_for_assessment"] = _median_days(waits.get(code, []))
     return dict(sorted(out.items()))
 
 
@@ -114,8 +118,9 @@ def _row(provider: Provider, refs: list[BenchReferral], regions: dict[str, str])
     }
 
 
-def _median_days(spans: Iterable[tuple[datetime, datetime | None]]) -> float | None:
-    days = [(end - start).total_seconds() / SECONDS_PER_DAY for start, end in spans if end]
+def _median_days(spans: Iterable[tuple[datetime | None, datetime | None]]) -> float | None:
+    spans = [(start, end) for start, end in spans if start and end]
+    days = [(end - start).total_seconds() / SECONDS_PER_DAY for start, end in spans]
     days = [d for d in days if d >= 0]
     return round(median(days), 1) if days else None
 

@@ -48,14 +48,14 @@ def coverage_report(
         )
     ).scalars()  # fmt: skip
     waiting = [
-        WaitingAssessment(c.district_code or "", c.region_code or "")
+        WaitingAssessment(c.district_code or "", c.region_code or "", c.registered_at)
         for c in children
         if scope.keeps_place(c.district_code or "", c.region_code or "")
         and scope.keeps_time(c.registered_at)
     ]
     queue = [repo.to_waiting(e, c) for e, c in repo.waiting_with_children(session)]
     queue = [w for w in queue if scope.keeps_place(w.district_code, w.region_code)]
-    figures = coverage(waiting, queue, repo.domain_providers(session), service_type, now.date())
+    figures = coverage(waiting, queue, repo.domain_providers(session), service_type, now)
     items = [
         {"district_code": code, "region_code": DISTRICTS[code].region_code, **values}
         for code, values in figures.items()

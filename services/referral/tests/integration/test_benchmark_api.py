@@ -57,6 +57,7 @@ def test_coverage_marks_districts_with_children_and_no_free_place(ref, history):
     items = {d["district_code"]: d for d in body.get_json()["items"]}
     assert items["murghob"]["waiting_for_place"] == 1 and items["murghob"]["gap"] is True
     assert items["khujand"]["waiting_for_assessment"] == 1 and items["khujand"]["gap"] is False
+    assert items["khujand"]["median_days_waiting_for_assessment"] == 3.0
     assert (items["rudaki"]["providers"], items["rudaki"]["free_places"]) == (1, 2)
 
 
