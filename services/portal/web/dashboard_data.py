@@ -21,11 +21,11 @@ from shared.codes import DECLINE_REASONS
 from shared.districts import DISTRICTS, REGIONS
 
 STAGE_NAMES = {
-    "registered": _l("Registered"), "waiting_for_assessment": _l("Waiting for assessment"),
-    "assessed": _l("Assessed"), "with_difficulty": _l("With a functional difficulty"),
+    "registered": _l("Children registered"), "waiting_for_assessment": _l("Waiting for assessment"),
+    "assessed": _l("Children assessed"), "with_difficulty": _l("With a functional difficulty"),
     "referred": _l("Referred"), "accepted": _l("Accepted by a provider"),
-    "started": _l("Service started"), "completed": _l("Service completed"),
-    "declined": _l("Declined"), "expired": _l("No answer in time"),
+    "started": _l("Services started"), "completed": _l("Services completed"),
+    "declined": _l("Referrals declined"), "expired": _l("Referrals left unanswered"),
     "waiting_list": _l("On a waiting list"),
 }  # fmt: skip
 MEDIAN_NAMES = {
@@ -184,8 +184,8 @@ def _districts(items: list[dict]) -> Table:
 def _providers(items: list[dict]) -> Table:
     headers = [
         _("Provider"), _("Service types"), _("Region"), _("Referrals received"),
-        _("Accepted"), _("Declined"), _("Median days to answer"), _("Median days to start"),
-        _("Places"), _("Free places"), _("Occupancy"),
+        _("Acceptance rate"), _("Decline rate"), _("Median days to answer"),
+        _("Median days to start"), _("Places"), _("Free places"), _("Occupancy"),
     ]  # fmt: skip
     rows = [
         [p["name"], ", ".join(str(SERVICE_TYPE_NAMES.get(s, s)) for s in p["service_types"]),
