@@ -53,8 +53,13 @@ def nav_items() -> list[tuple[str, str]]:
         items.append(("/worklist", _("Worklist")))
     if user.role in (PROVIDER, CASE_MANAGER):
         items.append(("/referrals", _("Referrals")))
+    if user.role == PROVIDER:
+        items.append(("/places", _("Free places")))
+    if user.role in (CASE_MANAGER, ADMIN):
+        items.append(("/dashboard", _("Dashboard")))
     if user.role == ADMIN:
         items.append(("/admin/users", _("Users")))
+        items.append(("/admin/providers", _("Providers")))
     return items
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from services.referral.resources import (
+    benchmark,
     care_plans,
     fhir,
     matching,
     needs,
+    provider_places,
     providers,
     referrals,
     reports,
@@ -15,11 +17,13 @@ from services.referral.resources import (
 
 BLUEPRINTS = [
     providers.blp,
+    provider_places.blp,
     matching.blp,
     referrals.blp,
     care_plans.blp,
     waitlist.blp,
     needs.blp,
     reports.blp,
+    benchmark.blp,
     fhir.blp,
 ]

@@ -24,6 +24,11 @@ BLUEPRINTS = [
     "services.portal.web.casework_assessments",
     "services.portal.web.casework_referrals",
     "services.portal.web.casework_corrections",
+    "services.portal.web.provider_referrals",
+    "services.portal.web.provider_places",
+    "services.portal.web.dashboard",
+    "services.portal.web.dashboard_downloads",
+    "services.portal.web.admin_providers",
 ]
 # Pages being written in parallel may not exist yet: a missing one is skipped, not fatal.
 OPTIONAL_PREFIX = "services.portal.web.casework_"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template
 
-from services.portal.domain.roles import CASE_MANAGER, PROVIDER
+from services.portal.domain.roles import ADMIN, CASE_MANAGER, PROVIDER
 from services.portal.web.guards import current_user, login_required
 
 bp = Blueprint("home", __name__)
 # Roles whose work starts on another page, when that page is part of this portal.
-LANDING = {CASE_MANAGER: "/worklist", PROVIDER: "/referrals"}
+LANDING = {CASE_MANAGER: "/worklist", PROVIDER: "/referrals", ADMIN: "/dashboard"}
 
 
 @bp.get("/")
