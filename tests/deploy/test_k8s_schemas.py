@@ -142,7 +142,7 @@ def test_postgres_keeps_a_synchronous_standby_and_a_database_per_service():
     assert cluster["spec"]["postgresql"]["synchronous"]["number"] >= 1
     initdb = cluster["spec"]["bootstrap"]["initdb"]
     created = {initdb["database"]} | {sql.split()[2] for sql in initdb["postInitSQL"]}
-    assert created == {"intake", "assessment", "referral", "notifications", "portal"}
+    assert created == {"intake", "assessment", "referral", "notifications", "portal", "quality"}
 
 
 def test_every_process_has_a_disruption_budget():

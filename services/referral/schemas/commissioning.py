@@ -20,16 +20,20 @@ class FundedSchema(Schema):
     places_used = fields.Int()
     children_served = fields.Int()
     use_rate = fields.Float(allow_none=True)
-    monthly_cost = fields.Decimal(as_string=True)
-    cost_per_child_month = fields.Decimal(as_string=True, allow_none=True)
+    monthly_cost = fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal"})
+    cost_per_child_month = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"type": "string", "format": "decimal"}
+    )
 
 
 class TotalsSchema(Schema):
     funded_places = fields.Int()
     places_used = fields.Int()
     children_served = fields.Int()
-    monthly_cost = fields.Decimal(as_string=True)
-    cost_per_child_month = fields.Decimal(as_string=True, allow_none=True)
+    monthly_cost = fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal"})
+    cost_per_child_month = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"type": "string", "format": "decimal"}
+    )
 
 
 class GapSchema(Schema):
