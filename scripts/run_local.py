@@ -13,8 +13,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
+from demo_children import DISTRICTS as DEMO_DISTRICTS
+from demo_children import register_demo_children
 from demo_users import demo_users
 from local_processes import Child, check_alive, run_steps, start, stop_all
 
@@ -188,6 +191,10 @@ def bring_up(data_dir: Path, env: dict[str, str], timeout: float, children: list
     services = [start(child, env, ROOT, children) for child in long_running(logs)]
     seconds = wait_ready(services, timeout)
     tokens = write_tokens(env, data_dir)
+    registrar = mint_token(env, "case_manager", ",".join(DEMO_DISTRICTS))
+    today = datetime.now(UTC).date()
+    count = register_demo_children(f"http://{HOST}:{PORTS['intake']}", registrar, today)
+    print(f"Demo children waiting outside Rudaki: {count}", flush=True)
     users = demo_users(env, data_dir, first_provider(mint_token(env, "admin", ""))[0])
     print(banner(data_dir, seconds, tokens, users), flush=True)
     while True:

@@ -79,7 +79,10 @@ def coverage(
             out[code]["providers"] += 1
             out[code]["free_places"] += provider.free_places
     for code, figures in out.items():
-        figures["gap"] = figures["children_without_free_place"] > 0
+        # A gap: a child waits for a place nobody eligible has free, or children wait for
+        # assessment where no provider with a free place serves the district at all.
+        unserved = figures["waiting_for_assessment"] > 0 and figures["free_places"] == 0
+        figures["gap"] = figures["children_without_free_place"] > 0 or unserved
         figures["median_days_waiting_for_assessment"] = _median_days(waits.get(code, []))
     return dict(sorted(out.items()))
 

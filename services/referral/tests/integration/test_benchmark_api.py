@@ -56,7 +56,8 @@ def test_coverage_marks_districts_with_children_and_no_free_place(ref, history):
     body = ref.client.get("/reports/coverage?service_type=day_care", headers=ref.auth("admin"))
     items = {d["district_code"]: d for d in body.get_json()["items"]}
     assert items["murghob"]["waiting_for_place"] == 1 and items["murghob"]["gap"] is True
-    assert items["khujand"]["waiting_for_assessment"] == 1 and items["khujand"]["gap"] is False
+    # Khujand: a child waits for assessment and no provider with a free place serves it.
+    assert items["khujand"]["waiting_for_assessment"] == 1 and items["khujand"]["gap"] is True
     assert items["khujand"]["median_days_waiting_for_assessment"] == 3.0
     assert (items["rudaki"]["providers"], items["rudaki"]["free_places"]) == (1, 2)
 
@@ -69,3 +70,10 @@ def test_case_managers_see_only_their_districts(ref, history):
     assert other.status_code == 403
     assert ref.client.get("/reports/providers", headers=ref.auth("provider",
                           provider_id=history["id"])).status_code == 403  # fmt: skip
+
+
+def test_children_waiting_for_assessment_where_no_provider_serves_are_a_gap(ref):
+    register_child(ref, district="murghob")
+    rows = ref.client.get("/reports/coverage", headers=ref.auth("admin")).get_json()["items"]
+    murghob = next(row for row in rows if row["district_code"] == "murghob")
+    assert (murghob["waiting_for_assessment"], murghob["providers"], murghob["gap"]) == (1, 0, True)
