@@ -10,6 +10,7 @@ from services.referral.resources import (
     providers,
     referrals,
     reports,
+    stages,
     waitlist,
 )
 
@@ -21,5 +22,6 @@ BLUEPRINTS = [
     waitlist.blp,
     needs.blp,
     reports.blp,
+    stages.blp,
     fhir.blp,
 ]
