@@ -40,7 +40,9 @@ NEXT_STEP = {
 
 
 # The referral service's report stages (GET /children/stages) as the portal names them.
-REPORT_STAGE = {"expired": "declined", "waitlisted": "waiting"}
+REPORT_STAGE = {
+    "scheduled": "assessment_scheduled", "expired": "declined", "waitlisted": "waiting",
+}
 
 @dataclass(frozen=True)
 class Standing:

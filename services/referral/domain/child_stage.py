@@ -7,7 +7,8 @@ from datetime import datetime
 
 # The stages a child's row dates, in chain order (a later one wins a tie).
 CHAIN = (
-    "registered", "assessed", "referred", "accepted", "started", "completed", "declined", "expired",
+    "registered", "scheduled", "assessed", "referred", "accepted", "started", "completed",
+    "declined", "expired",
 )  # fmt: skip
 # Every time the read model keeps for a child (with_difficulty and left_waitlist date no stage).
 TIMES = (*CHAIN, "with_difficulty", "waitlisted", "left_waitlist")

@@ -23,7 +23,7 @@ class ChildStageSchema(Schema):
     child_id = fields.Str(required=True)
     stage = fields.Str(
         required=True,
-        metadata={"description": "registered, assessed, referred, accepted, started, "
+        metadata={"description": "registered, scheduled, assessed, referred, accepted, started, "
                   "completed, declined, expired or waitlisted"},
     )  # fmt: skip
     stages = fields.Dict(

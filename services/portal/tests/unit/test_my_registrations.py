@@ -57,8 +57,10 @@ def test_an_assessment_without_difficulty_needs_nothing_more(client, login, fake
     fake_apis.referral.answer("GET", "/children/stages", {"items": [
         _stage(WAITING, "assessed", assessed="2026-11-22"),
         _stage(REFERRED, "assessed", assessed="2026-11-22", with_difficulty="2026-11-22"),
+        _stage(NOT_YET, "scheduled", scheduled="2026-11-21"),
     ]})  # fmt: skip
     page = client.get("/children?lang=en").text
+    assert "Assessment scheduled" in _card(page, NOT_YET)
     assert "Nothing more is needed for now." in _card(page, WAITING)
     assert "will refer the child to a service" in _card(page, REFERRED)
 

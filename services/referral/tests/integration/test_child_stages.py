@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from services.referral.models import ACCESS_AUDIT
 
-from .support import act, add_provider, assess, provider_user, refer, register_child
+from .support import act, add_provider, assess, feed, provider_user, refer, register_child
 
 pytestmark = pytest.mark.integration
 
@@ -35,6 +35,19 @@ def test_a_health_worker_sees_each_child_stage_in_their_district(ref, clock):
     assert found[referred]["stages"]["referred"] is not None
     assert found[waiting]["stages"]["assessed"] is None
     assert set(found[waiting]) == {"child_id", "stage", "stages"}
+
+
+def test_a_scheduled_assessment_is_a_stage_until_it_is_done(ref, clock):
+    child = register_child(ref)
+    clock.advance(days=1)
+    feed(ref, "assessment.scheduled", {
+        "assessment_id": str(uuid.uuid4()), "child_id": child,
+        "scheduled_for": "2026-12-10T10:00:00+05:00", "place": "Rudaki health centre",
+    }, producer="assessment")  # fmt: skip
+    assert stages(ref, [child]).get_json()["items"][0]["stage"] == "scheduled"
+    clock.advance(days=1)
+    assess(ref, child)
+    assert stages(ref, [child]).get_json()["items"][0]["stage"] == "assessed"
 
 
 def test_another_district_child_is_absent(ref):
