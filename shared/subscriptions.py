@@ -20,6 +20,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "assessment": (*_CHILD, "family.replied", "family.reply_answered"),
     "referral": (
         *_CHILD,
+        "assessment.scheduled",
         "assessment.completed",
         "provider.inspected",
         "contract.signed",

@@ -12,6 +12,7 @@ from services.referral.resources import (
     providers,
     referrals,
     reports,
+    stages,
     waitlist,
 )
 
@@ -25,5 +26,6 @@ BLUEPRINTS = [
     needs.blp,
     reports.blp,
     benchmark.blp,
+    stages.blp,
     fhir.blp,
 ]

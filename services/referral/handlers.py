@@ -40,6 +40,11 @@ def child_merged(uow: UnitOfWork, event: Event) -> None:
     stages.record(uow, event)
 
 
+def assessment_scheduled(uow: UnitOfWork, event: Event) -> None:
+    """Date the child's first scheduled assessment in the report of every stage."""
+    stages.record(uow, event)
+
+
 def assessment_completed(uow: UnitOfWork, event: Event) -> None:
     """Open referral needs for the recommended service types."""
     children.assessed(uow, event.payload, parse_time(event.occurred_at))
@@ -62,6 +67,7 @@ HANDLERS: dict[str, Handler] = {
     "child.consent_withdrawn": child_consent_withdrawn,
     "child.corrected": child_corrected,
     "child.merged": child_merged,
+    "assessment.scheduled": assessment_scheduled,
     "assessment.completed": assessment_completed,
     "provider.inspected": provider_inspected,
     "contract.signed": contract_told,

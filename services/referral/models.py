@@ -202,6 +202,7 @@ class ReportChild(Base):
     district_code: Mapped[str | None] = mapped_column(String(50), index=True)
     region_code: Mapped[str | None] = mapped_column(String(10))
     registered: Mapped[datetime | None] = mapped_column()
+    scheduled: Mapped[datetime | None] = mapped_column()
     assessed: Mapped[datetime | None] = mapped_column()
     with_difficulty: Mapped[datetime | None] = mapped_column()
     referred: Mapped[datetime | None] = mapped_column()

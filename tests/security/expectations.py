@@ -62,6 +62,8 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "POST /referrals/{}/cancel": rule(("case_manager",), (*FIELD_STAFF, "provider")),
         "POST /waitlist": rule(("case_manager",), (*FIELD_STAFF, "provider")),
         "GET /reports/summary": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        # The stage of the children a health worker registered: ids and times, no personal data.
+        "GET /children/stages": rule((*CHILD_STAFF, "admin"), ("provider",)),
         # contract §8: read-only FHIR for admins and partners; every other role 403.
         **{
             f"GET /fhir/{path}": rule(("admin",), NOT_ADMIN)

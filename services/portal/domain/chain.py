@@ -39,6 +39,11 @@ NEXT_STEP = {
 }
 
 
+# The referral service's report stages (GET /children/stages) as the portal names them.
+REPORT_STAGE = {
+    "scheduled": "assessment_scheduled", "expired": "declined", "waitlisted": "waiting",
+}
+
 @dataclass(frozen=True)
 class Standing:
     """A child's current stage and the key of the sentence saying what comes next."""
@@ -83,3 +88,16 @@ def standing(
             assessment.get("scheduled_for"),
         )
     return Standing("registered", NEXT_STEP["registered"])
+
+
+def from_report(item: dict[str, Any]) -> Standing:
+    """The standing of a child from the stage the referral service's report gives it."""
+    stage = REPORT_STAGE.get(item.get("stage", ""), item.get("stage", ""))
+    if stage not in STAGES:
+        stage = "registered"
+    times = item.get("stages") or {}
+    key = stage
+    if stage == "assessed" and not times.get("with_difficulty"):
+        key = "assessed_no_difficulty"
+    since = times.get(item.get("stage", "")) if stage != "registered" else times.get("registered")
+    return Standing(stage, NEXT_STEP[key], since)

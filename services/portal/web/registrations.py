@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from services.portal.apis import ApiError, ApiUnavailable
-from services.portal.domain.chain import Standing, standing
+from services.portal.domain.chain import Standing, from_report, standing
 from services.portal.domain.roles import CHILD_LIST_ROLES
 from services.portal.web.guards import current_user, portal, roles_required
 
@@ -76,6 +76,29 @@ class _Lookup:
         return standing(assessments, referrals)
 
 
+def report_standings(child_ids: list[str]) -> dict[str, Standing] | None:
+    """Each child's standing from one call to the referral service; None when it cannot say."""
+    if not child_ids:
+        return {}
+    try:
+        answer = portal().apis.referral.get("/children/stages", {"child_id": child_ids})
+    except (ApiUnavailable, ApiError):
+        return None
+    items = answer.get("items", []) if isinstance(answer, dict) else []
+    return {item["child_id"]: from_report(item) for item in items if item.get("child_id")}
+
+
+def _standings(items: list[dict[str, Any]]) -> tuple[list[tuple[dict, Standing | None]], set]:
+    """Pair each child with its standing: the report's, else today's per-child lookup."""
+    children = [child for child in items if child.get("id")]
+    found = report_standings([child["id"] for child in children])
+    if found is not None:
+        return [(child, found.get(child["id"])) for child in children], set()
+    lookup = _Lookup()
+    rows = [(child, lookup.standing(child["id"])) for child in children]
+    return rows, lookup.unreachable | {"referral"}
+
+
 def _name_of(items: list[dict[str, Any]], child_id: str) -> str:
     for child in items:
         if child_id and child.get("id") == child_id:
@@ -98,8 +121,7 @@ def children():  # noqa: ANN201
     except ApiUnavailable:
         answer, error = {"items": [], "total": 0}, "unavailable"
     items = answer.get("items", [])
-    lookup = _Lookup()
-    rows = [(child, lookup.standing(child["id"])) for child in items if child.get("id")]
+    rows, unreachable = _standings(items)
     return render_template(
         "registration/children.html",
         rows=rows,
@@ -113,6 +135,6 @@ def children():  # noqa: ANN201
         registered=request.args.get("registered", ""),
         registered_name=_name_of(items, request.args.get("registered", "")),
         notice=request.args.get("notice", ""),
-        unreachable=lookup.unreachable,
+        unreachable=unreachable,
         user_id=user.id,
     )

@@ -40,6 +40,7 @@ class StageRow:
     district_code: str
     region_code: str
     registered: datetime | None = None
+    scheduled: datetime | None = None
     assessed: datetime | None = None
     with_difficulty: datetime | None = None
     referred: datetime | None = None

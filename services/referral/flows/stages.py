@@ -13,8 +13,8 @@ from shared.runtime import UnitOfWork
 
 # Every stage a child's row dates (waitlisted and left_waitlist are a span, not a stage).
 STAGES = (
-    "registered", "assessed", "with_difficulty", "referred", "accepted", "started", "completed",
-    "declined", "expired", "waitlisted",
+    "registered", "scheduled", "assessed", "with_difficulty", "referred", "accepted", "started",
+    "completed", "declined", "expired", "waitlisted",
 )  # fmt: skip
 # The referral events that date a stage, and the stage they date.
 REFERRAL_STAGES = {
@@ -37,6 +37,8 @@ def record(uow: UnitOfWork, event: Event) -> None:
         _moved(uow, payload["child_id"])
     elif event.type == "child.merged":
         _merged(uow, payload["child_id"], payload["into"])
+    elif event.type == "assessment.scheduled":
+        _first(_row(uow, payload["child_id"]), "scheduled", at)
     elif event.type == "assessment.completed":
         _assessed(uow, payload, at)
     elif event.type == "referral.waitlisted":
