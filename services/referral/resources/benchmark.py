@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 
 from services.referral.domain.reports import ReportFilter
 from services.referral.flows.benchmark import coverage_report, providers_report
@@ -23,6 +23,13 @@ class BenchmarkArgsSchema(ReportQueryArgsSchema):
     service_type = fields.Str(validate=validate.OneOf(SERVICE_TYPES))
 
 
+class BenchmarkSchema(Schema):
+    """One row per provider (benchmarking) or per district (coverage)."""
+
+    items = fields.List(fields.Dict())
+    service_type = fields.Str(allow_none=True)
+
+
 def _scope(args: dict) -> ReportFilter:
     principal = require_role("admin", "case_manager")
     districts = None if principal.is_admin else frozenset(principal.districts)
@@ -35,6 +42,7 @@ def _scope(args: dict) -> ReportFilter:
 @blp.route("/providers")
 class ProviderBenchmark(MethodView):
     @blp.arguments(BenchmarkArgsSchema, location="query")
+    @blp.response(200, BenchmarkSchema)
     @allow_roles("admin", "case_manager")
     def get(self, args: dict):
         """Per provider: received, acceptance and decline rates, median days, occupancy."""
@@ -46,6 +54,7 @@ class ProviderBenchmark(MethodView):
 @blp.route("/coverage")
 class Coverage(MethodView):
     @blp.arguments(BenchmarkArgsSchema, location="query")
+    @blp.response(200, BenchmarkSchema)
     @allow_roles("admin", "case_manager")
     def get(self, args: dict):
         """Per district: children waiting, providers serving it, free places, gaps."""
