@@ -148,10 +148,15 @@ class Journeys:
         """Accept or decline the latest referral as the provider's user."""
         headers = self.stack.tokens.header("provider", provider_id=self.world.providers[provider])
         path = f"/referrals/{person.referral_ids[-1]}/{action}"
-        expect(
-            self.stack.call("referral", "POST", path, json=body, headers=headers),
-            (200, 201), f"{action} {person.key}",
-        )  # fmt: skip
+
+        def answered() -> Any:
+            # The stack's own workers touch the same rows; a transaction that lost to them
+            # answers 503 "try again shortly", and a provider's phone would try again.
+            response = self.stack.call("referral", "POST", path, json=body, headers=headers)
+            return response if response.status_code != 503 else None
+
+        expect(wait_for(answered, timeout=10, interval=0.2, message=f"{action} answered"),
+               (200, 201), f"{action} {person.key}")  # fmt: skip
 
     def correct_village(self, person: Person) -> None:
         """Correct the village, so a child.updated travels too."""
