@@ -34,16 +34,20 @@ def compile_catalogues(source: Path = SOURCE) -> Path:
 
 
 def select_language() -> str:
-    """The page's language: ?lang=, then the session, then the user's profile, then Tajik."""
+    """The page's language: ?lang=, then the user's profile, then the session, then Tajik.
+
+    The profile, kept on the server, wins over the session cookie for a signed-in user: a
+    request still in flight when the language was switched can bring back an older cookie.
+    """
     wanted = request.args.get("lang", "")
     if wanted in LANGUAGES:
         return wanted
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
     user = g.get("user")
     if user is not None and user.language in LANGUAGES:
         return user.language
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
     return DEFAULT_LANGUAGE
 
 
