@@ -79,11 +79,6 @@ def log_context(**values: Any) -> Iterator[None]:
         _context.reset(token)
 
 
-def current_context() -> dict[str, Any]:
-    """The values attached by the enclosing log_context blocks."""
-    return dict(_context.get())
-
-
 class JsonFormatter(logging.Formatter):
     """Format a record as one JSON object per line."""
 

@@ -180,14 +180,6 @@ def _claim_rows(
     return jobs, skipped
 
 
-def _claim(runtime: Runtime, setup: SmsSetup) -> Job | str | None:
-    """Claim the next due notification alone (SKIPPED when it was held or cancelled instead)."""
-    jobs, skipped = _claim_many(runtime, setup, 1)
-    if jobs:
-        return jobs[0]
-    return SKIPPED if skipped else None
-
-
 def _call(setup: SmsSetup, job: Job) -> SendResult | StatusResult:
     """Send, or ask about an earlier send; an unexpected error counts as an unclear outcome."""
     try:

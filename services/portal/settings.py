@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from shared.config import DEV_JWT_SECRET
 
@@ -45,10 +44,6 @@ class PortalSettings:
     api_timeout_seconds: float = 5.0
     log_level: str = "INFO"
     testing: bool = False
-
-    def with_overrides(self, **changes: Any) -> PortalSettings:
-        """Return a copy with some settings changed (tests)."""
-        return replace(self, **changes)
 
 
 def _flag(value: str | None) -> bool:

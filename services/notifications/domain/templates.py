@@ -100,11 +100,6 @@ class Catalogue:
         except KeyError as missing:
             raise TemplateError(f"template {name!r} needs a value for {missing}") from None
 
-    def placeholders(self, name: str, language: str) -> set[str]:
-        """Return the placeholder names a template uses."""
-        raw = self.texts[language][name]
-        return {field_name for _, field_name, _, _ in _FORMATTER.parse(raw) if field_name}
-
 
 def load_catalogue(directory: Path = TEMPLATES_DIR) -> Catalogue:
     """Load `<language>.json` files and `limits.json` from a directory."""

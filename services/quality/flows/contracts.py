@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from services.quality import payloads
+from services.quality.domain.contracts import period_problems
 from services.quality.models import Contract
 from shared.runtime import UnitOfWork
 
@@ -30,9 +31,9 @@ def sign(uow: UnitOfWork, body: dict, author: str) -> Contract:
 
 def change(uow: UnitOfWork, contract: Contract, body: dict) -> dict[str, list[str]]:
     """Apply an amendment (new revision) and emit contract.changed; return field errors."""
-    end = body.get("end_date", contract.end_date)
-    if end < contract.start_date:
-        return {"end_date": ["Must not be before start_date."]}
+    problems = period_problems(contract.start_date, body.get("end_date", contract.end_date))
+    if problems:
+        return problems
     if contract.status == "terminated":
         return {"status": ["A terminated contract cannot change."]}
     for name, value in body.items():

@@ -13,7 +13,7 @@ from services.referral import repository as repo
 from services.referral.config import geography, region_of
 from services.referral.domain import commissioning as figures
 from services.referral.domain.matching import is_eligible
-from services.referral.domain.states import Status
+from services.referral.domain.states import PLACE_TAKING_STATES, Status
 from services.referral.flows.quality import contracts_of
 from services.referral.models import ChildRecord, Need, Provider, Referral, WaitlistEntry
 from shared.spreadsheets import Sheet
@@ -54,7 +54,7 @@ def _no_eligible_provider(session: Session, day: date) -> list[tuple[str, str]]:
 def report(session: Session, day: date) -> dict[str, Any]:
     """Funded against used places per provider and service type, unmet demand, where to buy."""
     names = dict(session.execute(select(Provider.id, Provider.name)).all())
-    used = _count(session, [Status.ACCEPTED.value, Status.IN_PROGRESS.value])
+    used = _count(session, [s.value for s in PLACE_TAKING_STATES])
     served = _count(session, [Status.IN_PROGRESS.value])
     funded = figures.funded_vs_used(contracts_of(session), used, served, day)
     gaps = figures.unmet_demand(_waiting(session), _no_eligible_provider(session, day))
