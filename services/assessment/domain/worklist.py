@@ -70,7 +70,17 @@ def is_overdue(status: str, due: date, today: date) -> bool:
 
 
 def worklist_sort_key(
-    *, status: str, due: date, urgent: bool, created_at: datetime, today: date
-) -> tuple[int, int, datetime]:
-    """Return a key ordering overdue first, then urgent, then oldest."""
-    return (0 if is_overdue(status, due, today) else 1, 0 if urgent else 1, created_at)
+    *,
+    status: str,
+    due: date,
+    urgent: bool,
+    waiting_since: datetime,
+    assessment_id: str,
+    today: date,
+) -> tuple[int, int, datetime, str]:
+    """Return the worklist's order: overdue first, then urgent, then waiting longest, then id.
+
+    `queries.worklist_query` orders the database's rows by exactly these columns.
+    """
+    overdue = is_overdue(status, due, today)
+    return (0 if overdue else 1, 0 if urgent else 1, waiting_since, assessment_id)
