@@ -7,7 +7,6 @@ import logging
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.notifications import callbacks
 from services.notifications.config import sms_setup
@@ -20,7 +19,7 @@ from services.notifications.schemas import (
     InboundSmsResultSchema,
     InboundSmsSchema,
 )
-from shared.web import current_runtime, error, public
+from shared.web import Blueprint, current_runtime, error, public
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Gateway-Secret"

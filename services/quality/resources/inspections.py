@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Iterator
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.quality.flows import inspections as flow
@@ -25,7 +24,7 @@ from services.quality.schemas.inspections import (
 from services.quality.views import action_view, inspection_view
 from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("inspections", __name__, description="Inspections and required actions")
 INSPECTORS = ("inspector", "admin")

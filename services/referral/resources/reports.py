@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.referral.config import local_today
 from services.referral.domain.report_table import stage_sheet
@@ -20,7 +19,7 @@ from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySche
 from shared.auth import allow_roles, require_role
 from shared.spreadsheets import XLSX_MIMETYPE as XLSX
 from shared.spreadsheets import tables_to_csv, to_csv, to_xlsx
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Monitoring")
 
