@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from services.notifications.domain.phones import to_e164
 from services.notifications.tests.kannel import box as kannel
+from shared.phones import to_e164
 from shared.testing.platform import TEST_SETTINGS, Platform
 from tests.e2e.samples import registration
 
