@@ -10,8 +10,6 @@ from flask.views import MethodView
 
 from services.notifications import callbacks
 from services.notifications.config import sms_setup
-from services.notifications.domain.masking import mask_phone
-from services.notifications.domain.phones import to_e164
 from services.notifications.domain.status import map_receipt
 from services.notifications.schemas import (
     DeliveryReceiptResultSchema,
@@ -19,6 +17,7 @@ from services.notifications.schemas import (
     InboundSmsResultSchema,
     InboundSmsSchema,
 )
+from shared.phones import mask_phone, to_e164
 from shared.web import Blueprint, current_runtime, error, public
 
 log = logging.getLogger(__name__)

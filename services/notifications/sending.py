@@ -16,12 +16,12 @@ from services.notifications import records
 from services.notifications.config import SmsSetup, sms_setup
 from services.notifications.domain import reconsider, retry
 from services.notifications.domain import status as st
-from services.notifications.domain.localtime import local_day, local_day_bounds
 from services.notifications.domain.planning import CONFIRMATIONS, GUARDIAN
 from services.notifications.domain.sending_window import cap_reached, hold_until
 from services.notifications.gateways import SendResult, StatusResult
 from services.notifications.models import DUE_AT, Notification
 from shared.db import lock_for_update
+from shared.localtime import local_day, local_day_bounds
 from shared.runtime import Runtime, UnitOfWork
 from shared.worker import Timer
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from tests.e2e.harness import Platform
+from shared.testing.platform import Platform
 
 PASSWORD = "browser-journeys-2026"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA.

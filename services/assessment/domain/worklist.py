@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Dushanbe")
+from shared.localtime import local_day
 
 PENDING = "pending"
 SCHEDULED = "scheduled"
@@ -55,7 +54,7 @@ def local_date(moment: datetime) -> date:
     """Return the calendar date in Dushanbe of an aware datetime."""
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no place in time; pass an aware one")
-    return moment.astimezone(LOCAL_TZ).date()
+    return local_day(moment)
 
 
 def due_date(registered_at: datetime, urgent: bool, targets: DueTargets) -> date:

@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .localtime import to_local
+from shared.localtime import to_local
+
 from .sms import gsm_friendly, is_gsm7
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from services.portal.web.casework_common import SERVICE_TYPE_NAMES, SERVICE_TYPE
 from services.portal.web.errors import api_error_message, unavailable_message
 from shared.codes import DECLINE_REASONS
 from shared.districts import DISTRICTS, REGIONS
+from shared.localtime import local_day
 
 STAGE_NAMES = {
     "registered": _l("Children registered"), "waiting_for_assessment": _l("Waiting for assessment"),
@@ -39,7 +39,6 @@ REGION_NAMES = {
     "TJ-GB": _l("Gorno-Badakhshan"), "TJ-RA": _l("Districts of Republican Subordination"),
 }  # fmt: skip
 TABLES = ("stages", "medians", "months", "declines", "districts", "providers")
-DUSHANBE = ZoneInfo("Asia/Dushanbe")
 CHART_MEDIANS = ("registration_to_assessment", "referral_to_acceptance")
 
 
@@ -98,7 +97,7 @@ def gather(chosen: dict[str, Any], with_months: bool = True) -> dict[str, Any]:
         "declines": rules.decline_reasons(summary),
         "providers": rules.sort_rows(providers, chosen["sort"], chosen["desc"]),
         "coverage": list(cover.get("items") or []),
-        "months": monthly_waits(chosen, datetime.now(DUSHANBE).date()) if with_months else [],
+        "months": monthly_waits(chosen, local_day(datetime.now(UTC))) if with_months else [],
         "notices": list(dict.fromkeys(notices)),
     }
 
