@@ -13,14 +13,23 @@ from services.portal.web.guards import roles_required
 
 bp = Blueprint("dashboard_downloads", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A text cell starting with one of these is read as a formula by Excel and LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: object) -> object:
+    """A text that would start a formula, quoted so it stays text; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def as_csv(table: Table) -> bytes:
     """The table as CSV text in UTF-8 with a BOM, so Excel reads Cyrillic right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+    writer.writerow([safe_text(h) for h in table.headers])
+    writer.writerows(["" if v is None else safe_text(v) for v in row] for row in table.rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -32,9 +41,12 @@ def as_xlsx(table: Table) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.title[:31]
-    sheet.append(table.headers)
-    for row in table.rows:
+    for row in [table.headers, *table.rows]:
         sheet.append(list(row))
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"  # kept as the text it is, never evaluated
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()
