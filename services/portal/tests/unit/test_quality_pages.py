@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from services.portal.tests.conftest import PROVIDER_ID
@@ -176,3 +179,60 @@ def test_an_unreachable_quality_service_leaves_the_list_with_a_notice(client, lo
     login(client, "inspector")
     page = client.get("/inspections?lang=en")
     assert page.status_code == 200 and "quality service is not reachable" in page.text
+
+
+@pytest.mark.parametrize(
+    "role,shown,hidden",
+    [
+        ("inspector", ["/inspections"], ["/admin/standards", "/dashboard"]),
+        ("provider", ["/inspections", "/referrals"], ["/admin/contracts"]),
+        ("admin", ["/inspections", "/admin/standards", "/admin/contracts",
+                   "/reports/commissioning"], []),
+        ("case_manager", ["/worklist"], ["/inspections", "/reports/commissioning"]),
+    ],
+)  # fmt: skip
+def test_the_menu_offers_the_quality_pages_to_their_roles(
+    client, login, quality, role, shown, hidden
+):
+    login(client, role)
+    page = client.get("/account/password")
+    for path in shown:
+        assert f'href="{path}"' in page.text
+    for path in hidden:
+        assert f'href="{path}"' not in page.text
+
+
+def test_an_inspector_lands_on_the_inspections(client, login, quality):
+    login(client, "inspector")
+    answer = client.get("/")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/inspections")
+
+
+def test_the_users_cli_creates_an_inspector(tmp_path, monkeypatch, capsys):
+    from services.portal.users import main
+    from shared.migrations import upgrade
+
+    url = f"sqlite:///{tmp_path / 'portal.db'}"
+    upgrade("portal", url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    argv = ["create", "--username", "zarina", "--password", "kqm7-x3ta-p9wd"]
+    assert main([*argv, "--role", "inspector"]) == 0
+    assert "created zarina (inspector)" in capsys.readouterr().out
+
+
+def test_the_dashboard_compares_providers_with_their_compliance(client, login, fake_apis):
+    summary = {"providers": [{"provider_id": PROVIDER_ID, "compliance_score": 87.5}]}
+    bench = {"items": [{
+        "provider_id": PROVIDER_ID, "name": "Маркази Рӯдакӣ", "service_types": ["day_care"],
+        "region_code": "TJ-RA", "received": 2, "acceptance_rate": 0.5, "decline_rate": 0.5,
+        "median_days_to_answer": 0.8, "median_days_to_start": 2.0, "places": 3,
+        "free_places": 2, "occupancy": 0.333,
+    }]}  # fmt: skip
+    fake_apis.referral.answer("GET", "/reports/summary", summary)
+    fake_apis.referral.answer("GET", "/reports/providers", bench)
+    fake_apis.referral.answer("GET", "/reports/coverage", {"items": []})
+    login(client, "admin")
+    answer = client.get("/dashboard/providers.csv?lang=en")
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    column = rows[0].index("Compliance score")
+    assert rows[0][column - 1] == "Decline rate" and rows[1][column] == "88"
