@@ -62,7 +62,7 @@ def inspections():  # noqa: ANN201
 def new():  # noqa: ANN201
     """Step one: provider, service type and date; step two: the criteria of the version."""
     form = request.args
-    if not form.get("provider_id"):
+    if not any(name in form for name in ("provider_id", "service_type", "inspected_on")):
         return _render_new({}, {})
     errors = _first_step_errors(form)
     if errors:

@@ -91,7 +91,7 @@ def commissioning():  # noqa: ANN201
     day, errors = _day()
     notices: list[str] = []
     body = _report(day, notices) if not errors else {}
-    query = {"on": request.args["on"]} if day else {}
+    query = {k: v for k, v in request.args.items() if k in ("on", "lang") and v and not errors}
     page = render_template(
         "quality/commissioning.html", body=body, tables=tables(body) if body else {},
         totals=body.get("totals") or {}, notices=notices, errors=errors, query=query,
