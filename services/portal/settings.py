@@ -18,6 +18,7 @@ API_DEFAULTS = {
     "ASSESSMENT_URL": "http://127.0.0.1:8002",
     "REFERRAL_URL": "http://127.0.0.1:8003",
     "NOTIFICATIONS_URL": "http://127.0.0.1:8004",
+    "QUALITY_URL": "http://127.0.0.1:8005",
 }
 
 
@@ -37,6 +38,7 @@ class PortalSettings:
     assessment_url: str = API_DEFAULTS["ASSESSMENT_URL"]
     referral_url: str = API_DEFAULTS["REFERRAL_URL"]
     notifications_url: str = API_DEFAULTS["NOTIFICATIONS_URL"]
+    quality_url: str = API_DEFAULTS["QUALITY_URL"]
     secure_cookies: bool = False
     embedded: bool = True
     idle_minutes: int = 30

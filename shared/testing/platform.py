@@ -29,6 +29,7 @@ API_URL_NAMES = {
     "ASSESSMENT_URL": "assessment",
     "REFERRAL_URL": "referral",
     "NOTIFICATIONS_URL": "notifications",
+    "QUALITY_URL": "quality",
 }
 STOP_TIMEOUT = 20.0
 READY_TIMEOUT = 90.0

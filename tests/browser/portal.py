@@ -23,6 +23,7 @@ class PortalUsers:
     roles: dict[str, str] = field(default_factory=lambda: {
         "phw": "phw", "sah": "sah_worker", "manager": "case_manager",
         "provider": "provider", "admin": "admin", "locked-out": "phw",
+        "inspector": "inspector",
     })  # fmt: skip
 
     def of(self, role: str) -> str:

@@ -91,6 +91,7 @@ def gather(chosen: dict[str, Any], with_months: bool = True) -> dict[str, Any]:
     bench = _report("/reports/providers", api_params(chosen, True), notices) or {}
     cover = _report("/reports/coverage", api_params(chosen, True), notices) or {}
     providers = rules.keep_region(list(bench.get("items") or []), chosen.get("region"))
+    rules.add_compliance(providers, summary.get("providers") or [])
     return {
         "summary": summary,
         "stages": rules.stage_counts(summary),
@@ -183,18 +184,19 @@ def _districts(items: list[dict]) -> Table:
 def _providers(items: list[dict]) -> Table:
     headers = [
         _("Provider"), _("Service types"), _("Region"), _("Referrals received"),
-        _("Acceptance rate"), _("Decline rate"), _("Median days to answer"),
-        _("Median days to start"), _("Places"), _("Free places"), _("Occupancy"),
+        _("Acceptance rate"), _("Decline rate"), _("Compliance score"),
+        _("Median days to answer"), _("Median days to start"), _("Places"), _("Free places"),
+        _("Occupancy"),
     ]  # fmt: skip
     rows = [
         [p["name"], ", ".join(str(SERVICE_TYPE_NAMES.get(s, s)) for s in p["service_types"]),
          str(REGION_NAMES.get(p.get("region_code") or "", "")), p["received"],
          rules.percent(p["acceptance_rate"]), rules.percent(p["decline_rate"]),
-         p["median_days_to_answer"], p["median_days_to_start"], p["places"], p["free_places"],
-         rules.percent(p["occupancy"])]
+         rules.score(p.get("compliance_score")), p["median_days_to_answer"],
+         p["median_days_to_start"], p["places"], p["free_places"], rules.percent(p["occupancy"])]
         for p in items
     ]  # fmt: skip
-    return Table(_("Providers compared"), headers, rows, {3, 4, 5, 6, 7, 8, 9, 10})
+    return Table(_("Providers compared"), headers, rows, {3, 4, 5, 6, 7, 8, 9, 10, 11})
 
 
 def period_text(chosen: dict[str, Any]) -> str:

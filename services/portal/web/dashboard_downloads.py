@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort
 
-from services.portal.web.dashboard_data import TABLES, gather, read_filters, tables
+from services.portal.web.dashboard_data import TABLES, Table, gather, read_filters, tables
 from services.portal.web.guards import roles_required
 from shared.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, to_csv, to_xlsx
 
@@ -23,7 +23,11 @@ def download(name: str, fmt: str):  # noqa: ANN201
     if errors:
         abort(400)
     table = tables(gather(chosen, with_months=name == "months"))[name]
-    filename = f"{name}-{date.today().isoformat()}.{fmt}"
+    return table_download(table, fmt, f"{name}-{date.today().isoformat()}.{fmt}")
+
+
+def table_download(table: Table, fmt: str, filename: str) -> Response:
+    """A page's table as a CSV or XLSX attachment (formula-safe cells, see shared.spreadsheets)."""
     sheet = Sheet(table.title, table.headers, table.rows)
     body, mime = (
         (to_csv(sheet), CSV_MIMETYPE) if fmt == "csv" else (to_xlsx([sheet]), XLSX_MIMETYPE)

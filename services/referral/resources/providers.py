@@ -24,7 +24,7 @@ from shared.pagination import page_of
 from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("providers", __name__, url_prefix="/providers", description="Provider directory")
-READERS = ("case_manager", "provider", "admin")
+READERS = ("case_manager", "provider", "admin", "inspector")
 DEFAULTS: dict[str, Any] = {
     "organisation": None, "district_code": None, "address": None, "phone": None,
     "min_age": None, "max_age": None, "languages": ["tg"], "accessibility_notes": None,
