@@ -111,3 +111,30 @@ def test_contracts_emit_signed_and_changed_with_the_places_bought(quality):
         "/contracts", json={**body, "end_date": "2025-01-01"}, headers=admin(quality)
     )
     assert "end_date" in bad.get_json()["error"]["fields"]
+
+
+def test_a_price_is_an_amount_written_as_text_and_documented_so(quality):
+    body = {
+        "reference": "MLSP-2026/15", "commissioner": "rudaki", "provider_id": PROVIDER_ID,
+        "service_type": "day_care", "places": 10, "start_date": "2026-01-01",
+        "end_date": "2026-12-31", "districts": ["rudaki"],
+    }  # fmt: skip
+    for price in (850, "8.5e2", "850.001", "-1.00", "10000000.01"):
+        refused = quality.client.post(
+            "/contracts", json={**body, "price_per_place_month": price}, headers=admin(quality)
+        )
+        assert refused.status_code == 422, (price, refused.get_json())
+        assert "price_per_place_month" in refused.get_json()["error"]["fields"], price
+    signed = quality.client.post(
+        "/contracts", json={**body, "price_per_place_month": "850.5"}, headers=admin(quality)
+    )
+    assert signed.status_code == 201, signed.get_json()
+    assert (signed.get_json()["price_per_place_month"], signed.get_json()["monthly_cost"]) == (
+        "850.50",
+        "8505.00",
+    )
+    schemas = quality.client.get("/openapi.json").get_json()["components"]["schemas"]
+    for name, field in (("ContractInput", "price_per_place_month"), ("Contract", "total_value")):
+        documented = schemas[name]["properties"][field]
+        assert documented["type"] == "string", (name, documented)
+        assert "maximum" not in documented, (name, documented)
