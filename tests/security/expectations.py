@@ -67,6 +67,14 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "POST /providers": rule(("admin",), NOT_ADMIN),
         "PATCH /providers/{}": rule(("admin",), NOT_ADMIN),
         "GET /providers": rule(("case_manager", "provider", "admin"), ()),
+        "GET /providers/{}": rule(("case_manager", "provider", "admin"), ()),
+        # A provider's own free places (409 once its places follow contracts, as P's do).
+        "PUT /providers/{}/places": rule(("provider",), (*CHILD_STAFF, "admin")),
+        # Children waiting and the needs nobody meets: the case manager's and the ministry's.
+        "GET /waitlist": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "GET /needs": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "GET /reports/providers": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "GET /reports/coverage": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
         "GET /children/{}/matches": rule(("case_manager",), ("provider",)),
         "POST /referrals": rule(("case_manager",), (*FIELD_STAFF, "provider")),
         "GET /referrals": rule(("case_manager", "provider", "admin"), ()),
@@ -201,6 +209,7 @@ def body_for(operation: str, refs: dict[str, Any], today: str) -> dict[str, Any]
         },
         "POST /assessments/{}/override": {"priority": "urgent", "reason": OVERRIDE_NOTE},
         "PATCH /providers/{}": {"places": 20},
+        "PUT /providers/{}/places": {"free_places": 3},
         "POST /referrals": {
             "child_id": refs["child"],
             "provider_id": refs["provider"],
