@@ -66,8 +66,9 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "referral": {
         "POST /providers": rule(("admin",), NOT_ADMIN),
         "PATCH /providers/{}": rule(("admin",), NOT_ADMIN),
-        "GET /providers": rule(("case_manager", "provider", "admin"), ()),
-        "GET /providers/{}": rule(("case_manager", "provider", "admin"), ()),
+        # The directory holds no child's data; an inspector picks the provider it inspects in it.
+        "GET /providers": rule(("case_manager", "provider", "admin", "inspector"), ()),
+        "GET /providers/{}": rule(("case_manager", "provider", "admin", "inspector"), ()),
         # A provider's own free places (409 once its places follow contracts, as P's do).
         "PUT /providers/{}/places": rule(("provider",), (*CHILD_STAFF, "admin")),
         # Children waiting and the needs nobody meets: the case manager's and the ministry's.
