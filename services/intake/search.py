@@ -11,7 +11,7 @@ from services.intake.domain.name_matching import key_words
 from services.intake.domain.phones import InvalidPhone, normalise_phone
 from services.intake.models import MERGED, Child
 from services.intake.registration import LOCAL_ZONE
-from shared.auth import Principal
+from shared.principal import Principal
 
 
 def children_query(args: dict[str, Any], principal: Principal) -> Select:

@@ -9,7 +9,7 @@ from services.notifications.config import sms_setup
 from services.notifications.domain.planning import GUARDIAN, Draft
 from services.notifications.domain.templates import DEFAULT_LANGUAGE
 from services.notifications.models import Contact, Notification, ReplyChild
-from shared.auth import Principal
+from shared.principal import Principal
 from shared.runtime import UnitOfWork
 
 TEMPLATE = "case_manager_message"
