@@ -6,7 +6,6 @@ import logging
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 # Used only by the embedded local run (SQLite and the server-less broker); a service on a real
 # database or broker refuses to start without secrets of its own (check_secret).
@@ -133,10 +132,6 @@ class Settings:
     def get(self, name: str, default: str = "") -> str:
         """Read one service-specific variable (SMS_GATEWAY, QUIET_HOURS, …)."""
         return self.extra.get(name, default)
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        """Return a copy with some settings changed (tests)."""
-        return replace(self, **changes)
 
 
 def load_settings(service: str, env: dict[str, str] | None = None) -> Settings:

@@ -20,7 +20,7 @@ def _overdue(today: date) -> Any:
 
 
 def worklist_query(principal: Principal, args: dict[str, Any], today: date) -> Select:
-    """Return the caller's assessments: overdue first, then urgent, then oldest."""
+    """Return the caller's assessments in `worklist_sort_key`'s order (overdue, urgent, oldest)."""
     query = select(Assessment)
     if not principal.is_admin:
         query = query.where(Assessment.district_code.in_(principal.districts))

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
 from services.intake import audit, idempotency
@@ -29,7 +28,7 @@ from services.intake.schemas import (
 from services.intake.search import children_query
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import PageArgsSchema, page_of, paginate
-from shared.web import ErrorSchema, current_runtime, error
+from shared.web import Blueprint, ErrorSchema, current_runtime, error
 
 blp = Blueprint("children", __name__, url_prefix="/children", description="Registered children")
 

@@ -6,14 +6,13 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.intake.corrections import CORRECTABLE, merge_child
 from services.intake.models import Child
 from services.intake.representations import ChildSchema, child_view
 from services.intake.schemas import MergeSchema
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
-from shared.web import ErrorSchema, current_runtime, error
+from shared.web import Blueprint, ErrorSchema, current_runtime, error
 
 blp = Blueprint("merges", __name__, url_prefix="/children", description="Duplicate registrations")
 

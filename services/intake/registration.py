@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.intake import audit
 from services.intake.candidates import facts_of, registered_candidates
@@ -21,11 +20,11 @@ from services.intake.domain.name_matching import name_block, name_key
 from services.intake.models import ACTIVE, Child
 from services.intake.representations import registered_payload
 from shared import refusals
+from shared.localtime import local_day
 from shared.principal import Principal
 from shared.runtime import Runtime, UnitOfWork
 
 # Registration dates are the family's and the worker's: Tajikistan's calendar day.
-LOCAL_ZONE = ZoneInfo("Asia/Dushanbe")
 WORKER_SOURCES = {"phw": "phw", "sah_worker": "sah_worker"}
 
 
@@ -92,7 +91,7 @@ def duplicates_refused(
 
 def local_today(now: datetime) -> date:
     """Return the calendar date in Tajikistan at an instant."""
-    return now.astimezone(LOCAL_ZONE).date()
+    return local_day(now)
 
 
 def registration_problems(data: dict[str, Any], now: datetime) -> dict[str, Any]:

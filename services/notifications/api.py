@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Select, or_, select
 
 from services.notifications.answers import send_answer
@@ -31,7 +30,7 @@ from shared import access_audit
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import page_of, paginate
 from shared.runtime import UnitOfWork
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint(
     "notifications",

@@ -9,7 +9,7 @@ from services.referral.domain.matching import Child, Match
 from services.referral.domain.states import PLACE_TAKING_STATES, Status, actions_for
 from services.referral.domain.states import fhir_status as fhir
 from services.referral.models import ChildRecord, Provider, Referral
-from services.referral.schemas.providers import sms_capable
+from shared.phones import sms_capable
 from shared.principal import Principal
 
 PROVIDER_FIELDS = (

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import MetaData
 
@@ -17,7 +16,7 @@ from shared.auth import allow_roles, issue_token, not_found_unless, require_role
 from shared.config import load_settings
 from shared.refusals import Refused
 from shared.runtime import Runtime, messaging_tables
-from shared.web import build_app, error
+from shared.web import Blueprint, build_app, error
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 blp = Blueprint("things", __name__, url_prefix="/things")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from services.quality import payloads
+from services.quality.domain.contracts import period_problems
 from services.quality.models import Contract
 from shared.refusals import Refused
 from shared.runtime import UnitOfWork
@@ -35,9 +36,9 @@ def _invalid(fields: dict[str, list[str]]) -> Refused:
 
 def change(uow: UnitOfWork, contract: Contract, body: dict) -> None:
     """Apply an amendment (new revision) and emit contract.changed; refuse what breaks a rule."""
-    end = body.get("end_date", contract.end_date)
-    if end < contract.start_date:
-        raise _invalid({"end_date": ["Must not be before start_date."]})
+    problems = period_problems(contract.start_date, body.get("end_date", contract.end_date))
+    if problems:
+        raise _invalid(problems)
     if contract.status == "terminated":
         raise _invalid({"status": ["A terminated contract cannot change."]})
     for name, value in body.items():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.quality.flows import contracts as flow
@@ -20,7 +19,7 @@ from services.quality.schemas.contracts import (
 from services.quality.views import contract_view
 from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("contracts", __name__, url_prefix="/contracts", description="Commissioning")
 READERS = ("admin", "provider", "case_manager", "inspector")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.quality.flows import inspections as flow
@@ -23,7 +22,7 @@ from services.quality.schemas.inspections import (
 from services.quality.views import action_view, inspection_view
 from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("inspections", __name__, description="Inspections and required actions")
 INSPECTORS = ("inspector", "admin")

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.quality.domain.contracts import period_problems
 from services.quality.domain.standards import SERVICE_TYPES
 from shared.districts import DISTRICTS
 from shared.pagination import PageArgsSchema
@@ -38,8 +39,9 @@ class ContractInputSchema(Schema):
     @validates_schema
     def _period(self, data: dict[str, Any], **_: Any) -> None:
         start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            raise ValidationError("Must not be before start_date.", "end_date")
+        problems = period_problems(start, end) if start and end else {}
+        if problems:
+            raise ValidationError(problems)
 
 
 class ContractPatchSchema(Schema):

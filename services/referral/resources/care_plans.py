@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.referral.flows import care_plans as flow
 from services.referral.flows import loop
@@ -19,7 +18,7 @@ from services.referral.schemas.care_plans import (
     ReviewInputSchema,
 )
 from shared.auth import allow_roles, not_found_unless, require_role
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("care_plans", __name__, url_prefix="/referrals", description="Care plans")
 KEEPERS = ("provider", "case_manager")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -35,7 +34,7 @@ from services.referral.views import referral_view
 from shared import access_audit
 from shared.auth import Principal, allow_roles, require_role
 from shared.pagination import page_of, paginate
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("referrals", __name__, url_prefix="/referrals", description="Closed-loop referrals")
 READERS = ("case_manager", "provider", "admin")

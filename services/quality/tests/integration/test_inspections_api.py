@@ -111,3 +111,11 @@ def test_contracts_emit_signed_and_changed_with_the_places_bought(quality):
         "/contracts", json={**body, "end_date": "2025-01-01"}, headers=admin(quality)
     )
     assert "end_date" in bad.get_json()["error"]["fields"]
+    assert bad.status_code == 422
+    too_early = quality.client.patch(
+        f"/contracts/{contract_id}", json={"end_date": "2025-12-31"}, headers=admin(quality)
+    )
+    assert too_early.status_code == 422
+    assert "end_date" in too_early.get_json()["error"]["fields"]
+    unchanged = quality.client.get(f"/contracts/{contract_id}", headers=admin(quality))
+    assert (unchanged.get_json()["revision"], unchanged.get_json()["end_date"]) == (2, "2026-12-31")
