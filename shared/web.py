@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from shared.auth import current_principal, declared_roles, require_role
 from shared.logging import configure_logging, log_context
 from shared.metrics import Metrics
+from shared.refusals import Refused
 from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -195,7 +196,17 @@ def _json_error(status: int, message: str, code: str | None = None) -> Response:
     )
 
 
+def refusal_body(exc: Refused) -> dict:
+    """The contract's error body for a use case's refusal (contract §3)."""
+    return error_body(exc.status, exc.message, exc.code, _flatten(exc.fields), **exc.details)
+
+
 def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(Refused)
+    def _refused(exc: Refused) -> tuple[dict, int]:
+        """Every use case's refusal reaches HTTP here, whichever service raised it."""
+        return refusal_body(exc), exc.status
+
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError) -> Response:
         if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:

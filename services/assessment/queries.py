@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from services.assessment.domain.worklist import COMPLETED, OPEN_STATUSES
 from services.assessment.models import Assessment, Child, FamilyReply
-from shared.auth import Principal, not_found_unless
+from shared.principal import Principal
+from shared.refusals import not_found_unless
 
 
 def _overdue(today: date) -> Any:

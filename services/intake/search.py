@@ -9,9 +9,9 @@ from sqlalchemy import Select, false, select
 
 from services.intake.domain.name_matching import key_words
 from services.intake.models import MERGED, Child
-from shared.auth import Principal
 from shared.localtime import LOCAL_TZ
 from shared.phones import InvalidPhone, normalise_phone
+from shared.principal import Principal
 
 
 def children_query(args: dict[str, Any], principal: Principal) -> Select:

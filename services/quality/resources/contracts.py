@@ -19,7 +19,7 @@ from services.quality.schemas.contracts import (
 from services.quality.views import contract_view
 from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
-from shared.web import Blueprint, current_runtime, error
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("contracts", __name__, url_prefix="/contracts", description="Commissioning")
 READERS = ("admin", "provider", "case_manager", "inspector")
@@ -79,7 +79,5 @@ class ContractById(MethodView):
             query = select(Contract).where(Contract.id == str(contract_id)).with_for_update()
             contract = uow.session.execute(query).scalar_one_or_none()
             not_found_unless(contract is not None, "contract")
-            problems = flow.change(uow, contract, body)
-            if problems:
-                error(422, "some fields are invalid", fields=problems)
+            flow.change(uow, contract, body)
             return contract_view(contract)

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from services.referral.flows import care_plans as flow
 from services.referral.flows import loop
 from services.referral.models import CarePlan
-from services.referral.resources.common import answers_for_rules, referral_in_scope, today
+from services.referral.resources.common import referral_in_scope, today
 from services.referral.schemas.care_plans import (
     CarePlanInputSchema,
     CarePlanSchema,
@@ -57,7 +57,7 @@ class CarePlanOfReferral(MethodView):
     def post(self, body: dict, referral_id: uuid.UUID):
         """Start the child's plan: goals per functional domain, activities, who, next review."""
         principal = require_role(*KEEPERS)
-        with answers_for_rules(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
             plan = flow.create(uow, referral, body, principal.sub, today())
             return plan_view(uow.session, plan)
@@ -80,7 +80,7 @@ class CarePlanReviews(MethodView):
     def post(self, body: dict, referral_id: uuid.UUID):
         """Record a review; the family is told by SMS, and of the next review date."""
         principal = require_role(*KEEPERS)
-        with answers_for_rules(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
             plan = _plan(uow.session, referral.id)
             flow.review(uow, plan, referral, body, principal.sub, today())
@@ -95,7 +95,7 @@ class CarePlanClose(MethodView):
     def post(self, body: dict, referral_id: uuid.UUID):
         """Close the plan with a coded outcome; the referral completes with the same code."""
         principal = require_role(*KEEPERS)
-        with answers_for_rules(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
             plan = _plan(uow.session, referral.id)
             loop.complete(uow, referral, body["outcome"])

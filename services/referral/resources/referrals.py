@@ -15,7 +15,6 @@ from services.referral.flows import loop
 from services.referral.flows.placing import send_referral
 from services.referral.models import ChildRecord, Provider, Referral
 from services.referral.resources.common import (
-    answers_for_rules,
     audit_reads,
     child_in_scope,
     referral_in_scope,
@@ -139,8 +138,7 @@ def _transition(referral_id: uuid.UUID, roles: tuple[str, ...], act) -> dict:
     principal = require_role(*roles)
     with current_runtime().unit_of_work() as uow:
         referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
-        with answers_for_rules():
-            act(uow, referral)
+        act(uow, referral)
         return _view(uow.session, referral, principal)
 
 

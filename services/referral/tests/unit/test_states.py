@@ -39,7 +39,7 @@ def test_allowed_transition_reaches_its_state(current, action):
 def test_forbidden_transition_is_refused(current, action):
     with pytest.raises(TransitionNotAllowed) as caught:
         next_status(current, action)
-    assert caught.value.status == current
+    assert caught.value.current_status == current
     assert caught.value.action == action
 
 
