@@ -58,6 +58,8 @@ def nav_items() -> list[tuple[str, str]]:
     if user.role in (CASE_MANAGER, ADMIN):
         items.append(("/dashboard", _("Dashboard")))
     if user.role == ADMIN:
+        items.append(("/dashboard/outcomes", _("Outcomes")))
+    if user.role == ADMIN:
         items.append(("/admin/users", _("Users")))
         items.append(("/admin/providers", _("Providers")))
     return items

@@ -29,6 +29,7 @@ BLUEPRINTS = [
     "services.portal.web.dashboard",
     "services.portal.web.dashboard_downloads",
     "services.portal.web.admin_providers",
+    "services.portal.web.care_plans",
 ]
 # Pages being written in parallel may not exist yet: a missing one is skipped, not fatal.
 OPTIONAL_PREFIX = "services.portal.web.casework_"

@@ -13,14 +13,23 @@ from services.portal.web.guards import roles_required
 
 bp = Blueprint("dashboard_downloads", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Spreadsheets run a cell starting with these as a formula; names come from users.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet shows as typed: text that would start a formula gets a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return "" if value is None else value
 
 
 def as_csv(table: Table) -> bytes:
     """The table as CSV text in UTF-8 with a BOM, so Excel reads Cyrillic right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    writer.writerows(["" if v is None else v for v in row] for row in table.rows)
+    writer.writerow([safe_cell(v) for v in table.headers])
+    writer.writerows([safe_cell(v) for v in row] for row in table.rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -32,9 +41,9 @@ def as_xlsx(table: Table) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.title[:31]
-    sheet.append(table.headers)
+    sheet.append([safe_cell(v) for v in table.headers])
     for row in table.rows:
-        sheet.append(list(row))
+        sheet.append([None if v is None else safe_cell(v) for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()
