@@ -86,9 +86,12 @@ def _context() -> dict[str, Any]:
 
 def _remember_language() -> None:
     wanted = request.args.get("lang", "")
-    if wanted in LANGUAGE_NAMES and session.get("lang") != wanted:
+    user = current_user()
+    # The profile decides for a signed-in user, so it follows the choice even when the
+    # session already had it (chosen on the login page before signing in).
+    stale = user is not None and user.language != wanted
+    if wanted in LANGUAGE_NAMES and (session.get("lang") != wanted or stale):
         session["lang"] = wanted
-        user = current_user()
         if user is not None:
             from services.portal.accounts import remember_language
             from services.portal.web.guards import portal
