@@ -111,9 +111,10 @@ def review_body(form: Mapping[str, str], goals: int) -> tuple[dict[str, Any], Pr
 
 
 def change_rows(change: Mapping[str, str] | None, order: list[str]) -> list[tuple[str, str]]:
-    """A review's change per domain, in the module's order of domains."""
+    """A review's change per domain: the domains that changed first, each in the module's order."""
     known = {d: c for d, c in (change or {}).items() if c in CHANGES}
-    return sorted(known.items(), key=lambda i: order.index(i[0]) if i[0] in order else 99)
+    place = {d: n for n, d in enumerate(order)}
+    return sorted(known.items(), key=lambda i: (i[1] == "same", place.get(i[0], len(order))))
 
 
 def linkable_assessments(assessments: list[dict], baseline: str | None) -> list[dict]:
