@@ -170,6 +170,15 @@ def test_no_plan_before_the_service_starts(client, login, fake_apis):
     assert 'id="plan-form"' not in page.text
 
 
+def test_a_finished_referral_without_a_plan_offers_no_form(client, login, fake_apis):
+    fake_apis.referral.answer("GET", f"/referrals/{RID}", {**REFERRAL, "status": "completed"})
+    fake_apis.referral.answer("GET", PLAN_PATH, api_error(404, "not_found"))
+    login(client, "case_manager")
+    page = client.get(f"{PLAN_PATH}?lang=en")
+    assert "No care plan has been written yet." in page.text
+    assert 'id="plan-form"' not in page.text
+
+
 def test_another_providers_referral_is_not_found(client, login, fake_apis):
     fake_apis.referral.answer("GET", f"/referrals/{RID}", api_error(404, "not_found"))
     login(client, "provider")
