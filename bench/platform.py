@@ -16,7 +16,7 @@ from shared.districts import DISTRICTS
 from shared.event_payloads import SERVICE_TYPES
 from shared.messaging.connection import connect
 from shared.messaging.topology import Names
-from tests.e2e.harness import Platform
+from shared.testing.platform import Platform
 
 SERVICES = ("intake", "assessment", "referral", "notifications")
 # docker-compose.yml's own defaults: the harness trims workers for tests, a benchmark must not.

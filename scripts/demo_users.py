@@ -15,6 +15,7 @@ DEMO_USERS = [
     ("manager", "case_manager", "rudaki", "Дилшод Каримов"),
     ("provider", "provider", "", "Нигора Саидова"),
     ("admin", "admin", "", "Administrator"),
+    ("inspector", "inspector", "", "Зарина Шарипова"),
 ]
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, insert
 from sqlalchemy.orm import Session
 
-from shared.auth import Principal
 from shared.db import UtcDateTime
+from shared.principal import Principal
 
 READ = "read"
 LIST = "list"

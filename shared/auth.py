@@ -7,7 +7,6 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -15,10 +14,10 @@ import jwt
 from flask import current_app, g, request
 from flask_smorest import abort
 
+from shared.principal import ROLES, Principal
+
 log = logging.getLogger(__name__)
 V = TypeVar("V", bound=Callable[..., Any])
-# partner: health and social-care partners reading referrals as FHIR (read-only, /fhir only).
-ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin", "partner", "inspector")
 ALGORITHM = "HS256"
 DEFAULT_ISSUER = "early-intervention"
 DEFAULT_MAX_LIFETIME = 86400
@@ -29,24 +28,6 @@ INVALID_TOKEN_MESSAGE = "the bearer token is missing, invalid or expired"
 
 class AuthError(Exception):
     """A missing, malformed, expired or wrongly signed token."""
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the token's claims."""
-
-    sub: str
-    role: str
-    districts: tuple[str, ...] = ()
-    provider_id: str | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    def covers_district(self, district_code: str | None) -> bool:
-        """True when the caller may see records of this district (admins see all)."""
-        return self.is_admin or (district_code is not None and district_code in self.districts)
 
 
 def issue_token(

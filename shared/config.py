@@ -6,7 +6,6 @@ import logging
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 # Used only by the embedded local run (SQLite and the server-less broker); a service on a real
 # database or broker refuses to start without secrets of its own (check_secret).
@@ -41,6 +40,7 @@ ENV_NAMES = (
     "OUTBOX_POLL_SECONDS",
     "OUTBOX_BATCH_SIZE",
     "OUTBOX_RETENTION_DAYS",
+    "OUTBOX_MAX_REFUSALS",
     "MAX_CONTENT_LENGTH",
     "SMS_DAILY_CAP",
     "SMS_MAX_ATTEMPTS",
@@ -111,6 +111,7 @@ class Settings:
     outbox_poll_seconds: float = 0.05
     outbox_batch_size: int = 200
     outbox_retention_days: float = 30.0
+    outbox_max_refusals: int = 10
     max_content_length: int = 256 * 1024
     log_level: str = "INFO"
     jwt_secret_is_default: bool = False
@@ -131,10 +132,6 @@ class Settings:
     def get(self, name: str, default: str = "") -> str:
         """Read one service-specific variable (SMS_GATEWAY, QUIET_HOURS, …)."""
         return self.extra.get(name, default)
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        """Return a copy with some settings changed (tests)."""
-        return replace(self, **changes)
 
 
 def load_settings(service: str, env: dict[str, str] | None = None) -> Settings:
@@ -164,6 +161,7 @@ def load_settings(service: str, env: dict[str, str] | None = None) -> Settings:
         outbox_poll_seconds=_float(env, "OUTBOX_POLL_SECONDS", 0.05),
         outbox_batch_size=_int(env, "OUTBOX_BATCH_SIZE", 200),
         outbox_retention_days=_float(env, "OUTBOX_RETENTION_DAYS", 30.0),
+        outbox_max_refusals=_int(env, "OUTBOX_MAX_REFUSALS", 10),
         max_content_length=_int(env, "MAX_CONTENT_LENGTH", 256 * 1024),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         extra={k: v for k, v in env.items() if k in ENV_NAMES},

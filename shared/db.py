@@ -55,11 +55,6 @@ class Database:
             _sqlite_hooks(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
 
-    @property
-    def is_postgres(self) -> bool:
-        """True on PostgreSQL (row locks with SKIP LOCKED are available)."""
-        return self.engine.dialect.name == "postgresql"
-
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""

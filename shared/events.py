@@ -70,7 +70,6 @@ REGISTRY: dict[tuple[str, int], type[Schema]] = {
     ("notification.failed", 1): p.NotificationStatus,
 }
 
-EVENT_TYPES = sorted({t for t, _ in REGISTRY})
 _schemas: dict[tuple[str, int], Schema] = {}
 
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.phones import mask_phones_in_text
+
 _context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_context", default={})  # noqa: B039
 
-# A Tajik phone number written in any usual way; masked in every log line as a last line of defence.
-_PHONE = re.compile(r"(?<!\d)(?:\+|00)?992[\s-]?(\d[\s-]?){5}(\d[\s-]?\d[\s-]?\d[\s-]?\d)(?!\d)")
 _BEARER = re.compile(r"(?i)bearer\s+[A-Za-z0-9\-_.]+")
 # What a database error quotes from the row: PostgreSQL's DETAIL line ("Key (phone)=(…)"), the
 # statement's parameters, and any value in "(column)=(value)" form.
@@ -26,22 +26,10 @@ _KEY_VALUE = re.compile(r"\)=\((?:[^()]|\([^()]*\))*\)")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF][\u0400-\u04FF\s'’.-]*[\u0400-\u04FF]|[\u0400-\u04FF]")
 
 
-def mask_phone(phone: str | None) -> str | None:
-    """Keep only the country code and the last four digits of a phone number."""
-    if not phone:
-        return phone
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    prefix = "+992" if digits.startswith("992") and len(digits) > 9 else ""
-    hidden = len(digits) - 4 - (3 if prefix else 0)
-    return f"{prefix}{'*' * hidden}{digits[-4:]}"
-
-
 def scrub(text: str) -> str:
     """Mask phone numbers and bearer tokens in free text."""
     text = _BEARER.sub("Bearer ***", text)
-    return _PHONE.sub(lambda m: mask_phone(m.group(0)) or "", text)
+    return mask_phones_in_text(text)
 
 
 def scrub_error_text(text: str) -> str:
@@ -77,11 +65,6 @@ def log_context(**values: Any) -> Iterator[None]:
         yield
     finally:
         _context.reset(token)
-
-
-def current_context() -> dict[str, Any]:
-    """The values attached by the enclosing log_context blocks."""
-    return dict(_context.get())
 
 
 class JsonFormatter(logging.Formatter):

@@ -6,7 +6,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
-from shared.outbox import outbox_lag_seconds
+from shared.outbox import outbox_lag_seconds, waiting
 from shared.runtime import Runtime
 
 
@@ -26,8 +26,11 @@ class _EventCollector:
                 published = session.execute(
                     select(func.count()).where(outbox.c.published_at.is_not(None))
                 ).scalar_one()
-                pending = session.execute(
-                    select(func.count()).where(outbox.c.published_at.is_(None))
+                pending = session.execute(select(func.count()).where(waiting(outbox))).scalar_one()
+                failed = session.execute(
+                    select(func.count()).where(
+                        outbox.c.failed_at.is_not(None), outbox.c.published_at.is_(None)
+                    )
                 ).scalar_one()
                 consumed = session.execute(select(func.count()).select_from(processed)).scalar_one()
                 lag = outbox_lag_seconds(session, outbox, runtime.now())
@@ -40,6 +43,11 @@ class _EventCollector:
                 published,
             ),
             ("platform_outbox_pending", "Events waiting in the outbox", pending),
+            (
+                "platform_outbox_failed",
+                "Events the broker kept refusing, left for an operator to retry",
+                failed,
+            ),
             ("platform_events_consumed", "Events this service handled", consumed),
             ("platform_outbox_lag_seconds", "Age of the oldest unsent event", lag),
         ):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
+import os
+import sys
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     delete,
     func,
     insert,
@@ -28,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from shared.config import load_settings
 from shared.db import Database, lock_for_update
 from shared.events import Event
 from shared.messaging.publisher import Outgoing, Publisher, PublishError
@@ -42,6 +48,9 @@ def outbox_table(metadata: MetaData) -> Table:
 
     `seq` keeps the order in which events were written, also within one transaction (where
     they share a timestamp): a cancellation goes out before the new offer it caused.
+    `attempts` counts every publish tried, `refusals` those the broker refused this very
+    message (not a lost connection); after `OUTBOX_MAX_REFUSALS` the row gets `failed_at` and
+    the relay leaves it until an operator retries it (`python -m shared.outbox retry`).
     """
     table = Table(
         "outbox",
@@ -60,6 +69,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("published_at", DateTime(timezone=True), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
+        Column("refusals", Integer, nullable=False, default=0, server_default="0"),
+        Column("failed_at", DateTime(timezone=True), nullable=True),
     )
     Index(
         "ix_outbox_unsent",
@@ -177,11 +188,17 @@ def prune_published(session: Session, table: Table, before: datetime, limit: int
     return int(done.rowcount or 0)
 
 
+def waiting(table: Table) -> Any:
+    """The condition of rows the relay still has to publish: unsent and not failed."""
+    return and_(table.c.published_at.is_(None), table.c.failed_at.is_(None))
+
+
 def outbox_lag_seconds(session: Session, table: Table, now: datetime) -> float:
-    """Age in seconds of the oldest unsent event (0 when everything is sent)."""
-    oldest = session.execute(
-        select(func.min(table.c.created_at)).where(table.c.published_at.is_(None))
-    ).scalar()
+    """Age in seconds of the oldest event waiting to be sent (0 when none waits).
+
+    Failed rows do not count: they wait for an operator, and `platform_outbox_failed` shows them.
+    """
+    oldest = session.execute(select(func.min(table.c.created_at)).where(waiting(table))).scalar()
     if oldest is None:
         return 0.0
     if oldest.tzinfo is None:
@@ -189,8 +206,41 @@ def outbox_lag_seconds(session: Session, table: Table, now: datetime) -> float:
     return max(0.0, (now - oldest).total_seconds())
 
 
+def failed_rows(session: Session, table: Table, limit: int = 1000) -> list[dict[str, Any]]:
+    """The failed rows, oldest first: what an operator reads before retrying them."""
+    t = table
+    query = (
+        select(t.c.id, t.c.event_type, t.c.correlation_id, t.c.created_at, t.c.attempts,
+               t.c.refusals, t.c.last_error, t.c.failed_at)
+        .where(t.c.failed_at.is_not(None), t.c.published_at.is_(None))
+        .order_by(t.c.seq)
+        .limit(limit)
+    )  # fmt: skip
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def retry_failed(session: Session, table: Table, ids: list[str] | None = None) -> int:
+    """Give failed rows back to the relay (all of them when `ids` is None); return how many.
+
+    Their refusals start again from 0, so each gets the full number of tries once more.
+    """
+    t = table
+    query = update(t).where(t.c.failed_at.is_not(None), t.c.published_at.is_(None))
+    if ids is not None:
+        query = query.where(t.c.id.in_(ids))
+    done = session.execute(query.values(failed_at=None, refusals=0))
+    return int(done.rowcount or 0)
+
+
 class OutboxRelay:
-    """Publishes unsent outbox rows oldest first, marking them sent only after the confirm."""
+    """Publishes unsent outbox rows oldest first, marking them sent only after the confirm.
+
+    A row the broker refuses is held back for `retry_refused_after` seconds (in this relay),
+    so the rows behind it go out meanwhile; after `max_refusals` refusals it is marked failed
+    and no longer picked. Rows of the same child behind a failed row still go out: consumers
+    take a child's events in any order (shared/ordering.py parks an update of a child whose
+    registration has not arrived, and applies it once the retried registration does).
+    """
 
     def __init__(
         self,
@@ -200,6 +250,8 @@ class OutboxRelay:
         topology: Topology,
         batch_size: int = 200,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        max_refusals: int = 10,
+        retry_refused_after: float = 30.0,
     ) -> None:
         self.db = db
         self.table = table
@@ -207,6 +259,10 @@ class OutboxRelay:
         self.topology = topology
         self.batch_size = batch_size
         self.clock = clock
+        self.max_refusals = max_refusals
+        self.retry_refused_after = retry_refused_after
+        # Refused rows this relay holds back: id → monotonic time it may be tried again.
+        self._held: dict[str, float] = {}
         self.published = 0
         # Test hook: called after the broker confirmed a batch, before rows are marked sent.
         self.after_confirm: Callable[[list[str]], None] | None = None
@@ -216,10 +272,13 @@ class OutboxRelay:
         t = self.table
         query = (
             select(t.c.id, t.c.event_type, t.c.correlation_id, t.c.body)
-            .where(t.c.published_at.is_(None))
+            .where(waiting(t))
             .order_by(t.c.seq)
             .limit(self.batch_size)
         )
+        held = self._still_held()
+        if held:
+            query = query.where(t.c.id.not_in(held))
         failure: PublishError | None = None
         with self.db.session() as session:
             rows = session.execute(lock_for_update(query, self.db)).all()
@@ -254,9 +313,46 @@ class OutboxRelay:
                 .where(t.c.id.in_(confirmed))
                 .values(published_at=now, attempts=t.c.attempts + 1)
             )
-        refused = [r.id for r in rows if r.id not in set(confirmed)]
+        refused = [r for r in rows if r.id not in set(confirmed)]
         if refused:
-            self._record_failure(session, refused, "refused by the broker")
+            self._record_refusal(session, refused, now)
+
+    def _still_held(self) -> list[str]:
+        """The refused rows not to be tried yet; forget those whose wait is over."""
+        moment = time.monotonic()
+        self._held = {i: until for i, until in self._held.items() if until > moment}
+        return list(self._held)
+
+    def _record_refusal(self, session: Session, rows: list[Any], now: datetime) -> None:
+        """Count a refusal on each row; hold it back a while; fail it at the cap."""
+        t = self.table
+        ids = [r.id for r in rows]
+        session.execute(
+            update(t)
+            .where(t.c.id.in_(ids))
+            .values(
+                attempts=t.c.attempts + 1,
+                refusals=t.c.refusals + 1,
+                last_error="refused by the broker",
+            )
+        )
+        at_cap = select(t.c.id).where(t.c.id.in_(ids), t.c.refusals >= self.max_refusals)
+        failed_ids = set(session.execute(at_cap).scalars())
+        if failed_ids:
+            session.execute(update(t).where(t.c.id.in_(failed_ids)).values(failed_at=now))
+        until = time.monotonic() + self.retry_refused_after
+        for row in rows:
+            if row.id in failed_ids:
+                self._held.pop(row.id, None)
+                log.error(
+                    "outbox row failed: the broker refused it too often; retry it with "
+                    "python -m shared.outbox retry",
+                    extra={"fields": {"event_id": row.id, "event_type": row.event_type,
+                                      "correlation_id": row.correlation_id,
+                                      "refusals": self.max_refusals}},
+                )  # fmt: skip
+            else:
+                self._held[row.id] = until
 
     def _message(self, row: Any) -> Outgoing:
         """The stored JSON goes out as it is: no parsing or re-serialising on the hot path."""
@@ -301,3 +397,41 @@ class OutboxRelay:
                 continue
             wake.wait(poll_seconds)
             wake.clear()
+
+
+OUTBOX_SERVICES = ("intake", "assessment", "referral", "notifications", "quality")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """List a service's failed outbox rows, or give them back to its relay."""
+    parser = argparse.ArgumentParser(
+        prog="python -m shared.outbox",
+        description="Outbox rows the broker kept refusing: list them, or retry them after a fix.",
+    )
+    parser.add_argument("command", choices=("failed", "retry"))
+    parser.add_argument("service", choices=OUTBOX_SERVICES)
+    parser.add_argument("--id", dest="event_ids", action="append", help="only this event id")
+    parser.add_argument("--all", action="store_true", help="retry every failed row")
+    parser.add_argument("--limit", type=int, default=1000)
+    args = parser.parse_args(argv)
+    if args.command == "retry" and not (args.all or args.event_ids):
+        parser.error("retry needs --id ID or --all")
+    settings = load_settings(args.service, dict(os.environ))
+    db = Database(settings.database_url)
+    table = outbox_table(MetaData())
+    try:
+        with db.session() as session:
+            if args.command == "retry":
+                count = retry_failed(session, table, None if args.all else args.event_ids)
+                print(json.dumps({"retried": count}))
+                return 0 if count or args.all else 1
+            for row in failed_rows(session, table, args.limit):
+                if not args.event_ids or row["id"] in args.event_ids:
+                    print(json.dumps(row, ensure_ascii=False, default=str))
+    finally:
+        db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,9 +9,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
+import flask_smorest
 from flask import Flask, Response, g, request
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint, abort
+from flask_smorest import Api, abort
 from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from webargs.flaskparser import FlaskParser
@@ -20,6 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from shared.auth import current_principal, declared_roles, require_role
 from shared.logging import configure_logging, log_context
 from shared.metrics import Metrics
+from shared.refusals import Refused
 from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -119,8 +121,14 @@ def _has_unstorable_text(value: Any) -> bool:
     return False
 
 
-# Every blueprint parses with it, whichever Blueprint class a service imports.
-Blueprint.ARGUMENTS_PARSER = JsonParser()
+class Blueprint(flask_smorest.Blueprint):
+    """The blueprint of every service resource: flask-smorest's, parsing with `JsonParser`.
+
+    A subclass rather than a change to flask-smorest's class, so importing this module changes
+    nothing for other code in the process; `build_app` refuses any other blueprint class.
+    """
+
+    ARGUMENTS_PARSER = JsonParser()
 
 
 def _flatten(messages: Any) -> dict[str, Any]:
@@ -157,7 +165,6 @@ class PlatformApi(Api):
     """flask-smorest's Api with the platform's error shape everywhere."""
 
     ERROR_SCHEMA = ErrorSchema
-    ARGUMENTS_PARSER = JsonParser()
 
     def handle_http_exception(self, exc: HTTPException):  # type: ignore[override]
         data = getattr(exc, "data", None) or {}
@@ -189,7 +196,17 @@ def _json_error(status: int, message: str, code: str | None = None) -> Response:
     )
 
 
+def refusal_body(exc: Refused) -> dict:
+    """The contract's error body for a use case's refusal (contract §3)."""
+    return error_body(exc.status, exc.message, exc.code, _flatten(exc.fields), **exc.details)
+
+
 def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(Refused)
+    def _refused(exc: Refused) -> tuple[dict, int]:
+        """Every use case's refusal reaches HTTP here, whichever service raised it."""
+        return refusal_body(exc), exc.status
+
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError) -> Response:
         if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
@@ -371,6 +388,14 @@ def build_app(
     description: str = "",
 ) -> Flask:
     """The Flask app of a service: its blueprints plus the shared plumbing."""
+    blueprints = list(blueprints)
+    for blueprint in blueprints:
+        if not isinstance(blueprint, Blueprint):
+            raise TypeError(
+                f"blueprint {getattr(blueprint, 'name', blueprint)!r} is a "
+                f"{type(blueprint).__module__}.{type(blueprint).__qualname__}: create it with "
+                "shared.web.Blueprint, which parses requests the platform's way"
+            )
     settings = runtime.settings
     configure_logging(f"{settings.service}-api", settings.log_level)
     app = Flask(f"services.{settings.service}")

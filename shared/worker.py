@@ -70,6 +70,7 @@ class Worker:
             self.topology,
             batch_size=settings.outbox_batch_size,
             clock=runtime.clock,
+            max_refusals=settings.outbox_max_refusals,
         )
         self.consumer: EventConsumer | None = None
         if SUBSCRIPTIONS.get(settings.service):

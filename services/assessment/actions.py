@@ -28,9 +28,9 @@ from services.assessment.domain.worklist import COMPLETED, OPEN_STATUSES, PENDIN
 from services.assessment.models import Assessment, Child
 from services.assessment.queries import has_open_assessment, latest_completed, next_sequence
 from services.assessment.settings import assessment_settings
-from shared.auth import Principal, not_found_unless
+from shared.principal import Principal
+from shared.refusals import Refused, not_found_unless
 from shared.runtime import UnitOfWork
-from shared.web import error
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,17 @@ PLACE_WORDS = {
 }
 
 
+def _invalid(message: str, fields: dict[str, list[str]]) -> Refused:
+    return Refused(422, "validation_error", message, fields=fields)
+
+
 def _require_open(assessment: Assessment, child: Child | None) -> Child:
     if assessment.status not in OPEN_STATUSES:
-        error(409, f"the assessment is {assessment.status}", code=f"assessment_{assessment.status}")
+        raise Refused(
+            409, f"assessment_{assessment.status}", f"the assessment is {assessment.status}"
+        )
     if child is None or child.erased_at is not None or child.date_of_birth is None:
-        error(409, "the child's data is not available here", code="child_unavailable")
+        raise Refused(409, "child_unavailable", "the child's data is not available here")
     return child  # type: ignore[return-value]
 
 
@@ -62,7 +68,7 @@ def schedule(
     _require_open(assessment, child)
     when: datetime = body["scheduled_for"]
     if when < uow.now:
-        error(422, "the visit cannot be in the past", fields={"scheduled_for": ["Is in the past."]})
+        raise _invalid("the visit cannot be in the past", {"scheduled_for": ["Is in the past."]})
     rescheduled = assessment.status == SCHEDULED
     place_type = body.get("place_type") or PLACE_WORDS.get(body["place"].strip().lower())
     assessment.status = SCHEDULED
@@ -77,7 +83,7 @@ def schedule(
 def _assessed_on(body: dict[str, Any], today: date) -> date:
     assessed_on = body.get("assessed_on") or today
     if assessed_on > today:
-        error(422, "the assessment date is in the future", fields={"assessed_on": ["In future."]})
+        raise _invalid("the assessment date is in the future", {"assessed_on": ["In future."]})
     return assessed_on
 
 
@@ -85,7 +91,7 @@ def _instrument(child: Child, assessed_on: date) -> str:
     try:
         return select_instrument(child.date_of_birth, assessed_on)  # type: ignore[arg-type]
     except NotEligibleError as exc:
-        error(422, str(exc), code="not_eligible", fields={"assessed_on": [str(exc)]})
+        raise Refused(422, "not_eligible", str(exc), fields={"assessed_on": [str(exc)]}) from exc
 
 
 def _checked_answers(instrument: str, raw: dict[str, Any]) -> dict[str, int]:
@@ -96,11 +102,11 @@ def _checked_answers(instrument: str, raw: dict[str, Any]) -> dict[str, int]:
     problems = validate_answers(instrument, answers)
     if problems:
         # Named once, under answers, the way marshmallow nests a field's errors (contract §3).
-        error(
+        raise Refused(
             422,
+            "invalid_answers",
             f"the answers do not fit the {instrument} questionnaire: "
             + ", ".join(sorted(problems)),
-            code="invalid_answers",
             fields={"answers": problems},
             instrument=instrument,
         )
@@ -120,7 +126,7 @@ def _override(
             service_types=changes.get("service_types"),
         )
     except InvalidOverrideError as exc:
-        error(422, str(exc), code="invalid_override", fields={"override": [str(exc)]})
+        raise Refused(422, "invalid_override", str(exc), fields={"override": [str(exc)]}) from exc
 
 
 def _recommend(
@@ -184,10 +190,10 @@ def override(
 ) -> None:
     """Replace the computed priority or service types by the case manager's, with the reason."""
     if assessment.status != COMPLETED or assessment.recommendation is None:
-        error(409, "only a completed assessment can be overridden", code="not_completed")
+        raise Refused(409, "not_completed", "only a completed assessment can be overridden")
     latest = latest_completed(uow.session, assessment.child_id)
     if latest is not None and latest.id != assessment.id:
-        error(409, "a later assessment of this child counts now", code="superseded")
+        raise Refused(409, "superseded", "a later assessment of this child counts now")
     current = Recommendation.from_dict(assessment.recommendation)  # type: ignore[arg-type]
     _record(uow, assessment, _override(current, body, principal.sub, uow.now))
 
@@ -202,11 +208,11 @@ def create_review(uow: UnitOfWork, principal: Principal, body: dict[str, Any]) -
         "child",
     )
     if has_open_assessment(uow.session, child.id):  # type: ignore[union-attr]
-        error(409, "the child already has an open assessment", code="assessment_open")
+        raise Refused(409, "assessment_open", "the child already has an open assessment")
     targets = assessment_settings(uow.runtime).due_targets
     today = local_date(uow.now)
     if body.get("due_date") and body["due_date"] < today:
-        error(422, "the due date is in the past", fields={"due_date": ["Is in the past."]})
+        raise _invalid("the due date is in the past", {"due_date": ["Is in the past."]})
     due = body.get("due_date") or today + timedelta(
         days=targets.urgent_days if body["urgent"] else targets.routine_days
     )

@@ -6,7 +6,6 @@ import uuid
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.assessment import actions
 from services.assessment.domain import get_instrument, load_instruments, local_date
@@ -34,7 +33,7 @@ from shared import access_audit
 from shared.auth import current_principal, not_found_unless, require_role
 from shared.pagination import page_of, paginate
 from shared.runtime import UnitOfWork
-from shared.web import ErrorSchema, current_runtime
+from shared.web import Blueprint, ErrorSchema, current_runtime
 
 READERS = ("case_manager", "admin")
 WRITERS = ("case_manager",)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from services.assessment.domain.worklist import COMPLETED, OPEN_STATUSES
 from services.assessment.models import Assessment, Child, FamilyReply
-from shared.auth import Principal, not_found_unless
+from shared.principal import Principal
+from shared.refusals import not_found_unless
 
 
 def _overdue(today: date) -> Any:
@@ -19,7 +20,7 @@ def _overdue(today: date) -> Any:
 
 
 def worklist_query(principal: Principal, args: dict[str, Any], today: date) -> Select:
-    """Return the caller's assessments: overdue first, then urgent, then oldest."""
+    """Return the caller's assessments in `worklist_sort_key`'s order (overdue, urgent, oldest)."""
     query = select(Assessment)
     if not principal.is_admin:
         query = query.where(Assessment.district_code.in_(principal.districts))

@@ -13,8 +13,8 @@ from services.assessment.domain import (
     is_overdue,
     select_instrument,
 )
-from services.assessment.domain.worklist import LOCAL_TZ
 from services.assessment.models import Assessment, Child
+from shared.localtime import to_local
 
 
 def _child_view(child: Child | None, today: date) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def assessment_view(assessment: Assessment, child: Child | None, today: date) ->
         "waiting_since": assessment.waiting_since,
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
-        "scheduled_for": scheduled.astimezone(LOCAL_TZ) if scheduled else None,
+        "scheduled_for": to_local(scheduled) if scheduled else None,
         "place": assessment.place,
         "place_type": assessment.place_type,
         "instrument": _expected_instrument(assessment, child, today),

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
 from services.intake import audit, idempotency
 from services.intake.changes import change_child, withdraw_consent
 from services.intake.corrections import AlreadyMerged, correct_child
 from services.intake.districts_api import blp as districts_blp
-from services.intake.merge_api import CORRECTORS, refusals, split_corrections
+from services.intake.merge_api import CORRECTORS, split_corrections
 from services.intake.merge_api import blp as merge_blp
 from services.intake.models import Child
-from services.intake.registration import (
-    LikelyDuplicates,
-    OutsideDistricts,
-    Refused,
-    register_child,
-)
+from services.intake.registration import LikelyDuplicates, duplicates_refused, register_child
 from services.intake.representations import AuditEntrySchema, ChildSchema, audit_view, child_view
 from services.intake.schemas import (
     ChildCreateSchema,
@@ -34,7 +28,7 @@ from services.intake.schemas import (
 from services.intake.search import children_query
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import PageArgsSchema, page_of, paginate
-from shared.web import ErrorSchema, current_runtime, error
+from shared.web import Blueprint, ErrorSchema, current_runtime, error
 
 blp = Blueprint("children", __name__, url_prefix="/children", description="Registered children")
 
@@ -69,7 +63,7 @@ class Children(MethodView):
             return _register(principal, body, key, body_hash)
         except LikelyDuplicates as exc:
             # The registration was rolled back; the probe is audited in its own transaction.
-            _duplicates(exc, principal)
+            raise duplicates_refused(current_runtime(), exc, principal) from exc
         except IntegrityError:
             # Another request with this key committed first: answer what it got.
             stored = key and _replay(principal, key, body_hash)
@@ -104,12 +98,7 @@ def _register(principal: Principal, body: dict, key: str | None, body_hash: str)
             if stored:
                 return stored
             claimed = idempotency.claim(uow.session, principal.sub, key, body_hash, uow.now)
-        try:
-            child = register_child(uow, body, principal, audit.REGISTER)
-        except Refused as exc:
-            error(422, "some fields are invalid", fields=exc.fields)
-        except OutsideDistricts as exc:
-            error(403, f"you may register children only in your districts, not in {exc}")
+        child = register_child(uow, body, principal, audit.REGISTER)
         view = child_view(child)
         if claimed is not None:
             idempotency.complete(claimed, 201, ChildSchema().dump(view), child.id)
@@ -122,14 +111,7 @@ def _replay(principal: Principal, key: str, body_hash: str) -> Response | None:
 
 
 def _replay_in(session: Any, principal: Principal, key: str, body_hash: str) -> Response | None:
-    try:
-        stored = idempotency.replay(session, principal.sub, key, body_hash)
-    except idempotency.KeyReused:
-        error(
-            422,
-            "this Idempotency-Key was already used with a different body",
-            code="idempotency_key_reused",
-        )
+    stored = idempotency.replay(session, principal.sub, key, body_hash)
     if stored is None:
         return None
     return Response(
@@ -137,33 +119,6 @@ def _replay_in(session: Any, principal: Principal, key: str, body_hash: str) -> 
         stored.status_code,
         mimetype="application/json",
         headers={"Idempotent-Replayed": "true"},
-    )
-
-
-def _duplicates(exc: LikelyDuplicates, principal: Principal) -> NoReturn:
-    """409 with the likely duplicates the worker may see; others only counted, never shown."""
-    mine = [d for d in exc.candidates if principal.covers_district(d.child.district_code)]
-    elsewhere = len(exc.candidates) - len(mine)
-    with current_runtime().unit_of_work() as uow:
-        for duplicate in exc.candidates:
-            in_scope = duplicate in mine
-            audit.record(uow.session, principal, audit.DUPLICATE_PROBE, duplicate.child.id,
-                         uow.now, {"in_your_districts": in_scope})  # fmt: skip
-    message = (
-        "This child may already be registered. If it is a different child, send the "
-        'registration again with "confirmed_new": true.'
-    )
-    if elsewhere:
-        message += (
-            f" {elsewhere} registered child(ren) in other districts may also be this child: "
-            "ask your district case manager to check with those districts before registering."
-        )
-    error(
-        409,
-        message,
-        code="likely_duplicate",
-        candidates=[{**d.summary(), "in_your_districts": True} for d in mine],
-        other_districts=elsewhere,
     )
 
 
@@ -201,13 +156,12 @@ class ChildById(MethodView):
             error(403, "only a case manager or an admin corrects sex, date of birth or district")
         with current_runtime().unit_of_work() as uow:
             child = _child_in_scope(uow.session, child_id, principal)
-            with refusals():
-                if corrections:
-                    correct_child(uow, child, corrections, body["reason"], principal)
-                if any(body.get(part) for part in ("child", "guardian", "consent")):
-                    if child.merged:
-                        raise AlreadyMerged(child.merged_into or "")
-                    change_child(uow, child, body, principal)
+            if corrections:
+                correct_child(uow, child, corrections, body["reason"], principal)
+            if any(body.get(part) for part in ("child", "guardian", "consent")):
+                if child.merged:
+                    raise AlreadyMerged(child.merged_into or "")
+                change_child(uow, child, body, principal)
             return child_view(child)
 
 

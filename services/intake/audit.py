@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from services.intake.models import AuditEntry
-from shared.auth import Principal
+from shared.principal import Principal
 
 REGISTER = "register"
 IMPORT = "import"

@@ -8,8 +8,9 @@ from services.intake import audit, idempotency
 from services.intake.models import CONSENT_WITHDRAWN, Child
 from services.intake.registration import name_columns
 from services.intake.representations import ChildSchema, child_view, event_changes
-from shared.auth import Principal
 from shared.outbox import erase_child_events
+from shared.principal import Principal
+from shared.refusals import Refused
 from shared.runtime import UnitOfWork
 
 # Request field → model attribute, per section of the record.
@@ -55,8 +56,12 @@ _ERASED = {
 }
 
 
-class AlreadyWithdrawn(Exception):
+class AlreadyWithdrawn(Refused):
     """The record was erased; it can no longer be changed."""
+
+    def __init__(self, child_id: str) -> None:
+        super().__init__(409, "consent_withdrawn", "consent was withdrawn and the record erased")
+        self.child_id = child_id
 
 
 def _requested(data: dict[str, Any], now: Any) -> dict[str, dict[str, Any]]:

@@ -10,17 +10,23 @@ from services.intake.changes import AlreadyWithdrawn
 from services.intake.domain.children import InvalidDateOfBirth, check_date_of_birth
 from services.intake.models import MERGED, Child
 from services.intake.registration import Refused, local_today
-from shared.auth import Principal
+from shared import refusals
+from shared.principal import Principal
 from shared.runtime import UnitOfWork
 
 CORRECTABLE = ("sex", "date_of_birth", "district_code")
 
 
-class AlreadyMerged(Exception):
+class AlreadyMerged(refusals.Refused):
     """The registration was merged into another; it is only a pointer now."""
 
     def __init__(self, into: str) -> None:
-        super().__init__(into)
+        super().__init__(
+            409,
+            "child_merged",
+            f"this registration was merged into {into}; change that one",
+            merged_into=into,
+        )
         self.into = into
 
 

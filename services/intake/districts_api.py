@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from shared.auth import current_principal
 from shared.districts import DISTRICTS
 from shared.pagination import page_of
+from shared.web import Blueprint
 
 blp = Blueprint("districts", __name__, url_prefix="/districts", description="Districts")
 

@@ -12,12 +12,21 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.intake.models import IdempotencyKey
+from shared.refusals import Refused
 
 MAX_KEY_LENGTH = 200
 
 
-class KeyReused(Exception):
+class KeyReused(Refused):
     """The key was used before with a different request body."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            422,
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used with a different body",
+        )
+        self.key = key
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,8 @@ from services.intake.registration import (
     Refused,
     register_child,
 )
-from shared.auth import ROLES, Principal
 from shared.config import load_settings
+from shared.principal import ROLES, Principal
 from shared.runtime import Runtime, UnitOfWork
 
 IMPORT_OWNER = "import"
@@ -144,7 +144,9 @@ class _Batch:
         except Refused as exc:
             report.note("invalid", parsed.line, "; ".join(flatten_messages(exc.fields)))
         except OutsideDistricts as exc:
-            report.note("invalid", parsed.line, f"district_code: {exc} is not among your districts")
+            report.note(
+                "invalid", parsed.line, f"district_code: {exc.district} is not among your districts"
+            )
         except LikelyDuplicates as exc:
             report.note("duplicate", parsed.line, self.duplicates(exc))
         else:

@@ -1,23 +1,18 @@
-"""Merging two registrations of one child; the refusals corrections and merges share."""
+"""Merging two registrations of one child."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from services.intake.changes import AlreadyWithdrawn
-from services.intake.corrections import CORRECTABLE, AlreadyMerged, merge_child
+from services.intake.corrections import CORRECTABLE, merge_child
 from services.intake.models import Child
-from services.intake.registration import Refused
 from services.intake.representations import ChildSchema, child_view
 from services.intake.schemas import MergeSchema
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
-from shared.web import ErrorSchema, current_runtime, error
+from shared.web import Blueprint, ErrorSchema, current_runtime, error
 
 blp = Blueprint("merges", __name__, url_prefix="/children", description="Duplicate registrations")
 
@@ -28,24 +23,6 @@ def split_corrections(body: dict[str, Any]) -> dict[str, Any]:
     """Take sex, date of birth and district out of a PATCH body's child section."""
     part = body.get("child") or {}
     return {name: part.pop(name) for name in CORRECTABLE if name in part}
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Answer a correction's or a merge's refusal with its status and code."""
-    try:
-        yield
-    except Refused as exc:
-        error(422, "some fields are invalid", fields=exc.fields)
-    except AlreadyWithdrawn:
-        error(409, "consent was withdrawn and the record erased", code="consent_withdrawn")
-    except AlreadyMerged as exc:
-        error(
-            409,
-            f"this registration was merged into {exc.into}; change that one",
-            code="child_merged",
-            merged_into=exc.into,
-        )
 
 
 def _in_scope(session: Any, child_id: str, principal: Principal) -> Child | None:
@@ -71,6 +48,5 @@ class ChildMerge(MethodView):
             if into is None:
                 error(422, "some fields are invalid",
                       fields={"into": ["No child with this id in your districts."]})  # fmt: skip
-            with refusals():
-                merge_child(uow, child, into, body["reason"], principal)
+            merge_child(uow, child, into, body["reason"], principal)
             return child_view(child)

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.intake import audit
 from services.intake.candidates import facts_of, registered_candidates
@@ -20,37 +19,79 @@ from services.intake.domain.duplicates import (
 from services.intake.domain.name_matching import name_block, name_key
 from services.intake.models import ACTIVE, Child
 from services.intake.representations import registered_payload
-from shared.auth import Principal
-from shared.runtime import UnitOfWork
+from shared import refusals
+from shared.localtime import local_day
+from shared.principal import Principal
+from shared.runtime import Runtime, UnitOfWork
 
 # Registration dates are the family's and the worker's: Tajikistan's calendar day.
-LOCAL_ZONE = ZoneInfo("Asia/Dushanbe")
 WORKER_SOURCES = {"phw": "phw", "sah_worker": "sah_worker"}
 
 
-class Refused(Exception):
+class Refused(refusals.Refused):
     """Input that is well-formed but breaks a rule; `fields` is the 422 body's field map."""
 
     def __init__(self, fields: dict[str, Any]) -> None:
-        super().__init__("some fields are invalid")
-        self.fields = fields
+        super().__init__(422, "validation_error", "some fields are invalid", fields=fields)
 
 
-class OutsideDistricts(Exception):
+class OutsideDistricts(refusals.Refused):
     """The worker may not register children in this district."""
+
+    def __init__(self, district: str) -> None:
+        super().__init__(
+            403, "forbidden", f"you may register children only in your districts, not in {district}"
+        )
+        self.district = district
 
 
 class LikelyDuplicates(Exception):
-    """Children already registered who may be this one; `confirmed_new` overrides."""
+    """Children already registered who may be this one; `confirmed_new` overrides.
+
+    Not a refusal by itself: what the caller is told depends on who asks (see
+    `duplicates_refused`), and the probe is audited after the registration rolled back.
+    """
 
     def __init__(self, candidates: list[LikelyDuplicate]) -> None:
         super().__init__(f"{len(candidates)} likely duplicate(s)")
         self.candidates = candidates
 
 
+def duplicates_refused(
+    runtime: Runtime, exc: LikelyDuplicates, principal: Principal
+) -> refusals.Refused:
+    """409 with the likely duplicates the worker may see; others only counted, never shown.
+
+    The probe is audited in its own transaction: the registration itself was rolled back.
+    """
+    mine = [d for d in exc.candidates if principal.covers_district(d.child.district_code)]
+    elsewhere = len(exc.candidates) - len(mine)
+    with runtime.unit_of_work() as uow:
+        for duplicate in exc.candidates:
+            in_scope = duplicate in mine
+            audit.record(uow.session, principal, audit.DUPLICATE_PROBE, duplicate.child.id,
+                         uow.now, {"in_your_districts": in_scope})  # fmt: skip
+    message = (
+        "This child may already be registered. If it is a different child, send the "
+        'registration again with "confirmed_new": true.'
+    )
+    if elsewhere:
+        message += (
+            f" {elsewhere} registered child(ren) in other districts may also be this child: "
+            "ask your district case manager to check with those districts before registering."
+        )
+    return refusals.Refused(
+        409,
+        "likely_duplicate",
+        message,
+        candidates=[{**d.summary(), "in_your_districts": True} for d in mine],
+        other_districts=elsewhere,
+    )
+
+
 def local_today(now: datetime) -> date:
     """Return the calendar date in Tajikistan at an instant."""
-    return now.astimezone(LOCAL_ZONE).date()
+    return local_day(now)
 
 
 def registration_problems(data: dict[str, Any], now: datetime) -> dict[str, Any]:

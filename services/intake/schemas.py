@@ -14,10 +14,10 @@ from services.intake.domain.children import (
     screening_problems,
 )
 from services.intake.domain.names import FULL_NAME_MAX_LENGTH, InvalidName, validate_name
-from services.intake.domain.phones import InvalidPhone, normalise_phone
 from shared.districts import DISTRICTS
 from shared.fields import StrictBool
 from shared.pagination import PageArgsSchema
+from shared.phones import InvalidPhone, normalise_phone
 
 CHANGEABLE = "This field cannot be changed."
 

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import Select, false, select
 
 from services.intake.domain.name_matching import key_words
-from services.intake.domain.phones import InvalidPhone, normalise_phone
 from services.intake.models import MERGED, Child
-from services.intake.registration import LOCAL_ZONE
-from shared.auth import Principal
+from shared.localtime import LOCAL_TZ
+from shared.phones import InvalidPhone, normalise_phone
+from shared.principal import Principal
 
 
 def children_query(args: dict[str, Any], principal: Principal) -> Select:
@@ -68,4 +68,4 @@ def _escape(word: str) -> str:
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_ZONE)
+    return datetime.combine(day, time.min, LOCAL_TZ)

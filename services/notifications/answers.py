@@ -9,15 +9,19 @@ from services.notifications.config import sms_setup
 from services.notifications.domain.planning import GUARDIAN, Draft
 from services.notifications.domain.templates import DEFAULT_LANGUAGE
 from services.notifications.models import Contact, Notification, ReplyChild
-from shared.auth import Principal
+from shared.principal import Principal
+from shared.refusals import Refused
 from shared.runtime import UnitOfWork
 
 TEMPLATE = "case_manager_message"
 EVENT_TYPE = "case_manager.message"
 
 
-class Unreachable(Exception):
+class Unreachable(Refused):
     """The family takes no SMS (no consent, a landline, opted out or erased)."""
+
+    def __init__(self) -> None:
+        super().__init__(409, "family_unreachable", "the family cannot receive SMS")
 
 
 def send_answer(

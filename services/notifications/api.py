@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Select, or_, select
 
-from services.notifications.answers import Unreachable, send_answer
+from services.notifications.answers import send_answer
 from services.notifications.api_gateway import blp as gateway_blp
 from services.notifications.api_kannel import blp as kannel_blp
 from services.notifications.models import (
@@ -31,7 +30,7 @@ from shared import access_audit
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import page_of, paginate
 from shared.runtime import UnitOfWork
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint(
     "notifications",
@@ -175,11 +174,8 @@ class FamilyMessages(MethodView):
             not_found_unless(
                 contact is not None and principal.covers_district(contact.district_code), "child"
             )
-            try:
-                text = " ".join(body["text"].split())
-                return send_answer(uow, principal, contact, text, body["in_reply_to"])
-            except Unreachable:
-                error(409, "the family cannot receive SMS", code="family_unreachable")
+            text = " ".join(body["text"].split())
+            return send_answer(uow, principal, contact, text, body["in_reply_to"])
 
 
 BLUEPRINTS = [blp, replies_blp, children_blp, gateway_blp, kannel_blp]

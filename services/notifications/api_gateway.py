@@ -7,12 +7,9 @@ import logging
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.notifications import callbacks
 from services.notifications.config import sms_setup
-from services.notifications.domain.masking import mask_phone
-from services.notifications.domain.phones import to_e164
 from services.notifications.domain.status import map_receipt
 from services.notifications.schemas import (
     DeliveryReceiptResultSchema,
@@ -20,7 +17,8 @@ from services.notifications.schemas import (
     InboundSmsResultSchema,
     InboundSmsSchema,
 )
-from shared.web import current_runtime, error, public
+from shared.phones import mask_phone, to_e164
+from shared.web import Blueprint, current_runtime, error, public
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Gateway-Secret"

@@ -13,16 +13,14 @@ from urllib.parse import parse_qsl
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.notifications import callbacks
 from services.notifications.config import sms_setup
 from services.notifications.domain.kannel import DLR_TYPES, dlr_receipt
-from services.notifications.domain.masking import mask_phone
-from services.notifications.domain.phones import to_e164
 from services.notifications.schemas import DeliveryReceiptResultSchema, InboundSmsResultSchema
-from shared.web import current_runtime, error, public
+from shared.phones import mask_phone, to_e164
+from shared.web import Blueprint, current_runtime, error, public
 
 log = logging.getLogger(__name__)
 KANNEL_DOC = {

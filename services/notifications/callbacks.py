@@ -13,7 +13,6 @@ from services.notifications import records
 from services.notifications.config import SmsSetup
 from services.notifications.domain import planning, replies
 from services.notifications.domain import status as st
-from services.notifications.domain.masking import mask_phone
 from services.notifications.models import (
     Contact,
     InboundMessage,
@@ -21,6 +20,7 @@ from services.notifications.models import (
     OptOut,
     ReplyChild,
 )
+from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 
 OPTED_OUT = "opted_out"

@@ -14,7 +14,6 @@ from services.notifications import records
 from services.notifications.config import sms_setup
 from services.notifications.corrections import child_corrected, child_merged
 from services.notifications.domain import planning
-from services.notifications.domain.masking import mask_phone
 from services.notifications.models import ORDERING, Contact, InboundMessage, Notification
 from services.notifications.sending import TIMERS as SENDING_TIMERS
 from shared.db import get_unflushed
@@ -22,6 +21,7 @@ from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
 from shared.handling import Handler
 from shared.outbox import erase_child_events
+from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 from shared.subscriptions import SUBSCRIPTIONS
 

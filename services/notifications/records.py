@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from services.notifications.config import SmsSetup
 from services.notifications.domain import status as st
-from services.notifications.domain.masking import mask_phone
 from services.notifications.domain.planning import CONFIRMATIONS, Draft
 from services.notifications.domain.sms import analyse
 from services.notifications.models import Notification, OptOut, StatusChange
+from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 
 OPEN = (st.PENDING, st.HELD)

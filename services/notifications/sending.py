@@ -16,12 +16,12 @@ from services.notifications import records
 from services.notifications.config import SmsSetup, sms_setup
 from services.notifications.domain import reconsider, retry
 from services.notifications.domain import status as st
-from services.notifications.domain.localtime import local_day, local_day_bounds
 from services.notifications.domain.planning import CONFIRMATIONS, GUARDIAN
 from services.notifications.domain.sending_window import cap_reached, hold_until
 from services.notifications.gateways import SendResult, StatusResult
 from services.notifications.models import DUE_AT, Notification
 from shared.db import lock_for_update
+from shared.localtime import local_day, local_day_bounds
 from shared.runtime import Runtime, UnitOfWork
 from shared.worker import Timer
 
@@ -178,14 +178,6 @@ def _claim_rows(
         n.step = "resolve"
         jobs.append(Job(n.id, n.to, n.text, n.encoding, step, n.attempts, n.status_queries))
     return jobs, skipped
-
-
-def _claim(runtime: Runtime, setup: SmsSetup) -> Job | str | None:
-    """Claim the next due notification alone (SKIPPED when it was held or cancelled instead)."""
-    jobs, skipped = _claim_many(runtime, setup, 1)
-    if jobs:
-        return jobs[0]
-    return SKIPPED if skipped else None
 
 
 def _call(setup: SmsSetup, job: Job) -> SendResult | StatusResult:

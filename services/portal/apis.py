@@ -1,4 +1,4 @@
-"""Clients of the four APIs: pooled connections, timeouts, short-lived tokens, clear errors."""
+"""Clients of the five APIs: pooled connections, timeouts, short-lived tokens, clear errors."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from requests.adapters import HTTPAdapter
 from services.portal.settings import PortalSettings
 
 log = logging.getLogger(__name__)
-SERVICES = ("intake", "assessment", "referral", "notifications")
+SERVICES = ("intake", "assessment", "referral", "notifications", "quality")
 
 
 class ApiError(Exception):
@@ -137,7 +137,7 @@ class ServiceClient:
 
 
 class ApiClients:
-    """The four API clients, sharing one connection pool, acting as the current user."""
+    """The five API clients, sharing one connection pool, acting as the current user."""
 
     def __init__(
         self, settings: PortalSettings, caller: Callable[[], Caller | None] | None = None
@@ -157,6 +157,7 @@ class ApiClients:
     assessment: ServiceClient
     referral: ServiceClient
     notifications: ServiceClient
+    quality: ServiceClient
 
     def _token(self) -> str | None:
         caller = self.caller()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from shared.config import DEV_JWT_SECRET
 
@@ -19,6 +18,7 @@ API_DEFAULTS = {
     "ASSESSMENT_URL": "http://127.0.0.1:8002",
     "REFERRAL_URL": "http://127.0.0.1:8003",
     "NOTIFICATIONS_URL": "http://127.0.0.1:8004",
+    "QUALITY_URL": "http://127.0.0.1:8005",
 }
 
 
@@ -38,6 +38,7 @@ class PortalSettings:
     assessment_url: str = API_DEFAULTS["ASSESSMENT_URL"]
     referral_url: str = API_DEFAULTS["REFERRAL_URL"]
     notifications_url: str = API_DEFAULTS["NOTIFICATIONS_URL"]
+    quality_url: str = API_DEFAULTS["QUALITY_URL"]
     secure_cookies: bool = False
     embedded: bool = True
     idle_minutes: int = 30
@@ -45,10 +46,6 @@ class PortalSettings:
     api_timeout_seconds: float = 5.0
     log_level: str = "INFO"
     testing: bool = False
-
-    def with_overrides(self, **changes: Any) -> PortalSettings:
-        """Return a copy with some settings changed (tests)."""
-        return replace(self, **changes)
 
 
 def _flag(value: str | None) -> bool:

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from services.portal.domain.dates import show_date, show_datetime
-from services.portal.domain.roles import ADMIN, CASE_MANAGER, PHW, PROVIDER, SAH
+from services.portal.domain.roles import ADMIN, CASE_MANAGER, INSPECTOR, PHW, PROVIDER, SAH
 from services.portal.web.guards import current_user
 from shared.districts import DISTRICTS, get_district
 
@@ -59,9 +59,20 @@ def nav_items() -> list[tuple[str, str]]:
         items.append(("/dashboard", _("Dashboard")))
     if user.role == ADMIN:
         items.append(("/dashboard/outcomes", _("Outcomes")))
-    if user.role == ADMIN:
         items.append(("/admin/users", _("Users")))
         items.append(("/admin/providers", _("Providers")))
+    return items + quality_items(user.role)
+
+
+def quality_items(role: str) -> list[tuple[str, str]]:
+    """The quality reform's pages: inspections, standards, contracts, commissioning."""
+    items = []
+    if role in (INSPECTOR, ADMIN, PROVIDER):
+        items.append(("/inspections", _("Inspections")))
+    if role == ADMIN:
+        items.append(("/admin/standards", _("Standards")))
+        items.append(("/admin/contracts", _("Contracts")))
+        items.append(("/reports/commissioning", _("Commissioning")))
     return items
 
 

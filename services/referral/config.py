@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import cache
 
 from services.referral.domain.deadlines import (
@@ -14,9 +14,9 @@ from services.referral.domain.deadlines import (
 from services.referral.domain.geography import Geography, Place, load_centres
 from services.referral.domain.working_hours import parse_working_hours
 from shared.districts import DISTRICTS
+from shared.localtime import LOCAL_TZ, local_day
 from shared.runtime import Runtime
 
-DUSHANBE = timezone(timedelta(hours=5), "Asia/Dushanbe")
 # Not a contract name: how long before the deadline a provider is reminded.
 REMINDER_ENV = "REFERRAL_REMINDER_HOURS_BEFORE"
 
@@ -31,7 +31,7 @@ def deadline_policy(runtime: Runtime) -> DeadlinePolicy:
     working_hours = parse_working_hours(
         runtime.settings.get("REFERRAL_WORKING_HOURS"),
         runtime.settings.get("REFERRAL_WORKING_DAYS"),
-        DUSHANBE,
+        LOCAL_TZ,
     )
     return DeadlinePolicy(
         response_hours=response, reminder_hours_before=reminder, working_hours=working_hours
@@ -54,4 +54,4 @@ def region_of(district_code: str | None) -> str | None:
 
 def local_today(now: datetime) -> date:
     """The date in Tajikistan (UTC+5, no daylight saving) at `now`; ages count from it."""
-    return now.astimezone(DUSHANBE).date()
+    return local_day(now)

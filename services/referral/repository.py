@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.referral.domain import matching
-from services.referral.domain.states import PLACE_TAKING_STATES, Status
+from services.referral.domain.states import OPEN_STATES, PLACE_TAKING_STATES, Status
 from services.referral.domain.waitlist import WaitingChild
 from services.referral.models import ChildRecord, Provider, Referral, WaitlistEntry
 
@@ -52,7 +52,7 @@ def open_referral(session: Session, child_id: str, service_type: str) -> Referra
     query = select(Referral).where(
         Referral.child_id == child_id,
         Referral.service_type == service_type,
-        Referral.status.in_([s.value for s in (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)]),
+        Referral.status.in_([s.value for s in OPEN_STATES]),
     )
     return session.execute(query).scalars().first()
 

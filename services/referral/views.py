@@ -9,8 +9,8 @@ from services.referral.domain.matching import Child, Match
 from services.referral.domain.states import PLACE_TAKING_STATES, Status, actions_for
 from services.referral.domain.states import fhir_status as fhir
 from services.referral.models import ChildRecord, Provider, Referral
-from services.referral.schemas.providers import sms_capable
-from shared.auth import Principal
+from shared.phones import sms_capable
+from shared.principal import Principal
 
 PROVIDER_FIELDS = (
     "id", "name", "name_tg", "name_ru", "organisation", "service_types", "districts_served",

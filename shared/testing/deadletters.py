@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from kombu import Connection, Producer
+from kombu import Producer
 
 from shared.deadletters import _dead_messages, _summary
+from shared.messaging.connection import connect
 from shared.messaging.topology import topology_for
 
 
 def put_dead_letter(settings: Any, body: str, message_id: str, **properties: Any) -> None:
     """Park a message in the service's dead-letter queue, as the consumer would."""
     topology = topology_for(settings)
-    with Connection(settings.broker_url) as connection:
+    with connect(settings.broker_url) as connection:
         topology.declare(connection)
         Producer(connection.channel()).publish(
             body,

@@ -1,8 +1,10 @@
 """pytest fixtures for real PostgreSQL and RabbitMQ, per-test databases and broker namespaces.
 
 Servers come from POSTGRES_URL / RABBITMQ_URL when set, else the local servers when they answer,
-else testcontainers when a Docker engine exists. With CI=true a missing server fails the run;
-elsewhere the tests that need it are skipped with the reason.
+else testcontainers when a Docker engine exists. With CI=true a missing server fails the run.
+Elsewhere a service harness asked for the real servers runs on the embedded backend (SQLite and
+the file-system broker) instead, and the session's summary says how many did; the few tests that
+need a server itself (its SQL, its broker's behaviour) are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -29,6 +31,26 @@ from shared.testing import (
 from shared.testing.harness import ServiceHarness
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Harnesses that ran on the embedded backend because no server answered (reported at the end).
+EMBEDDED_INSTEAD: list[str] = []
+
+
+def servers_answer() -> bool:
+    """True when PostgreSQL and RabbitMQ answer, or testcontainers can start them."""
+    postgres = os.environ.get("POSTGRES_URL") or DEFAULT_POSTGRES_URL
+    rabbitmq = os.environ.get("RABBITMQ_URL") or DEFAULT_RABBITMQ_URL
+    return (url_answers(postgres, 5432) and url_answers(rabbitmq, 5672)) or docker_available()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if EMBEDDED_INSTEAD:
+        terminalreporter.write_line(
+            f"{len(EMBEDDED_INSTEAD)} service harness(es) ran on the embedded backend (SQLite "
+            "and the file-system broker): no PostgreSQL or RabbitMQ answered. Set POSTGRES_URL "
+            "and RABBITMQ_URL to run them on the real servers.",
+            yellow=True,
+        )
 
 
 def _unavailable(what: str) -> None:
@@ -144,6 +166,9 @@ def service_harness(
 
     service_harness(service, runtime_from, create_app, handlers, timers, backend="real"|"embedded",
     clock=None, env={...})
+
+    backend="real" means PostgreSQL and RabbitMQ; when neither answers outside CI, the harness
+    runs on the embedded backend instead of skipping (in CI a missing server fails the run).
     """
     namespaces: dict[str, str] = {}
 
@@ -164,6 +189,9 @@ def service_harness(
             "RETRY_DELAYS": "0.2,0.5",
             **(env or {}),
         }
+        if backend == "real" and not IN_CI and not servers_answer():
+            backend = "embedded"
+            EMBEDDED_INSTEAD.append(request.node.nodeid)
         if backend == "real":
             postgres_url = request.getfixturevalue("postgres_url")
             broker = request.getfixturevalue("rabbitmq_url")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ NOW = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
 
 def producer(tmp_path, days: str) -> Runtime:
     runtime = app.producer_runtime(f"sqlite:///{tmp_path / 'p.db'}", "memory://", "t")
-    runtime.settings = runtime.settings.with_overrides(outbox_retention_days=float(days))
+    runtime.settings = replace(runtime.settings, outbox_retention_days=float(days))
     runtime.clock = lambda: NOW
     for child_id, published in (("old", 31), ("recent", 2), ("unsent", None)):
         app.change_state(runtime, child_id)

@@ -11,13 +11,12 @@ from pathlib import Path
 import jwt
 import pytest
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import MetaData
 
 from shared.auth import AuthError, decode_token, issue_token, main
 from shared.config import DEV_JWT_SECRET, ConfigError
 from shared.runtime import build_runtime, messaging_tables
-from shared.web import build_app
+from shared.web import Blueprint, build_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"

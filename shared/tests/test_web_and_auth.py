@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import MetaData
 
 from shared.auth import allow_roles, issue_token, not_found_unless, require_role
 from shared.config import load_settings
+from shared.refusals import Refused
 from shared.runtime import Runtime, messaging_tables
-from shared.web import build_app
+from shared.web import Blueprint, build_app, error
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 blp = Blueprint("things", __name__, url_prefix="/things")
@@ -45,6 +45,39 @@ class Boom(MethodView):
     def get(self):
         """Fail unexpectedly."""
         raise RuntimeError("secret internal detail")
+
+
+def _refuse_a_thing() -> None:
+    """A use case refusing, the way services' flows do."""
+    raise Refused(
+        409,
+        "thing_closed",
+        "this thing is closed; open it first",
+        fields={"name": ["Is closed."]},
+        closed_by="case_manager",
+    )
+
+
+@blp.route("/refused")
+class Refusing(MethodView):
+    def get(self):
+        """A use case says no."""
+        require_role("case_manager")
+        _refuse_a_thing()
+
+
+@blp.route("/aborted")
+class Aborting(MethodView):
+    def get(self):
+        """The HTTP layer says no, the same way."""
+        require_role("case_manager")
+        error(
+            409,
+            "this thing is closed; open it first",
+            code="thing_closed",
+            fields={"name": ["Is closed."]},
+            closed_by="case_manager",
+        )
 
 
 @pytest.fixture
@@ -226,3 +259,20 @@ def test_json_answers_carry_cyrillic_as_utf8_text(client):
     assert "Фарзона Раҳимова".encode() in response.data
     assert b"\\u" not in response.data
     assert response.mimetype == "application/json"
+
+
+def test_a_use_case_refusal_answers_exactly_as_the_http_layer_would(client):
+    headers = bearer(issue_token(SECRET, role="case_manager", districts=["rudaki"]))
+    refused = client.get("/things/refused", headers=headers)
+    aborted = client.get("/things/aborted", headers=headers)
+    assert refused.status_code == aborted.status_code == 409
+    assert refused.get_data() == aborted.get_data()
+    assert refused.content_type == aborted.content_type
+    assert refused.get_json() == {
+        "error": {
+            "code": "thing_closed",
+            "message": "this thing is closed; open it first",
+            "fields": {"name": ["Is closed."]},
+            "closed_by": "case_manager",
+        }
+    }

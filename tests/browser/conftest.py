@@ -13,8 +13,8 @@ import pytest
 import requests
 
 from shared.testing.fixtures import IN_CI
+from shared.testing.platform import ROOT, Platform, running_platform
 from tests.browser.portal import PASSWORD, PortalUsers, attach_helpers
-from tests.e2e.harness import ROOT, Platform, running_platform
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from tests.e2e.harness import Platform
+from shared.testing.platform import Platform
 
 PASSWORD = "browser-journeys-2026"
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA.
@@ -23,6 +23,7 @@ class PortalUsers:
     roles: dict[str, str] = field(default_factory=lambda: {
         "phw": "phw", "sah": "sah_worker", "manager": "case_manager",
         "provider": "provider", "admin": "admin", "locked-out": "phw",
+        "inspector": "inspector",
     })  # fmt: skip
 
     def of(self, role: str) -> str:

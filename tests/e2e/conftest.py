@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.harness import Platform, running_platform
+from shared.testing.platform import Platform, running_platform
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from services.notifications.domain.phones import to_e164
 from services.notifications.tests.kannel import box as kannel
-from tests.e2e.harness import TEST_SETTINGS, Platform
+from shared.phones import to_e164
+from shared.testing.platform import TEST_SETTINGS, Platform
 from tests.e2e.samples import registration
 
 pytestmark = pytest.mark.e2e

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.notifications.tests.fakes.gateway import FakeSmsGateway
 from shared.testing import EventTap
 from shared.testing.fixtures import delete_namespace
-from tests.e2e.harness import Platform
+from shared.testing.platform import Platform
+from shared.testing.sms_gateway import FakeSmsGateway
 
 GATEWAY_TOKEN = "e2e-gateway-token"
 # The SMS sender's clocks, shortened so a killed sender's claim or a retry resolves in seconds;

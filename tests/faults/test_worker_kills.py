@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.e2e.harness import SERVICES, Platform
+from shared.testing.platform import SERVICES, Platform
 from tests.e2e.steps import Family, Users
 from tests.faults.counting import (
     NAMES,

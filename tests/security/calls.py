@@ -7,12 +7,18 @@ from typing import Any
 
 import pytest
 
-from tests.security.expectations import GATEWAY_OPERATIONS, ROLE_TABLE, body_for, query_for
+from tests.security.expectations import (
+    GATEWAY_OPERATIONS,
+    ROLE_TABLE,
+    UNSCOPED_ROLES,
+    body_for,
+    query_for,
+)
 from tests.security.operations import Operation, operations, user_operations
 from tests.security.people import HOME, World
-from tests.security.stack import RECEIPT_SECRET, Stack
+from tests.security.stack import RECEIPT_SECRET, SERVICES, Stack
 
-SERVICES = ("intake", "assessment", "referral", "notifications")
+__all__ = ["SERVICES"]
 
 
 def refs(world: World, scope: str, operation: Operation | None = None) -> dict[str, Any]:
@@ -20,6 +26,10 @@ def refs(world: World, scope: str, operation: Operation | None = None) -> dict[s
     person = world["M"] if scope == "in" else world["C"]
     if scope == "in" and operation and operation.key.endswith("/withdraw-consent"):
         person = world["W"]  # its own child, so no other test loses M's data
+    if operation and "/care-plan" in operation.key:
+        # Services running with a care plan: K's at P (in scope), C's at Q (out of scope).
+        person = world["K"] if scope == "in" else world["C"]
+    quality = world.quality.get("P" if scope == "in" else "Q", {})
     return {
         "person": person,
         "child": person.child_id,
@@ -30,6 +40,10 @@ def refs(world: World, scope: str, operation: Operation | None = None) -> dict[s
         "district": person.district,
         "phone": person.phone,
         "future_day": (date.today() + timedelta(days=14)).isoformat(),
+        "standard": world.quality.get("standard"),
+        "inspection": quality.get("inspection"),
+        "action": quality.get("action"),
+        "contract": quality.get("contract"),
     }
 
 
@@ -44,10 +58,10 @@ def expected(service: str, operation: Operation, role: str) -> str | None:
 
 
 def headers_for(stack: Stack, world: World, role: str) -> dict[str, str]:
-    """A token of the role: rudaki staff, provider P's user, or an admin."""
+    """A token of the role: rudaki staff or inspector, provider P's user, an admin or a partner."""
     if role == "provider":
         return stack.tokens.header("provider", provider_id=world.providers["P"])
-    return stack.tokens.header(role, () if role == "admin" else (HOME,))
+    return stack.tokens.header(role, () if role in UNSCOPED_ROLES else (HOME,))
 
 
 def send(stack: Stack, operation: Operation, ref: dict[str, Any], headers: dict) -> Any:
@@ -60,7 +74,7 @@ def send(stack: Stack, operation: Operation, ref: dict[str, Any], headers: dict)
     return stack.call(operation.service, operation.method, operation.url(ref, query), **kwargs)
 
 
-PROBE_ORDER = ("case_manager", "admin", "phw", "sah_worker", "provider")
+PROBE_ORDER = ("case_manager", "admin", "phw", "sah_worker", "provider", "inspector", "partner")
 _probed: dict[tuple[str, str], str] = {}
 
 

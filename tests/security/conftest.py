@@ -1,4 +1,4 @@
-"""One running platform for every security test: four services, seeded journeys, logs, events."""
+"""One running platform for every security test: five services, seeded journeys, logs, events."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.security.stack import Stack, new_namespace, start_stack, stop_stack
 
 @pytest.fixture(scope="package")
 def stack(postgres_url: str, rabbitmq_url: str) -> Iterator[Stack]:
-    """The four services on real PostgreSQL and RabbitMQ, workers running, logs and events kept."""
+    """The five services on real PostgreSQL and RabbitMQ, workers running, logs and events kept."""
     from shared.testing.fixtures import delete_namespace
 
     databases: list[str] = []

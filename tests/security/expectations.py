@@ -11,17 +11,33 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.security.people import OVERRIDE_NOTE, complete_body, provider_body, registration
+from tests.security.people import (
+    OVERRIDE_NOTE,
+    care_plan_body,
+    complete_body,
+    contract_body,
+    inspection_body,
+    provider_body,
+    registration,
+    review_body,
+    standard_body,
+)
 
-ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin")
+# contract §2 and 1.1 §8 (partner), and the quality service's inspector.
+ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin", "partner", "inspector")
 FIELD_STAFF = ("phw", "sah_worker")
 CHILD_STAFF = ("phw", "sah_worker", "case_manager")
-NOT_ADMIN = ("phw", "sah_worker", "case_manager", "provider")
+NOT_ADMIN = ("phw", "sah_worker", "case_manager", "provider", "partner", "inspector")
+# Roles that work with no district and no provider: they see every record they may read.
+UNSCOPED_ROLES = ("admin", "partner")
 
 
 def rule(allow: tuple[str, ...], deny: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {"allow": allow, "deny": deny}
 
+
+QUALITY_READERS = ("inspector", "admin", "provider", "case_manager")
+QUALITY_OUTSIDERS = (*FIELD_STAFF, "partner")
 
 ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "intake": {
@@ -50,7 +66,16 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "referral": {
         "POST /providers": rule(("admin",), NOT_ADMIN),
         "PATCH /providers/{}": rule(("admin",), NOT_ADMIN),
-        "GET /providers": rule(("case_manager", "provider", "admin"), ()),
+        # The directory holds no child's data; an inspector picks the provider it inspects in it.
+        "GET /providers": rule(("case_manager", "provider", "admin", "inspector"), ()),
+        "GET /providers/{}": rule(("case_manager", "provider", "admin", "inspector"), ()),
+        # A provider's own free places (409 once its places follow contracts, as P's do).
+        "PUT /providers/{}/places": rule(("provider",), (*CHILD_STAFF, "admin")),
+        # Children waiting and the needs nobody meets: the case manager's and the ministry's.
+        "GET /waitlist": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "GET /needs": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "GET /reports/providers": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        "GET /reports/coverage": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
         "GET /children/{}/matches": rule(("case_manager",), ("provider",)),
         "POST /referrals": rule(("case_manager",), (*FIELD_STAFF, "provider")),
         "GET /referrals": rule(("case_manager", "provider", "admin"), ()),
@@ -62,13 +87,34 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "POST /referrals/{}/cancel": rule(("case_manager",), (*FIELD_STAFF, "provider")),
         "POST /waitlist": rule(("case_manager",), (*FIELD_STAFF, "provider")),
         "GET /reports/summary": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
+        # The ministry's figures: funded places against use and cost, and coded outcomes.
+        "GET /reports/commissioning": rule(("admin",), NOT_ADMIN),
+        "GET /reports/outcomes": rule(("admin",), NOT_ADMIN),
+        # The care plan is kept by the provider running the service and the district's case
+        # manager; an admin reads it; field workers, partners and inspectors see no child's plan.
+        "GET /referrals/{}/care-plan": rule(
+            ("provider", "case_manager", "admin"), (*FIELD_STAFF, "partner", "inspector")
+        ),
+        **{
+            f"POST /referrals/{{}}/care-plan{tail}": rule(
+                ("provider", "case_manager"), (*FIELD_STAFF, "admin", "partner", "inspector")
+            )
+            for tail in ("", "/reviews", "/close")
+        },
         # The stage of the children a health worker registered: ids and times, no personal data.
         "GET /children/stages": rule((*CHILD_STAFF, "admin"), ("provider",)),
         # contract §8: read-only FHIR for admins and partners; every other role 403.
         **{
-            f"GET /fhir/{path}": rule(("admin",), NOT_ADMIN)
-            for path in ("metadata", "ServiceRequest/{}", "Task/{}", "Organization/{}",
-                         "HealthcareService/{}", "Patient/{}", "Bundle/{}")
+            f"GET /fhir/{path}": rule(("admin", "partner"), (*NOT_ADMIN[:4], "inspector"))
+            for path in (
+                "metadata",
+                "ServiceRequest/{}",
+                "Task/{}",
+                "Organization/{}",
+                "HealthcareService/{}",
+                "Patient/{}",
+                "Bundle/{}",
+            )
         },  # fmt: skip
     },
     "notifications": {
@@ -80,7 +126,36 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         # The case manager answers the family's replies by SMS.
         "POST /children/{}/messages": rule(("case_manager", "admin"), (*FIELD_STAFF, "provider")),
     },
+    "quality": {
+        # services/quality/README.md: the ministry publishes standards; everyone who works to
+        # them or inspects against them reads them. Field workers and partners have no need.
+        "POST /standards": rule(("admin",), NOT_ADMIN),
+        "GET /standards": rule(QUALITY_READERS, QUALITY_OUTSIDERS),
+        "GET /standards/{}": rule(QUALITY_READERS, QUALITY_OUTSIDERS),
+        "POST /inspections": rule(("inspector", "admin"), (*CHILD_STAFF, "provider", "partner")),
+        # A provider reads its own inspections, actions and contracts only (others 404).
+        "GET /inspections": rule(QUALITY_READERS, QUALITY_OUTSIDERS),
+        "GET /inspections/{}": rule(QUALITY_READERS, QUALITY_OUTSIDERS),
+        "GET /actions": rule(QUALITY_READERS, QUALITY_OUTSIDERS),
+        "POST /actions/{}/answer": rule(
+            ("provider",), (*CHILD_STAFF, "admin", "partner", "inspector")
+        ),
+        "POST /actions/{}/follow-up": rule(
+            ("inspector", "admin"), (*CHILD_STAFF, "provider", "partner")
+        ),
+        "POST /contracts": rule(("admin",), NOT_ADMIN),
+        "PATCH /contracts/{}": rule(("admin",), NOT_ADMIN),
+        "GET /contracts": rule(QUALITY_READERS, QUALITY_OUTSIDERS),
+        "GET /contracts/{}": rule(QUALITY_READERS, QUALITY_OUTSIDERS),
+    },
 }
+
+# The services written before partners and inspectors: neither role may use anything in them
+# that the table does not let it use (an inspector judges providers, never a child's record).
+for _service in ("intake", "assessment", "referral", "notifications"):
+    for _rule in ROLE_TABLE[_service].values():
+        _extra = tuple(r for r in ("partner", "inspector") if r not in _rule["allow"])
+        _rule["deny"] = tuple(dict.fromkeys((*_rule["deny"], *_extra)))
 
 # Callbacks of the SMS gateway: a shared secret in X-Gateway-Secret, not a user's token.
 GATEWAY_OPERATIONS = {"POST /delivery-receipts", "POST /inbound-sms"}
@@ -103,8 +178,15 @@ RESOURCE_OF_SEGMENT = {
     "Organization": "provider",
     "HealthcareService": "provider",
     "Patient": "child",
+    # quality (services/quality/README.md)
+    "standards": "standard",
+    "inspections": "inspection",
+    "actions": "action",
+    "contracts": "contract",
 }
 SCOPED_RESOURCES = {"child", "assessment", "referral", "notification"}
+# Quality's records: a provider's user sees its own provider's only; other readers see all.
+PROVIDER_SCOPED_RESOURCES = {"inspection", "action", "contract"}
 # Operations whose body names a scoped record (or, for a registration, a district).
 BODY_SCOPED = {"POST /children", "POST /referrals", "POST /waitlist"}
 # Query parameters that aim a list at a scoped record or district.
@@ -128,6 +210,7 @@ def body_for(operation: str, refs: dict[str, Any], today: str) -> dict[str, Any]
         },
         "POST /assessments/{}/override": {"priority": "urgent", "reason": OVERRIDE_NOTE},
         "PATCH /providers/{}": {"places": 20},
+        "PUT /providers/{}/places": {"free_places": 3},
         "POST /referrals": {
             "child_id": refs["child"],
             "provider_id": refs["provider"],
@@ -139,6 +222,23 @@ def body_for(operation: str, refs: dict[str, Any], today: str) -> dict[str, Any]
         "POST /referrals/{}/complete": {"outcome": "goals met"},
         "POST /referrals/{}/cancel": {"reason": "family moved"},
         "POST /waitlist": {"child_id": refs["child"], "service_type": "day_care"},
+        "POST /referrals/{}/care-plan": care_plan_body(refs["future_day"]),
+        "POST /referrals/{}/care-plan/reviews": review_body(today, refs["future_day"], ""),
+        "POST /referrals/{}/care-plan/close": {"outcome": "goals_met"},
+        # A version that comes into force later: the versions in force today stay as they are.
+        "POST /standards": standard_body(refs["future_day"]),
+        "POST /inspections": inspection_body(refs["provider"], today, refs["future_day"]),
+        "POST /actions/{}/answer": {"response": "The assistant finished the course."},
+        "POST /actions/{}/follow-up": {
+            "outcome": "reopened",
+            "note": "",
+            "due_date": refs["future_day"],
+        },
+        # No places: the provider's places in referral stay as the seeded contracts make them.
+        "POST /contracts": contract_body(
+            refs["provider"], refs["district"], today, refs["future_day"], 0
+        ),
+        "PATCH /contracts/{}": {"places": 20},
         "POST /delivery-receipts": {
             "notification_id": refs["notification"],
             "status": "delivered",

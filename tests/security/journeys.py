@@ -1,9 +1,12 @@
-"""Seed the platform through its own APIs: five children, three providers, whole journeys.
+"""Seed the platform through its own APIs: six children, three providers, whole journeys.
 
 In scope of the rudaki tokens: A (referral accepted by P), B (declined by P2 with a note, then
 sent to P and left unanswered), M (sent to P; the authorization matrix may change it) and W
-(registered only; the matrix withdraws its consent). Out of scope: C in vahdat, accepted by Q.
-Every step goes through HTTP with the role the contract names; the workers carry the events.
+(registered only; the matrix withdraws its consent), K (accepted and started by P, with a care
+plan reviewed once). Out of scope: C in vahdat, accepted and started by Q, with a care plan.
+In quality: a day-care standard, an inspection with a required action and a contract for each
+of P (rudaki) and Q (vahdat). Every step goes through HTTP with the role the contract names;
+the workers carry the events.
 """
 
 from __future__ import annotations
@@ -15,14 +18,20 @@ from shared.testing import wait_for
 from tests.security.people import (
     AWAY,
     DECLINE_NOTE,
+    EVIDENCE_NOTE,
     HOME,
     PEOPLE,
     Person,
     World,
+    care_plan_body,
     complete_body,
+    contract_body,
+    inspection_body,
     provider_body,
     registration,
+    review_body,
     schedule_body,
+    standard_body,
 )
 from tests.security.stack import Stack
 
@@ -54,17 +63,24 @@ class Journeys:
             self.register(person)
         for person in self.world.people.values():
             self.find_assessment(person)
-        for key in "ABCM":
+        for key in "ABCMK":
             self.assess(self.world[key])
         self.refer(self.world["A"], "P")
         self.refer(self.world["C"], "Q")
         self.refer(self.world["M"], "P")
+        self.refer(self.world["K"], "P")
         self.refer(self.world["B"], "P2")
         self.answer(self.world["B"], "P2", "decline", {"reason": "other", "note": DECLINE_NOTE})
         self.refer(self.world["B"], "P")
         self.answer(self.world["A"], "P", "accept", {"start_date": self.start_date()})
-        self.answer(self.world["C"], "Q", "accept", {"start_date": self.start_date()})
+        today = {"start_date": self.now.date().isoformat()}
+        self.answer(self.world["C"], "Q", "accept", today)
+        self.answer(self.world["K"], "P", "accept", today)
+        for key, provider in (("K", "P"), ("C", "Q")):
+            self.answer(self.world[key], provider, "start", {})
+            self.plan(self.world[key], provider)
         self.correct_village(self.world["A"])
+        self.inspect_and_contract()
         for person in self.world.people.values():
             self.find_notifications(person, wait_for_accepted=person.key in "AC")
         return self.world
@@ -145,7 +161,7 @@ class Journeys:
         person.referral_ids.append(made["id"])
 
     def answer(self, person: Person, provider: str, action: str, body: dict) -> None:
-        """Accept or decline the latest referral as the provider's user."""
+        """Accept, decline or start the latest referral as the provider's user."""
         headers = self.stack.tokens.header("provider", provider_id=self.world.providers[provider])
         path = f"/referrals/{person.referral_ids[-1]}/{action}"
 
@@ -157,6 +173,53 @@ class Journeys:
 
         expect(wait_for(answered, timeout=10, interval=0.2, message=f"{action} answered"),
                (200, 201), f"{action} {person.key}")  # fmt: skip
+
+    def plan(self, person: Person, provider: str) -> None:
+        """Start the child's care plan and review it once, as the provider's user."""
+        headers = self.stack.tokens.header("provider", provider_id=self.world.providers[provider])
+        base = f"/referrals/{person.referral_ids[-1]}/care-plan"
+        later = (self.now.date() + timedelta(days=90)).isoformat()
+        expect(
+            self.stack.call("referral", "POST", base, json=care_plan_body(later), headers=headers),
+            (201,), f"care plan of {person.key}",
+        )  # fmt: skip
+        body = review_body(self.now.date().isoformat(), later)
+        expect(
+            self.stack.call("referral", "POST", f"{base}/reviews", json=body, headers=headers),
+            (201,), f"review of {person.key}'s care plan",
+        )  # fmt: skip
+
+    def inspect_and_contract(self) -> None:
+        """A standard in force since last year; P and Q inspected, each with a contract."""
+        admin = self.stack.tokens.header("admin")
+        inspector = self.stack.tokens.header("inspector", (HOME, AWAY))
+        today = self.now.date()
+        since = (today - timedelta(days=365)).isoformat()
+        made = expect(
+            self.stack.call("quality", "POST", "/standards", json=standard_body(since),
+                            headers=admin),
+            (201,), "POST /standards",
+        )  # fmt: skip
+        self.world.quality["standard"] = made["id"]
+        due = (today + timedelta(days=30)).isoformat()
+        end = (today + timedelta(days=365)).isoformat()
+        for key, district in (("P", HOME), ("Q", AWAY)):
+            provider = self.world.providers[key]
+            body = inspection_body(provider, today.isoformat(), due, EVIDENCE_NOTE)
+            inspection = expect(
+                self.stack.call("quality", "POST", "/inspections", json=body, headers=inspector),
+                (201,), f"inspection of {key}",
+            )  # fmt: skip
+            body = contract_body(provider, district, today.isoformat(), end, 20)
+            contract = expect(
+                self.stack.call("quality", "POST", "/contracts", json=body, headers=admin),
+                (201,), f"contract of {key}",
+            )  # fmt: skip
+            self.world.quality[key] = {
+                "inspection": inspection["id"],
+                "action": inspection["required_actions"][0]["id"],
+                "contract": contract["id"],
+            }
 
     def correct_village(self, person: Person) -> None:
         """Correct the village, so a child.updated travels too."""

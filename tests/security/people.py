@@ -12,7 +12,14 @@ ASSESSMENT_NOTE = "assessment-note-marker-9b2a: household conflict observed"
 DECLINE_NOTE = "decline-note-marker-77c0: centre manager on leave"
 # Sent by the authorization matrix when it overrides M's recommendation.
 OVERRIDE_NOTE = "override-note-marker-31f5: grandmother cannot travel"
-NOTES = (SCREENING_NOTE, ASSESSMENT_NOTE, DECLINE_NOTE, OVERRIDE_NOTE)
+# What a provider writes in K's care plan: the goal, an activity and a review's progress note.
+GOAL_NOTE = "goal-note-marker-5a90: walks to the well with her brother"
+ACTIVITY_NOTE = "activity-note-marker-c2e4: uncle carries her to the centre"
+PROGRESS_NOTE = "progress-note-marker-0d6b: cried when father left"
+NOTES = (SCREENING_NOTE, ASSESSMENT_NOTE, DECLINE_NOTE, OVERRIDE_NOTE, GOAL_NOTE, ACTIVITY_NOTE,
+         PROGRESS_NOTE)  # fmt: skip
+# An inspector's evidence may name a child whose file was read; it stays in the inspection.
+EVIDENCE_NOTE = "evidence-note-marker-e81f: read the file of Меҳрона Қурбонова"
 # CFM 2-4 answers as domain.md codes them: no glasses, no hearing aid, no walking equipment,
 # "a lot of difficulty" walking compared with other children → a functional difficulty.
 ANSWERS_2_4 = {"CF1": 2, "CF3": 1, "CF4": 2, "CF6": 1, "CF7": 2, "CF10": 3, "CF11": 1,
@@ -47,6 +54,8 @@ class World:
 
     people: dict[str, Person]
     providers: dict[str, str] = field(default_factory=dict)
+    # Quality's records: "standard" → id; per provider key: inspection, action and contract ids.
+    quality: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Person:
         return self.people[key]
@@ -66,6 +75,8 @@ PEOPLE = tuple(
          "case_manager"),
         ("W", HOME, "Ситора", "Раҷабова", "Гулчеҳра Раҷабова", "93 505 2345", "+992935052345",
          "phw"),
+        ("K", HOME, "Паризод", "Назарова", "Шаҳло Назарова", "93 506 2345", "+992935062345",
+         "sah_worker"),
     )
 )  # fmt: skip
 
@@ -120,3 +131,52 @@ def complete_body() -> dict[str, Any]:
                            "protection_concern": False},
         "notes": ASSESSMENT_NOTE,
     }  # fmt: skip
+
+
+QUALITY_CRITERIA = [
+    {"code": "DC1", "text": "Individual plan within 30 days", "indicators": ["Signed plans"]},
+    {"code": "DC2", "text": "Staff trained in early intervention", "indicators": ["Records"]},
+]
+
+
+def standard_body(effective_from: str) -> dict[str, Any]:
+    """A version of the day-care standard."""
+    return {"service_type": "day_care", "title": "Day care", "effective_from": effective_from,
+            "criteria": QUALITY_CRITERIA}  # fmt: skip
+
+
+def inspection_body(provider_id: str, on: str, due: str, evidence: str = "") -> dict[str, Any]:
+    """A compliant day-care inspection with one required action."""
+    findings = [{"criterion": c["code"], "rating": "met", "evidence": evidence or "plans seen"}
+                for c in QUALITY_CRITERIA]  # fmt: skip
+    return {
+        "provider_id": provider_id, "service_type": "day_care", "inspected_on": on,
+        "findings": findings,
+        "required_actions": [{"criterion": "DC2", "description": "Train the new assistant",
+                              "due_date": due}],
+    }  # fmt: skip
+
+
+def contract_body(provider_id: str, district: str, start: str, end: str, places: int) -> dict:
+    """A district's contract for day-care places at a provider."""
+    return {
+        "reference": f"SEC-{district}-{places}", "commissioner": district,
+        "provider_id": provider_id, "service_type": "day_care", "places": places,
+        "price_per_place_month": "850.00", "start_date": start, "end_date": end,
+        "districts": [district],
+    }  # fmt: skip
+
+
+def care_plan_body(next_review: str) -> dict[str, Any]:
+    """One walking goal with an activity, the words a provider writes in them."""
+    return {
+        "goals": [{"domain": "walking", "goal": GOAL_NOTE,
+                   "activities": [{"activity": ACTIVITY_NOTE, "by": "family"}]}],
+        "next_review_date": next_review,
+    }  # fmt: skip
+
+
+def review_body(today: str, next_review: str, note: str = PROGRESS_NOTE) -> dict[str, Any]:
+    """A review of the one goal, with a progress note."""
+    return {"reviewed_on": today, "next_review_date": next_review,
+            "progress": [{"goal": 0, "progress": "progressing", "note": note}]}  # fmt: skip

@@ -72,15 +72,18 @@ def everyone(world: World) -> Markers:
 
 
 def foreign_markers(role: str, world: World) -> Markers:
-    """What a user of the role (rudaki staff, provider P, admin) must never be shown."""
+    """What a user of the role (rudaki staff, provider P, admin, partner) must never be shown."""
     markers = Markers()
-    if role == "admin":
+    if role in ("admin", "partner"):
         return markers
     markers.add_person(world["C"])
     if role == "provider":
         # Provider P's user: W was never referred, B's first referral went to P2.
         markers.add_person(world["W"], ("ids", "names"))
         markers.strings[world["B"].referral_ids[0]] = "B's referral to another provider (P2)"
+        # Nor Q's inspection, required action or contract.
+        for kind, value in world.quality.get("Q", {}).items():
+            markers.strings[value] = f"provider Q's {kind}"
     return markers
 
 

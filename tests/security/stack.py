@@ -1,4 +1,4 @@
-"""The four services in one process on real PostgreSQL and RabbitMQ, with their logs and events."""
+"""The five services in one process on real PostgreSQL and RabbitMQ, with their logs and events."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from shared.logging import JsonFormatter
 from shared.testing import TEST_JWT_SECRET, EventTap, token, unique
 from shared.testing.harness import ServiceHarness
 
-SERVICES = ("intake", "assessment", "referral", "notifications")
+SERVICES = ("intake", "assessment", "referral", "notifications", "quality")
 RECEIPT_SECRET = "receipt-secret-only-the-gateway-knows-7c1f"
 SMS_HTTP_TOKEN = "sms-gateway-bearer-token-never-logged-91ab"
 SECRETS = (TEST_JWT_SECRET, RECEIPT_SECRET, SMS_HTTP_TOKEN)

@@ -5,14 +5,29 @@ Scanned over the seeded journeys (journeys.py) and whatever the other security t
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
 import pytest
 
 from shared.testing import token, wait_for
-from tests.security.people import NOTES, Person, World
-from tests.security.scanning import Markers, body_text, keys_anywhere, paths_with, phone_pattern
+from tests.security.people import (
+    EVIDENCE_NOTE,
+    NOTES,
+    Person,
+    World,
+    inspection_body,
+    review_body,
+)
+from tests.security.scanning import (
+    Markers,
+    body_text,
+    everyone,
+    keys_anywhere,
+    paths_with,
+    phone_pattern,
+)
 from tests.security.stack import RECEIPT_SECRET, SECRETS, Stack
 
 pytestmark = pytest.mark.integration
@@ -112,6 +127,81 @@ def test_events_carry_results_not_answers_or_notes(stack, world):
     assert not problems, "\n".join(sorted(set(problems)))
 
 
+# What people write in a care plan or an inspection: it stays in the record it was written in.
+WRITTEN_KEYS = {"goals", "goal", "activities", "activity", "note", "notes", "findings",
+                "evidence", "description", "response", "follow_up_note"}  # fmt: skip
+
+
+def test_care_plan_events_carry_counts_not_what_was_written(stack, world):
+    """K's plan and review: events name the plan and dates, count progress, and carry no goal,
+    activity or note, nor any family's name or phone."""
+    tap, k = stack.tap, world["K"]
+    mine = lambda e: e["payload"].get("child_id") == k.child_id  # noqa: E731
+    scheduled = tap.wait_for("care_plan.review_scheduled", mine, timeout=20)
+    reviewed = tap.wait_for("care_plan.reviewed", mine, timeout=20)
+    assert reviewed["payload"]["progress"]["progressing"] == 1, reviewed
+    markers = Markers()
+    for person in world.people.values():
+        markers.add_person(person, ("names", "phone"))
+    problems = []
+    for event in [*tap.of_type("care_plan.review_scheduled"), *tap.of_type("care_plan.reviewed")]:
+        text = json.dumps(event, ensure_ascii=False)
+        problems += [f"{event['type']} carries {k}" for k in keys_anywhere(event) & WRITTEN_KEYS]
+        problems += [f"{event['type']} carries {hit}" for hit in markers.found_in(text)]
+        problems += [f"{event['type']} carries a note" for n in NOTES if n in text]
+    assert scheduled["correlation_id"] == k.child_id
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def test_quality_events_carry_no_child_and_no_evidence(stack, world):
+    """provider.inspected and contract.signed: scores and terms, never a child's id, name or
+    phone, and never the inspector's evidence (which may name a child whose file was read)."""
+    tap = stack.tap
+    providers = {world.providers["P"], world.providers["Q"]}
+    of_ours = lambda e: e["payload"].get("provider_id") in providers  # noqa: E731
+    tap.wait_for("provider.inspected", of_ours, timeout=20)
+    tap.wait_for("contract.signed", of_ours, timeout=20)
+    markers = everyone(world)
+    problems = []
+    kinds = ("provider.inspected", "contract.signed", "contract.changed")
+    for event in (e for kind in kinds for e in tap.of_type(kind)):
+        text = json.dumps(event, ensure_ascii=False)
+        problems += [f"{event['type']} carries {k}" for k in keys_anywhere(event) & WRITTEN_KEYS]
+        problems += [f"{event['type']} carries {hit}" for hit in markers.found_in(text)]
+        if EVIDENCE_NOTE in text:
+            problems.append(f"{event['type']} carries the inspector's evidence")
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def test_refusals_do_not_repeat_what_was_written(stack, world):
+    """A 422 names the fields to put right; it never repeats the evidence, note or answer sent,
+    which may name a child."""
+    today = datetime.now(UTC).date().isoformat()
+    k, a = world["K"], world["A"]
+    name = f"{a.given_name} {a.family_name} {a.phone}"
+    inspection = inspection_body(world.providers["P"], today, today, f"{EVIDENCE_NOTE} {name}")
+    inspection["findings"][0]["criterion"] = "NO-SUCH-CRITERION"
+    review = review_body(today, today, f"{name} did well")
+    # Refused by its shape, whatever state the plan is in when this runs.
+    review["progress"].append({"goal": 99, "progress": "achieved", "note": name})
+    provider = stack.tokens.header("provider", provider_id=world.providers["P"])
+    calls = (
+        ("quality", "/inspections", inspection, stack.tokens.header("inspector", ("rudaki",))),
+        ("referral", f"/referrals/{k.referral_ids[-1]}/care-plan/reviews", review, provider),
+        ("quality", f"/actions/{world.quality['P']['action']}/answer",
+         {"response": f"{name} " * 400}, provider),
+    )  # fmt: skip
+    markers = Markers()
+    markers.add_person(a, ("names", "phone"))
+    for service, path, body, headers in calls:
+        response = stack.call(service, "POST", path, json=body, headers=headers)
+        assert response.status_code == 422, f"{path}: {response.status_code}"
+        text = body_text(response)
+        assert response.get_json()["error"]["fields"], f"{path} names no field: {text}"
+        assert not markers.found_in(text), f"{path} repeats what was sent: {text}"
+        assert EVIDENCE_NOTE not in text, f"{path} repeats the evidence: {text}"
+
+
 def gateway_calls(stack: Stack, world: World) -> None:
     """What the SMS gateway sends back: a receipt and a family's reply, both with phones."""
     headers = {"X-Gateway-Secret": RECEIPT_SECRET}
@@ -131,6 +221,8 @@ def log_markers(stack: Stack, world: World) -> Markers:
         markers.add_person(person, ("names", "phone"))
     for secret in SECRETS:
         markers.strings[secret] = "a secret"
+    for note in (*NOTES, EVIDENCE_NOTE):
+        markers.strings[note] = "free text someone wrote"
     for value in stack.tokens.issued.values():
         markers.strings[value.rsplit(".", 1)[-1]] = "a bearer token's signature"
     return markers

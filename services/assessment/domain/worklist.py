@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Dushanbe")
+from shared.localtime import local_day
 
 PENDING = "pending"
 SCHEDULED = "scheduled"
@@ -55,7 +54,7 @@ def local_date(moment: datetime) -> date:
     """Return the calendar date in Dushanbe of an aware datetime."""
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no place in time; pass an aware one")
-    return moment.astimezone(LOCAL_TZ).date()
+    return local_day(moment)
 
 
 def due_date(registered_at: datetime, urgent: bool, targets: DueTargets) -> date:
@@ -70,7 +69,17 @@ def is_overdue(status: str, due: date, today: date) -> bool:
 
 
 def worklist_sort_key(
-    *, status: str, due: date, urgent: bool, created_at: datetime, today: date
-) -> tuple[int, int, datetime]:
-    """Return a key ordering overdue first, then urgent, then oldest."""
-    return (0 if is_overdue(status, due, today) else 1, 0 if urgent else 1, created_at)
+    *,
+    status: str,
+    due: date,
+    urgent: bool,
+    waiting_since: datetime,
+    assessment_id: str,
+    today: date,
+) -> tuple[int, int, datetime, str]:
+    """Return the worklist's order: overdue first, then urgent, then waiting longest, then id.
+
+    `queries.worklist_query` orders the database's rows by exactly these columns.
+    """
+    overdue = is_overdue(status, due, today)
+    return (0 if overdue else 1, 0 if urgent else 1, waiting_since, assessment_id)

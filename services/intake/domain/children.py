@@ -97,23 +97,6 @@ class Tombstone:
         return {name: getattr(self, name) for name in TOMBSTONE_FIELDS}
 
 
-def make_tombstone(
-    child_id: str,
-    district_code: str,
-    date_of_birth: date,
-    registered_at: datetime,
-    withdrawn_at: datetime,
-) -> Tombstone:
-    """Return the tombstone that replaces a child's record when consent is withdrawn."""
-    return Tombstone(
-        id=child_id,
-        district_code=district_code,
-        birth_year=date_of_birth.year,
-        registered_at=registered_at,
-        consent_withdrawn_at=withdrawn_at,
-    )
-
-
 LANDLINE_NO_SMS = {
     "code": "landline_no_sms",
     "message": (

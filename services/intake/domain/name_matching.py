@@ -128,11 +128,6 @@ def name_similarity(a: str, b: str) -> float:
     return max(_best_alignment(merged, words_b) for merged in _merges(words_a, len(words_b)))
 
 
-def names_match(a: str, b: str, threshold: float = NAME_MATCH_THRESHOLD) -> bool:
-    """Tell whether two names are likely the same person's name written differently."""
-    return name_similarity(a, b) >= threshold
-
-
 def _merges(words: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
     """Join neighbouring words until `size` remain, every way ("Muhammad Ali" ~ "Muhammadali")."""
     if len(words) == size:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from .localtime import LOCAL_TZ, next_local_midnight, to_local
+from shared.localtime import LOCAL_TZ, next_local_midnight, to_local
 
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 PENDING = "pending"
@@ -95,11 +94,3 @@ def receipt_move(current: str, receipt: Receipt) -> str | None:
     if receipt.status is None or receipt.status == current:
         return None
     return receipt.status if can_move(current, receipt.status) else None
-
-
-_SMPP_FIELD = re.compile(r"(\w+(?: date)?):(\S+)")
-
-
-def parse_smpp_receipt(short_message: str) -> dict[str, str]:
-    """Split an SMPP delivery receipt text (`id:… stat:DELIVRD err:000 …`) into fields."""
-    return {key.lower(): value for key, value in _SMPP_FIELD.findall(short_message)}

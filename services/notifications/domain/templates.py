@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .localtime import to_local
+from shared.localtime import to_local
+
 from .sms import gsm_friendly, is_gsm7
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -99,11 +100,6 @@ class Catalogue:
             return used, _FORMATTER.format(raw, **cleaned)
         except KeyError as missing:
             raise TemplateError(f"template {name!r} needs a value for {missing}") from None
-
-    def placeholders(self, name: str, language: str) -> set[str]:
-        """Return the placeholder names a template uses."""
-        raw = self.texts[language][name]
-        return {field_name for _, field_name, _, _ in _FORMATTER.parse(raw) if field_name}
 
 
 def load_catalogue(directory: Path = TEMPLATES_DIR) -> Catalogue:

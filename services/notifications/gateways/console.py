@@ -6,7 +6,8 @@ import logging
 import threading
 import uuid
 
-from ..domain.masking import mask_phone
+from shared.phones import mask_phone
+
 from .base import ACCEPTED, QUERY_ACCEPTED, QUERY_NOT_FOUND, SendResult, StatusResult
 
 log = logging.getLogger("services.notifications.sms")

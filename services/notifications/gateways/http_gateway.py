@@ -9,7 +9,8 @@ from typing import Any
 
 import requests
 
-from ..domain.masking import mask_phones_in_text
+from shared.phones import mask_phones_in_text
+
 from ..domain.retry import classify_status_code
 from ..domain.status import DELIVERED, FAILED, map_receipt
 from .base import (

@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 
 import requests
 
+from shared.phones import mask_phones_in_text
+
 from ..domain.kannel import DLR_MASK, coding_of, is_url_safe
-from ..domain.masking import mask_phones_in_text
 from ..domain.retry import classify_status_code
 from .base import ACCEPTED, QUERY_UNKNOWN, TRANSIENT, UNKNOWN, SendResult, StatusResult
 

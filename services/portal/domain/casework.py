@@ -50,11 +50,6 @@ def _proximity(match: Record, provider: Record) -> str:
     return f"proximity_{match.get('proximity') or 'elsewhere'}"
 
 
-def can_refer(child: Record | None) -> bool:
-    """Tell whether the family agreed to share data with providers (unknown counts as yes)."""
-    return child is None or child.get("referral_allowed", True) is not False
-
-
 _MOMENT = re.compile(
     r"^\s*(?:(\d{1,2})[./](\d{1,2})[./](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))"
     r"[ T,]+(\d{1,2})[:.](\d{2})"

@@ -18,8 +18,8 @@ MEDIANS = (
     "registration_to_acceptance",
 )  # fmt: skip
 PROVIDER_COLUMNS = (
-    "name", "received", "acceptance_rate", "decline_rate", "median_days_to_answer",
-    "median_days_to_start", "places", "free_places", "occupancy",
+    "name", "received", "acceptance_rate", "decline_rate", "compliance_score",
+    "median_days_to_answer", "median_days_to_start", "places", "free_places", "occupancy",
 )  # fmt: skip
 # Before the summary reports `stages`, the referral figures come from its counts by status.
 FROM_STATUS = {
@@ -95,6 +95,18 @@ def line_points(values: list[float | None], width: int = 300, height: int = 120)
 def percent(value: float | None) -> str:
     """A share as a whole percentage ('—' when unknown)."""
     return "—" if value is None else f"{round(value * 100)}%"
+
+
+def add_compliance(rows: list[dict], summary_rows: list[dict]) -> None:
+    """Put each provider's last compliance score (from the summary) beside its benchmark."""
+    scores = {r.get("provider_id"): r.get("compliance_score") for r in summary_rows}
+    for row in rows:
+        row.setdefault("compliance_score", scores.get(row.get("provider_id")))
+
+
+def score(value: float | None) -> int | None:
+    """A compliance score out of 100 as a whole number (None when never inspected)."""
+    return None if value is None else round(value)
 
 
 def last_months(today: date, count: int = 6) -> list[tuple[date, date]]:

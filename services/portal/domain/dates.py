@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL_TIME = ZoneInfo("Asia/Dushanbe")
+from shared.localtime import LOCAL_TZ
 
 _DMY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -38,7 +37,7 @@ def show_date(value: date | datetime | str | None) -> str:
                 return value
             value = parsed
     if isinstance(value, datetime) and value.tzinfo is not None:
-        value = value.astimezone(LOCAL_TIME)
+        value = value.astimezone(LOCAL_TZ)
     return value.strftime("%d.%m.%Y")
 
 
@@ -52,5 +51,5 @@ def show_datetime(value: datetime | str | None) -> str:
         except ValueError:
             return value
     if value.tzinfo is not None:
-        value = value.astimezone(LOCAL_TIME)
+        value = value.astimezone(LOCAL_TZ)
     return value.strftime("%d.%m.%Y %H:%M")

@@ -174,9 +174,3 @@ def newly_asked(
     seen = set(shown)
     kept = answers_to_send(instrument, answers)
     return [q.code for q in asked_questions(instrument, kept) if q.code not in seen]
-
-
-def unanswered(instrument: Instrument, answers: Mapping[str, int]) -> list[str]:
-    """Return the asked questions with no answer yet."""
-    kept = answers_to_send(instrument, answers)
-    return [q.code for q in asked_questions(instrument, kept) if q.code not in kept]

@@ -27,6 +27,7 @@ ROLE_USERS = {
     "case_manager": {"districts": ["rudaki"]},
     "provider": {"provider_id": PROVIDER_ID},
     "admin": {},
+    "inspector": {},
 }
 
 

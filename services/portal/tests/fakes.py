@@ -1,4 +1,4 @@
-"""A stand-in for the four APIs: answers set per method and path, every call recorded."""
+"""A stand-in for the five APIs: answers set per method and path, every call recorded."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class FakeService:
 
 
 class FakeApis:
-    """The four fake APIs, shaped like services.portal.apis.ApiClients."""
+    """The five fake APIs, shaped like services.portal.apis.ApiClients."""
 
     def __init__(self) -> None:
         self.caller: Callable[[], Any] | None = None
@@ -68,6 +68,7 @@ class FakeApis:
     assessment: FakeService
     referral: FakeService
     notifications: FakeService
+    quality: FakeService
 
     def close(self) -> None:
         """Nothing to close."""

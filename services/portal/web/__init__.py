@@ -29,6 +29,10 @@ BLUEPRINTS = [
     "services.portal.web.dashboard",
     "services.portal.web.dashboard_downloads",
     "services.portal.web.admin_providers",
+    "services.portal.web.quality",
+    "services.portal.web.quality_followup",
+    "services.portal.web.quality_admin",
+    "services.portal.web.reports_commissioning",
     "services.portal.web.care_plans",
 ]
 # Pages being written in parallel may not exist yet: a missing one is skipped, not fatal.

@@ -24,6 +24,7 @@ def role_labels() -> dict[str, str]:
         "case_manager": _("Case manager"),
         "provider": _("Service provider"),
         "admin": _("Administrator"),
+        "inspector": _("Quality inspector"),
     }
 
 

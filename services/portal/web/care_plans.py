@@ -8,15 +8,15 @@ since the plan's first assessment) and close it with a coded outcome. The APIs d
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from services.portal.apis import ApiError, ApiUnavailable
 from services.portal.domain import care_plans as rules
-from services.portal.domain.dates import LOCAL_TIME, show_date
+from services.portal.domain.dates import show_date
 from services.portal.views import language
 from services.portal.web.care_plan_forms import (
     CHANGE_NAMES,
@@ -37,10 +37,11 @@ from services.portal.web.casework_common import (
     required,
 )
 from services.portal.web.dashboard_data import Table
-from services.portal.web.dashboard_downloads import XLSX, as_csv, as_xlsx
+from services.portal.web.dashboard_downloads import table_download
 from services.portal.web.errors import api_error_message, unavailable_message
 from services.portal.web.guards import current_user, roles_required
 from shared.codes import COMPLETION_OUTCOMES, label
+from shared.localtime import local_day
 
 bp = Blueprint("care_plans", __name__)
 KEEPERS = ("provider", "case_manager")
@@ -49,7 +50,7 @@ OUTCOME_TABLES = ("service_types", "providers")
 
 
 def _today() -> date:
-    return datetime.now(LOCAL_TIME).date()
+    return local_day(datetime.now(UTC))
 
 
 def _plan_of(referral_id: str) -> dict | None:
@@ -258,9 +259,4 @@ def outcomes_download(name: str, fmt: str):  # noqa: ANN201
     if name not in OUTCOME_TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
     table = outcome_tables()[0][name]
-    filename = f"outcomes-{name}-{_today().isoformat()}.{fmt}"
-    body, mime = (as_csv(table), "text/csv; charset=utf-8") if fmt == "csv" else (
-        as_xlsx(table), XLSX)  # fmt: skip
-    return Response(
-        body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return table_download(table, fmt, f"outcomes-{name}-{_today().isoformat()}.{fmt}")

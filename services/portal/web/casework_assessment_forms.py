@@ -9,10 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 
 from services.portal.domain.casework import parse_local_moment
-from services.portal.domain.dates import LOCAL_TIME
 from services.portal.domain.questionnaire import Instrument
 from services.portal.web.casework_common import PRIORITY_NAMES, SERVICE_TYPES
 from services.portal.web.forms import field_errors
+from shared.localtime import LOCAL_TZ
 
 Errors = dict[str, list[str]]
 
@@ -20,7 +20,7 @@ Errors = dict[str, list[str]]
 def schedule_body(form: Mapping[str, str], now: datetime) -> tuple[dict, Errors]:
     """Return the schedule request and the errors a person must fix first."""
     errors: Errors = {}
-    moment = parse_local_moment(form.get("scheduled_for", ""), LOCAL_TIME)
+    moment = parse_local_moment(form.get("scheduled_for", ""), LOCAL_TZ)
     if moment is None:
         errors["scheduled_for"] = [_("Write the date and time like 12.12.2026 10:00.")]
     elif moment < now:

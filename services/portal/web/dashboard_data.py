@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from services.portal.web.casework_common import SERVICE_TYPE_NAMES, SERVICE_TYPE
 from services.portal.web.errors import api_error_message, unavailable_message
 from shared.codes import DECLINE_REASONS
 from shared.districts import DISTRICTS, REGIONS
+from shared.localtime import local_day
 
 STAGE_NAMES = {
     "registered": _l("Children registered"), "waiting_for_assessment": _l("Waiting for assessment"),
@@ -39,7 +39,6 @@ REGION_NAMES = {
     "TJ-GB": _l("Gorno-Badakhshan"), "TJ-RA": _l("Districts of Republican Subordination"),
 }  # fmt: skip
 TABLES = ("stages", "medians", "months", "declines", "districts", "providers")
-DUSHANBE = ZoneInfo("Asia/Dushanbe")
 CHART_MEDIANS = ("registration_to_assessment", "referral_to_acceptance")
 
 
@@ -92,13 +91,14 @@ def gather(chosen: dict[str, Any], with_months: bool = True) -> dict[str, Any]:
     bench = _report("/reports/providers", api_params(chosen, True), notices) or {}
     cover = _report("/reports/coverage", api_params(chosen, True), notices) or {}
     providers = rules.keep_region(list(bench.get("items") or []), chosen.get("region"))
+    rules.add_compliance(providers, summary.get("providers") or [])
     return {
         "summary": summary,
         "stages": rules.stage_counts(summary),
         "declines": rules.decline_reasons(summary),
         "providers": rules.sort_rows(providers, chosen["sort"], chosen["desc"]),
         "coverage": list(cover.get("items") or []),
-        "months": monthly_waits(chosen, datetime.now(DUSHANBE).date()) if with_months else [],
+        "months": monthly_waits(chosen, local_day(datetime.now(UTC))) if with_months else [],
         "notices": list(dict.fromkeys(notices)),
     }
 
@@ -184,18 +184,19 @@ def _districts(items: list[dict]) -> Table:
 def _providers(items: list[dict]) -> Table:
     headers = [
         _("Provider"), _("Service types"), _("Region"), _("Referrals received"),
-        _("Acceptance rate"), _("Decline rate"), _("Median days to answer"),
-        _("Median days to start"), _("Places"), _("Free places"), _("Occupancy"),
+        _("Acceptance rate"), _("Decline rate"), _("Compliance score"),
+        _("Median days to answer"), _("Median days to start"), _("Places"), _("Free places"),
+        _("Occupancy"),
     ]  # fmt: skip
     rows = [
         [p["name"], ", ".join(str(SERVICE_TYPE_NAMES.get(s, s)) for s in p["service_types"]),
          str(REGION_NAMES.get(p.get("region_code") or "", "")), p["received"],
          rules.percent(p["acceptance_rate"]), rules.percent(p["decline_rate"]),
-         p["median_days_to_answer"], p["median_days_to_start"], p["places"], p["free_places"],
-         rules.percent(p["occupancy"])]
+         rules.score(p.get("compliance_score")), p["median_days_to_answer"],
+         p["median_days_to_start"], p["places"], p["free_places"], rules.percent(p["occupancy"])]
         for p in items
     ]  # fmt: skip
-    return Table(_("Providers compared"), headers, rows, {3, 4, 5, 6, 7, 8, 9, 10})
+    return Table(_("Providers compared"), headers, rows, {3, 4, 5, 6, 7, 8, 9, 10, 11})
 
 
 def period_text(chosen: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ def service_name(service: str) -> str:
         "assessment": _("assessment service"),
         "referral": _("referral service"),
         "notifications": _("SMS service"),
+        "quality": _("quality service"),
     }
     return names.get(service, service)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
-
 from services.portal.domain.dates import parse_date
 
 
@@ -41,8 +39,3 @@ def form_date(value: str) -> str | None:
     """Return a typed date as yyyy-mm-dd for the APIs, or None when it is not a date."""
     parsed = parse_date(value or "")
     return parsed.isoformat() if parsed else None
-
-
-def render_invalid(template: str, **context: Any) -> tuple[str, int]:
-    """Render a form again with its errors, status 422."""
-    return render_template(template, **context), 422

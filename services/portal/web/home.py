@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template
 
-from services.portal.domain.roles import ADMIN, CASE_MANAGER, PROVIDER
+from services.portal.domain.roles import ADMIN, CASE_MANAGER, INSPECTOR, PROVIDER
 from services.portal.web.guards import current_user, login_required
 
 bp = Blueprint("home", __name__)
 # Roles whose work starts on another page, when that page is part of this portal.
-LANDING = {CASE_MANAGER: "/worklist", PROVIDER: "/referrals", ADMIN: "/dashboard"}
+LANDING = {
+    CASE_MANAGER: "/worklist", PROVIDER: "/referrals", ADMIN: "/dashboard",
+    INSPECTOR: "/inspections",
+}  # fmt: skip
 
 
 @bp.get("/")

@@ -14,10 +14,6 @@ class Period:
     start: date
     end: date
 
-    def covers(self, day: date) -> bool:
-        """Tell whether the contract runs on a day."""
-        return self.start <= day <= self.end
-
     @property
     def months(self) -> int:
         """Whole or started calendar months in the period."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from services.quality import payloads
+from services.quality.domain.contracts import period_problems
 from services.quality.models import Contract
+from shared.refusals import Refused
 from shared.runtime import UnitOfWork
 
 
@@ -28,13 +30,17 @@ def sign(uow: UnitOfWork, body: dict, author: str) -> Contract:
     return contract
 
 
-def change(uow: UnitOfWork, contract: Contract, body: dict) -> dict[str, list[str]]:
-    """Apply an amendment (new revision) and emit contract.changed; return field errors."""
-    end = body.get("end_date", contract.end_date)
-    if end < contract.start_date:
-        return {"end_date": ["Must not be before start_date."]}
+def _invalid(fields: dict[str, list[str]]) -> Refused:
+    return Refused(422, "validation_error", "some fields are invalid", fields=fields)
+
+
+def change(uow: UnitOfWork, contract: Contract, body: dict) -> None:
+    """Apply an amendment (new revision) and emit contract.changed; refuse what breaks a rule."""
+    problems = period_problems(contract.start_date, body.get("end_date", contract.end_date))
+    if problems:
+        raise _invalid(problems)
     if contract.status == "terminated":
-        return {"status": ["A terminated contract cannot change."]}
+        raise _invalid({"status": ["A terminated contract cannot change."]})
     for name, value in body.items():
         setattr(contract, name, value)
     contract.revision += 1
@@ -43,4 +49,3 @@ def change(uow: UnitOfWork, contract: Contract, body: dict) -> dict[str, list[st
     uow.emit(
         "contract.changed", payloads.contract_terms(contract), correlation_id=contract.provider_id
     )
-    return {}

@@ -12,15 +12,15 @@ from services.quality import payloads
 from services.quality.domain.scoring import judge, problems
 from services.quality.flows.standards import in_force
 from services.quality.models import Inspection, RequiredAction
+from shared.refusals import Refused
 from shared.runtime import UnitOfWork
 
 
-class Invalid(Exception):
+class Invalid(Refused):
     """Input the rules refuse, with field messages (422)."""
 
     def __init__(self, message: str, fields: dict) -> None:
-        super().__init__(message)
-        self.fields = fields
+        super().__init__(422, "invalid", message, fields=fields)
 
 
 def record(uow: UnitOfWork, body: dict, inspector: str, today: date) -> Inspection:

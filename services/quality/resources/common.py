@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from shared.auth import Principal
+from shared.localtime import local_day
 from shared.pagination import paginate
 from shared.web import current_runtime
-
-DUSHANBE = timezone(timedelta(hours=5), "Asia/Dushanbe")
 
 
 def today() -> date:
     """Today's date in Tajikistan by the runtime's clock."""
-    return current_runtime().now().astimezone(DUSHANBE).date()
+    return local_day(current_runtime().now())
 
 
 def own_provider_only(principal: Principal, query: Select, column) -> Select:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.quality.flows import contracts as flow
@@ -20,7 +19,7 @@ from services.quality.schemas.contracts import (
 from services.quality.views import contract_view
 from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("contracts", __name__, url_prefix="/contracts", description="Commissioning")
 READERS = ("admin", "provider", "case_manager", "inspector")
@@ -80,7 +79,5 @@ class ContractById(MethodView):
             query = select(Contract).where(Contract.id == str(contract_id)).with_for_update()
             contract = uow.session.execute(query).scalar_one_or_none()
             not_found_unless(contract is not None, "contract")
-            problems = flow.change(uow, contract, body)
-            if problems:
-                error(422, "some fields are invalid", fields=problems)
+            flow.change(uow, contract, body)
             return contract_view(contract)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.quality.flows import inspections as flow
@@ -25,20 +22,11 @@ from services.quality.schemas.inspections import (
 from services.quality.views import action_view, inspection_view
 from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("inspections", __name__, description="Inspections and required actions")
 INSPECTORS = ("inspector", "admin")
 READERS = ("inspector", "admin", "provider", "case_manager")
-
-
-@contextlib.contextmanager
-def refusals() -> Iterator[None]:
-    """Turn a rule's refusal into a 422 with field messages (nothing is written)."""
-    try:
-        yield
-    except flow.Invalid as exc:
-        error(422, str(exc), code="invalid", fields=exc.fields)
 
 
 @blp.route("/inspections")
@@ -49,7 +37,7 @@ class Inspections(MethodView):
     def post(self, body: dict):
         """Record an inspection: each criterion met, partly met or not met, with evidence."""
         principal = require_role(*INSPECTORS)
-        with refusals(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             inspection = flow.record(uow, body, principal.sub, today())
             actions = flow.actions_of(uow.session, inspection.id)
             return inspection_view(inspection, actions, today())
@@ -125,7 +113,7 @@ class ActionAnswer(MethodView):
     def post(self, body: dict, action_id: uuid.UUID):
         """The provider answers a required action with what it has done."""
         principal = require_role("provider")
-        with refusals(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             action = _action_in_scope(uow.session, principal, action_id)
             flow.answer(uow, action, body["response"])
             return action_view(action, today())
@@ -139,7 +127,7 @@ class ActionFollowUp(MethodView):
     def post(self, body: dict, action_id: uuid.UUID):
         """The inspector closes an action as done, or reopens it with a new due date."""
         principal = require_role(*INSPECTORS)
-        with refusals(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             action = _action_in_scope(uow.session, principal, action_id)
             flow.follow_up(uow, action, body, today())
             return action_view(action, today())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.quality.flows.standards import publish_version, versions_of
@@ -19,7 +18,7 @@ from services.quality.schemas.standards import (
 from services.quality.views import standard_view
 from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("standards", __name__, url_prefix="/standards", description="Service standards")
 READERS = ("inspector", "admin", "provider", "case_manager")

@@ -39,18 +39,6 @@ class DeadlinePolicy:
         lead = min(timedelta(hours=self.reminder_hours_before), (respond_by - sent_at) / 2)
         return respond_by - lead
 
-    def reminder_due(
-        self,
-        sent_at: datetime,
-        respond_by: datetime,
-        now: datetime,
-        reminded_at: datetime | None = None,
-    ) -> bool:
-        """Tell whether the single reminder should go out at `now`."""
-        if reminded_at is not None or is_expired(respond_by, now):
-            return False
-        return now >= self.reminder_at(sent_at, respond_by)
-
 
 def is_expired(respond_by: datetime, now: datetime) -> bool:
     """Tell whether a referral due at `respond_by` has run out of time at `now`."""

@@ -1,31 +1,29 @@
-"""Errors the referral rules raise; the API maps each kind onto an HTTP status."""
+"""Errors the referral rules raise: refusals carrying the contract's status and code."""
 
 from __future__ import annotations
 
+from shared.refusals import Refused
 
-class ReferralDomainError(Exception):
+
+class ReferralDomainError(Refused):
     """Base of every rule violation in the referral domain."""
-
-    code = "referral_rule"
 
 
 class TransitionNotAllowed(ReferralDomainError):
     """An action is impossible from the referral's current state (HTTP 409)."""
 
-    code = "transition_not_allowed"
-
     def __init__(self, status: str, action: str) -> None:
-        super().__init__(f"cannot {action} a referral that is {status.replace('_', ' ')}")
-        self.status = status
+        message = f"cannot {action} a referral that is {status.replace('_', ' ')}"
+        super().__init__(
+            409, "transition_not_allowed", message, current_status=status, action=action
+        )
+        self.current_status = status
         self.action = action
 
 
 class InvalidInput(ReferralDomainError):
     """A value breaks a rule of the domain (HTTP 422); `fields` names the culprits."""
 
-    code = "invalid_input"
-
     def __init__(self, fields: dict[str, list[str]]) -> None:
         summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
-        super().__init__(summary)
-        self.fields = fields
+        super().__init__(422, "invalid_input", summary, fields=fields)

@@ -75,11 +75,3 @@ def load_centres(path: Path = CENTRES_CSV) -> dict[str, tuple[float, float]]:
         row["code"]: (float(row["latitude"]), float(row["longitude"]))
         for row in csv.DictReader(_data_lines(path))
     }
-
-
-def load_places(path: Path) -> dict[str, Place]:
-    """Read districts from a CSV with the columns of the project's district list."""
-    return {
-        row["code"]: Place(row["code"], row["region_code"], row["name_en"], row["region_en"])
-        for row in csv.DictReader(_data_lines(path))
-    }

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
-from openpyxl import Workbook
-
 from shared.districts import get_district
+from shared.spreadsheets import Sheet
 
-from .report_csv import FORMULA_PREFIXES
 from .stages import STAGE_NAMES, STEPS
 
-BOM = "\ufeff"
 WAIT_COLUMNS = ("waiting_for_assessment_median_days", "waiting_for_assessment_longest_days")
 HEADER = (
     "district_code", "region_code", "district_name_tg", "district_name_ru", "district_name_en",
@@ -35,33 +30,6 @@ def table_rows(summary: dict) -> Iterator[tuple]:
         )  # fmt: skip
 
 
-def render_stage_csv(summary: dict) -> bytes:
-    """Return the table as UTF-8 CSV with a byte-order mark, so Excel reads the Cyrillic."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in table_rows(summary):
-        writer.writerow(tuple(_cell(value) for value in row))
-    return (BOM + buffer.getvalue()).encode("utf-8")
-
-
-def render_stage_xlsx(summary: dict) -> bytes:
-    """Return the table as an Excel workbook (one sheet, a frozen header row)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "stages"
-    sheet.append(HEADER)
-    for row in table_rows(summary):
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
-    return value
+def stage_sheet(summary: dict) -> Sheet:
+    """The table as the one sheet of the CSV and Excel downloads."""
+    return Sheet("stages", HEADER, list(table_rows(summary)))

@@ -120,11 +120,6 @@ def is_open(status: str) -> bool:
     return Status(status) in OPEN_STATES
 
 
-def takes_place(status: str) -> bool:
-    """Tell whether a referral in `status` occupies one of the provider's places."""
-    return Status(status) in PLACE_TAKING_STATES
-
-
 def check_decline(reason: str, note: str | None) -> DeclineReason:
     """Validate a decline's coded reason and note; `other` must explain itself."""
     try:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from services.referral.domain import care_plans as rules
 from services.referral.domain.states import Status
-from services.referral.flows.refusals import Refused
 from services.referral.models import AssessmentResult, CarePlan, CarePlanReview, Referral
+from shared.refusals import Refused
 from shared.runtime import UnitOfWork
 
 

@@ -13,10 +13,10 @@ from services.referral import repository as repo
 from services.referral.config import geography, region_of
 from services.referral.domain import commissioning as figures
 from services.referral.domain.matching import is_eligible
-from services.referral.domain.states import Status
-from services.referral.domain.tables import Table
+from services.referral.domain.states import PLACE_TAKING_STATES, Status
 from services.referral.flows.quality import contracts_of
 from services.referral.models import ChildRecord, Need, Provider, Referral, WaitlistEntry
+from shared.spreadsheets import Sheet
 
 
 def _count(session: Session, statuses: list[str]) -> dict[tuple[str, str], int]:
@@ -54,7 +54,7 @@ def _no_eligible_provider(session: Session, day: date) -> list[tuple[str, str]]:
 def report(session: Session, day: date) -> dict[str, Any]:
     """Funded against used places per provider and service type, unmet demand, where to buy."""
     names = dict(session.execute(select(Provider.id, Provider.name)).all())
-    used = _count(session, [Status.ACCEPTED.value, Status.IN_PROGRESS.value])
+    used = _count(session, [s.value for s in PLACE_TAKING_STATES])
     served = _count(session, [Status.IN_PROGRESS.value])
     funded = figures.funded_vs_used(contracts_of(session), used, served, day)
     gaps = figures.unmet_demand(_waiting(session), _no_eligible_provider(session, day))
@@ -96,7 +96,7 @@ def _gap_view(g: figures.Gap) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def tables(body: dict[str, Any]) -> list[Table]:
+def tables(body: dict[str, Any]) -> list[Sheet]:
     """The report as sheets for the CSV and XLSX exports."""
     funded_cols = (
         "provider_id", "provider_name", "service_type", "funded_places", "places_used",
@@ -106,9 +106,9 @@ def tables(body: dict[str, Any]) -> list[Table]:
                 "no_eligible_provider", "unmet")  # fmt: skip
     where_cols = ("region_code", "service_type", "children_reached", "locate_in", "districts")
     return [
-        Table("funded_places", funded_cols, [_row(f, funded_cols) for f in body["funded"]]),
-        Table("unmet_demand", gap_cols, [_row(g, gap_cols) for g in body["unmet_demand"]]),
-        Table(
+        Sheet("funded_places", funded_cols, [_row(f, funded_cols) for f in body["funded"]]),
+        Sheet("unmet_demand", gap_cols, [_row(g, gap_cols) for g in body["unmet_demand"]]),
+        Sheet(
             "where_to_contract",
             where_cols,
             [

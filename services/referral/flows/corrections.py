@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from services.referral.config import region_of
-from services.referral.domain.states import OPEN_STATES
+from services.referral.domain.states import OPEN_STATES, is_open
 from services.referral.flows import loop
 from services.referral.flows.children import child_row
 from services.referral.models import ORDERING, ChildRecord, Need, Referral, WaitlistEntry
@@ -82,7 +82,7 @@ def _merge_referrals(uow: UnitOfWork, gone_id: str, into: ChildRecord) -> None:
     query = select(Referral).where(Referral.child_id == gone_id)
     for referral in uow.session.execute(query).scalars():
         referral.child_id = into.id
-        if referral.status in OPEN_STATES:
+        if is_open(referral.status):
             referral.district_code = into.district_code or referral.district_code
             referral.region_code = into.region_code or referral.region_code
         referral.updated_at = uow.now

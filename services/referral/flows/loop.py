@@ -15,9 +15,9 @@ from services.referral.domain.states import (
     too_early,
 )
 from services.referral.flows.placing import back_to_matching, offer_places, set_need_status
-from services.referral.flows.refusals import Refused
 from services.referral.models import Provider, Referral
 from shared.codes import CANCEL_REASONS, COMPLETION_OUTCOMES, code_of
+from shared.refusals import Refused
 from shared.runtime import UnitOfWork
 
 CONSENT_WITHDRAWN = "consent_withdrawn"

@@ -13,7 +13,7 @@ from services.referral import payloads
 from services.referral import repository as repo
 from services.referral.config import deadline_policy, local_today
 from services.referral.domain.states import Status
-from services.referral.domain.waitlist import choose_for_provider, positions
+from services.referral.domain.waitlist import choose_for_provider, position_of
 from services.referral.models import ChildRecord, Need, Provider, Referral, WaitlistEntry
 from shared.db import lock_for_update
 from shared.runtime import UnitOfWork
@@ -109,7 +109,7 @@ def queue_position(session: Session, entry: WaitlistEntry) -> int:
     """Return an entry's position in its (service type, region) queue."""
     pairs = repo.waiting_with_children(session, [entry.service_type])
     queue = [repo.to_waiting(e, c) for e, c in pairs if e.region_code == entry.region_code]
-    return positions(queue)[entry.id]
+    return position_of(entry.id, queue)
 
 
 def offer_places(uow: UnitOfWork, provider_id: str) -> list[Referral]:

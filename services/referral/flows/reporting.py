@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.referral import repository as repo
-from services.referral.config import DUSHANBE
 from services.referral.domain.reports import ChildJourney, ReferralRow, ReportFilter, summarise
 from services.referral.domain.stages import StageRow, stage_report
 from services.referral.models import ChildRecord, Provider, Referral, ReportChild
 from shared.districts import DISTRICTS
+from shared.localtime import LOCAL_TZ
 
 
 def scope_from(
@@ -24,8 +24,8 @@ def scope_from(
     districts: frozenset[str] | None,
 ) -> ReportFilter:
     """Build the report's scope; days are whole local days in Tajikistan, both inclusive."""
-    start = datetime.combine(first_day, time(), DUSHANBE) if first_day else None
-    end = datetime.combine(last_day + timedelta(days=1), time(), DUSHANBE) if last_day else None
+    start = datetime.combine(first_day, time(), LOCAL_TZ) if first_day else None
+    end = datetime.combine(last_day + timedelta(days=1), time(), LOCAL_TZ) if last_day else None
     return ReportFilter(region, district, start, end, districts)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from services.referral.domain.reports import ReportFilter
@@ -11,7 +10,7 @@ from services.referral.flows.benchmark import coverage_report, providers_report
 from services.referral.flows.reporting import scope_from
 from services.referral.schemas.reports import ReportQueryArgsSchema
 from shared.auth import allow_roles, require_role
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("benchmark", __name__, url_prefix="/reports", description="Monitoring")
 SERVICE_TYPES = ("home_based", "day_care", "residential")

@@ -6,12 +6,11 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.referral.flows import care_plans as flow
 from services.referral.flows import loop
 from services.referral.models import CarePlan
-from services.referral.resources.common import answers_for_rules, referral_in_scope, today
+from services.referral.resources.common import referral_in_scope, today
 from services.referral.schemas.care_plans import (
     CarePlanInputSchema,
     CarePlanSchema,
@@ -19,7 +18,7 @@ from services.referral.schemas.care_plans import (
     ReviewInputSchema,
 )
 from shared.auth import allow_roles, not_found_unless, require_role
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("care_plans", __name__, url_prefix="/referrals", description="Care plans")
 KEEPERS = ("provider", "case_manager")
@@ -58,7 +57,7 @@ class CarePlanOfReferral(MethodView):
     def post(self, body: dict, referral_id: uuid.UUID):
         """Start the child's plan: goals per functional domain, activities, who, next review."""
         principal = require_role(*KEEPERS)
-        with answers_for_rules(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
             plan = flow.create(uow, referral, body, principal.sub, today())
             return plan_view(uow.session, plan)
@@ -81,7 +80,7 @@ class CarePlanReviews(MethodView):
     def post(self, body: dict, referral_id: uuid.UUID):
         """Record a review; the family is told by SMS, and of the next review date."""
         principal = require_role(*KEEPERS)
-        with answers_for_rules(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
             plan = _plan(uow.session, referral.id)
             flow.review(uow, plan, referral, body, principal.sub, today())
@@ -96,7 +95,7 @@ class CarePlanClose(MethodView):
     def post(self, body: dict, referral_id: uuid.UUID):
         """Close the plan with a coded outcome; the referral completes with the same code."""
         principal = require_role(*KEEPERS)
-        with answers_for_rules(), current_runtime().unit_of_work() as uow:
+        with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
             plan = _plan(uow.session, referral.id)
             loop.complete(uow, referral, body["outcome"])

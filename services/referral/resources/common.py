@@ -1,34 +1,17 @@
-"""What every referral resource does the same way: scopes, errors, today's date."""
+"""What every referral resource does the same way: scopes, today's date."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from services.referral import repository as repo
 from services.referral.config import local_today
-from services.referral.domain.errors import InvalidInput, TransitionNotAllowed
-from services.referral.flows.refusals import Refused
 from services.referral.models import ACCESS_AUDIT, ChildRecord, Referral
 from shared import access_audit
 from shared.auth import Principal, not_found_unless
-from shared.web import current_runtime, error
-
-
-@contextlib.contextmanager
-def answers_for_rules() -> Iterator[None]:
-    """Turn a rule's refusal into the contract's error body (the transaction rolls back)."""
-    try:
-        yield
-    except Refused as exc:
-        error(exc.status, exc.message, code=exc.code, fields=exc.fields, **exc.details)
-    except TransitionNotAllowed as exc:
-        error(409, str(exc), code=exc.code, current_status=exc.status, action=exc.action)
-    except InvalidInput as exc:
-        error(422, str(exc), code=exc.code, fields=exc.fields)
+from shared.web import current_runtime
 
 
 def audit_reads(

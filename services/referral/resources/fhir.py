@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
@@ -20,7 +19,7 @@ from services.referral.fhir import build
 from services.referral.fhir.documents import bundle, capability_statement, operation_outcome
 from services.referral.models import ChildRecord, Provider, Referral
 from shared.auth import require_role
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 READERS = ("admin", "partner")
 FHIR_DOC = {"description": "Read-only FHIR R4 (`application/fhir+json`); roles admin and partner."}

@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import Text, cast, select
 
 from services.referral import repository as repo
@@ -19,7 +18,7 @@ from services.referral.schemas.referrals import MatchesSchema, MatchQueryArgsSch
 from services.referral.views import match_view
 from shared import access_audit
 from shared.auth import allow_roles, require_role
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 
 def could_be_eligible(kind: str, district_code: str | None) -> list[Any]:

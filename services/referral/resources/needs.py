@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.referral.models import ChildRecord, Need
 from services.referral.schemas.referrals import NeedQueryArgsSchema, NeedSchema
 from shared.auth import allow_roles, require_role
 from shared.pagination import page_of, paginate
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("needs", __name__, url_prefix="/needs", description="Referral needs")
 NEED_FIELDS = ("id", "child_id", "service_type", "priority", "status", "opened_at", "updated_at")

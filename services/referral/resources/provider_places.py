@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from services.referral import repository as repo
@@ -14,7 +13,7 @@ from services.referral.flows.quality import has_contracts
 from services.referral.schemas.providers import ProviderSchema
 from services.referral.views import provider_view
 from shared.auth import allow_roles, not_found_unless, require_role
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint(
     "provider_places", __name__, url_prefix="/providers", description="A provider's free places"

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.referral import repository as repo
@@ -22,10 +21,10 @@ from services.referral.schemas.providers import (
 from services.referral.views import provider_view
 from shared.auth import allow_roles, not_found_unless, require_role
 from shared.pagination import page_of
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("providers", __name__, url_prefix="/providers", description="Provider directory")
-READERS = ("case_manager", "provider", "admin")
+READERS = ("case_manager", "provider", "admin", "inspector")
 DEFAULTS: dict[str, Any] = {
     "organisation": None, "district_code": None, "address": None, "phone": None,
     "min_age": None, "max_age": None, "languages": ["tg"], "accessibility_notes": None,

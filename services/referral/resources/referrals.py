@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,7 +15,6 @@ from services.referral.flows import loop
 from services.referral.flows.placing import send_referral
 from services.referral.models import ChildRecord, Provider, Referral
 from services.referral.resources.common import (
-    answers_for_rules,
     audit_reads,
     child_in_scope,
     referral_in_scope,
@@ -36,7 +34,7 @@ from services.referral.views import referral_view
 from shared import access_audit
 from shared.auth import Principal, allow_roles, require_role
 from shared.pagination import page_of, paginate
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("referrals", __name__, url_prefix="/referrals", description="Closed-loop referrals")
 READERS = ("case_manager", "provider", "admin")
@@ -140,8 +138,7 @@ def _transition(referral_id: uuid.UUID, roles: tuple[str, ...], act) -> dict:
     principal = require_role(*roles)
     with current_runtime().unit_of_work() as uow:
         referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
-        with answers_for_rules():
-            act(uow, referral)
+        act(uow, referral)
         return _view(uow.session, referral, principal)
 
 

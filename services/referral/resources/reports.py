@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.referral.config import local_today
-from services.referral.domain.report_table import render_stage_csv, render_stage_xlsx
-from services.referral.domain.tables import to_csv, to_xlsx
+from services.referral.domain.report_table import stage_sheet
 from services.referral.flows import commissioning
 from services.referral.flows.outcomes import outcomes
 from services.referral.flows.reporting import scope_from, summary
@@ -19,9 +17,10 @@ from services.referral.schemas.commissioning import (
 )
 from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySchema
 from shared.auth import allow_roles, require_role
-from shared.web import current_runtime, error
+from shared.spreadsheets import XLSX_MIMETYPE as XLSX
+from shared.spreadsheets import tables_to_csv, to_csv, to_xlsx
+from shared.web import Blueprint, current_runtime, error
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Monitoring")
 
 
@@ -54,9 +53,9 @@ class Summary(MethodView):
         with runtime.unit_of_work() as uow:
             body = summary(uow.session, runtime.now(), scope)
         if args["format"] == "xlsx":
-            return _download(render_stage_xlsx(body), XLSX, "xlsx")
+            return _download(to_xlsx([stage_sheet(body)]), XLSX, "xlsx")
         if args["format"] == "csv" or _prefers_csv():
-            return _download(render_stage_csv(body), "text/csv", "csv")
+            return _download(to_csv(stage_sheet(body)), "text/csv", "csv")
         return body
 
 
@@ -71,8 +70,6 @@ def _download(data: bytes, mimetype: str, extension: str) -> Response:
 def _prefers_csv() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
     return best == "text/csv" and "format" not in request.args
-
-
 
 
 @blp.route("/commissioning")
@@ -90,7 +87,7 @@ class Commissioning(MethodView):
             return body
         sheets = commissioning.tables(body)
         data, mimetype = (
-            (to_csv(sheets), "text/csv; charset=utf-8")
+            (tables_to_csv(sheets), "text/csv; charset=utf-8")
             if args["format"] == "csv"
             else (to_xlsx(sheets), XLSX)
         )

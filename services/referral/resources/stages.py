@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.referral.domain.child_stage import TIMES, current_stage
@@ -12,7 +11,7 @@ from services.referral.resources.common import audit_reads
 from services.referral.schemas.stages import ChildStagesSchema, StageQueryArgsSchema
 from shared import access_audit
 from shared.auth import allow_roles, require_role
-from shared.web import current_runtime
+from shared.web import Blueprint, current_runtime
 
 ROLES = ("phw", "sah_worker", "case_manager", "admin")
 blp = Blueprint("stages", __name__, url_prefix="/children", description="Children's stages")

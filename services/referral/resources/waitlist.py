@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.referral import repository as repo
 from services.referral.config import geography
@@ -20,7 +19,7 @@ from services.referral.schemas.referrals import (
 from shared import access_audit
 from shared.auth import allow_roles, require_role
 from shared.pagination import page_of
-from shared.web import current_runtime, error
+from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("waitlist", __name__, url_prefix="/waitlist", description="Waiting list")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from services.referral.domain.matching import SERVICE_TYPES
+from shared import phones
 from shared.districts import DISTRICTS
 from shared.fields import StrictBool
 from shared.pagination import PageArgsSchema
@@ -18,27 +18,11 @@ service_type = validate.OneOf(SERVICE_TYPES)
 
 
 def normalise_phone(value: str) -> str:
-    """Return a Tajik phone number in E.164, or raise ValidationError."""
-    text = value.strip()
-    text = "+" + text[2:] if text.startswith("00") else text
+    """Return a Tajik phone number in E.164, or raise ValidationError saying what is wrong."""
     try:
-        number = phonenumbers.parse(text, "TJ")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError("Not a phone number.") from exc
-    if not phonenumbers.is_valid_number(number) or number.country_code != 992:
-        raise ValidationError("Not a valid Tajik phone number (+992 and nine digits).")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def sms_capable(phone: str | None) -> bool:
-    """Tell whether a stored number can receive the referral alerts (a mobile)."""
-    if not phone:
-        return False
-    kind = phonenumbers.number_type(phonenumbers.parse(phone))
-    return kind in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
+        return phones.normalise_phone(value).e164
+    except phones.InvalidPhone as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 class ProviderInputSchema(Schema):

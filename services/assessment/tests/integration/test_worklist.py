@@ -1,9 +1,10 @@
 """The case manager's worklist, fed by intake's events over the real broker."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from services.assessment.domain.worklist import local_date, worklist_sort_key
 from shared.events import make_event
 from shared.testing import wait_for
 
@@ -160,3 +161,39 @@ def test_a_family_reply_flags_the_child_until_it_is_answered(assessment, clock, 
 def _flag(assessment, child_id, headers):
     items = worklist(assessment, headers, f"?child_id={child_id}")["items"]
     return items[0]["unanswered_replies"] if items else None
+
+
+def test_the_worklist_pages_come_in_the_order_the_sort_key_gives(assessment, clock, case_manager):
+    start = clock.now
+    events = [
+        registered(start - timedelta(days=1)),
+        registered(start - timedelta(days=30)),  # overdue
+        registered(start - timedelta(days=16)),  # overdue, waiting less long
+        registered(start, urgent=True),
+        registered(start - timedelta(days=3), urgent=True),
+        registered(start - timedelta(days=7)),
+        registered(start - timedelta(days=7)),  # the same moment: the id decides
+    ]
+    # Published out of waiting order: the order assessments are created in is not the rule.
+    publish(assessment, *events)
+    wait_for(lambda: worklist(assessment, case_manager)["total"] == len(events), timeout=20)
+    items = [
+        item
+        for page in (1, 2, 3)
+        for item in worklist(assessment, case_manager, f"?page_size=3&page={page}")["items"]
+    ]
+    today = local_date(clock.now)
+
+    def key(item: dict) -> tuple:
+        return worklist_sort_key(
+            status=item["status"],
+            due=date.fromisoformat(item["due_date"]),
+            urgent=item["urgent"],
+            waiting_since=datetime.fromisoformat(item["waiting_since"]),
+            assessment_id=item["id"],
+            today=today,
+        )
+
+    assert len(items) == len(events)
+    assert [i["id"] for i in items] == [i["id"] for i in sorted(reversed(items), key=key)]
+    assert [i["overdue"] for i in items[:3]] == [True, True, False]

@@ -69,8 +69,25 @@ def test_the_worklist_puts_overdue_first_then_urgent_then_oldest():
             status=items[name][0],
             due=items[name][1],
             urgent=items[name][2],
-            created_at=items[name][3],
+            waiting_since=items[name][3],
+            assessment_id=name,
             today=today,
         ),
     )
     assert order == ["overdue_early", "overdue_late", "urgent", "old_routine", "new_routine"]
+
+
+def test_children_waiting_since_the_same_moment_keep_one_order_by_id():
+    since = datetime(2026, 11, 20, tzinfo=UTC)
+    keys = [
+        worklist_sort_key(
+            status="pending",
+            due=date(2026, 12, 4),
+            urgent=False,
+            waiting_since=since,
+            assessment_id=assessment_id,
+            today=date(2026, 12, 1),
+        )
+        for assessment_id in ("b", "a")
+    ]
+    assert sorted(keys) == keys[::-1]

@@ -9,10 +9,10 @@ from services.intake.domain.children import (
     SCREENING_SOURCES,
     TOMBSTONE_FIELDS,
     InvalidDateOfBirth,
+    Tombstone,
     age_in_months,
     age_on,
     check_date_of_birth,
-    make_tombstone,
     referral_allowed,
     screening_problems,
 )
@@ -108,7 +108,7 @@ def test_only_consent_given_allows_referral():
 def test_a_tombstone_keeps_id_district_birth_year_and_dates_only():
     registered = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
     withdrawn = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-    tombstone = make_tombstone("c-1", "rudaki", date(2023, 4, 12), registered, withdrawn)
+    tombstone = Tombstone("c-1", "rudaki", 2023, registered, withdrawn)
     assert tombstone.as_dict() == {
         "id": "c-1",
         "district_code": "rudaki",

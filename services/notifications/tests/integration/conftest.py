@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 import pytest
 
 from services.notifications import app, bootstrap, handlers
-from services.notifications.tests.fakes.gateway import FakeSmsGateway
 from shared.testing import FakeClock
+from shared.testing.sms_gateway import FakeSmsGateway
 
 RECEIPT_SECRET = "test-receipt-secret-the-gateway-presents"
 GATEWAY_TOKEN = "gateway-token"

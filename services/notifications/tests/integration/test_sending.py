@@ -96,7 +96,7 @@ def test_worker_killed_after_the_gateway_accepted_sends_no_second_sms(service, g
     registered_sms(service)
     runtime = service.runtime
     # A sender claims the SMS, the gateway accepts it, and the process dies before recording.
-    job = sending._claim(runtime, sms_setup(runtime))
+    (job,), _ = sending._claim_many(runtime, sms_setup(runtime), 1)
     result = sms_setup(runtime).gateway.send(job.id, job.to, job.text, job.encoding)
     assert result.outcome == "accepted"
     assert only(rows(service)).status == "pending"
@@ -114,7 +114,7 @@ def test_gateway_that_lost_the_transaction_gets_it_again(service, gateway, clock
     handle(service, ev.registered(phone="+992935550101"))
     drain(service)  # one SMS accepted: the status endpoint can now prove it knows our messages
     registered_sms(service)
-    sending._claim(service.runtime, sms_setup(service.runtime))  # dies before calling out
+    sending._claim_many(service.runtime, sms_setup(service.runtime), 1)  # dies before calling out
     clock.advance(minutes=2)
     drain(service)
     assert {n.status for n in rows(service)} == {"sent"}
@@ -123,7 +123,7 @@ def test_gateway_that_lost_the_transaction_gets_it_again(service, gateway, clock
 
 def test_a_404_from_a_status_endpoint_not_yet_verified_sends_nothing_again(service, gateway, clock):
     registered_sms(service)
-    sending._claim(service.runtime, sms_setup(service.runtime))  # dies before calling out
+    sending._claim_many(service.runtime, sms_setup(service.runtime), 1)  # dies before calling out
     clock.advance(minutes=2)
     drain(service)
     # The 404 may come from a wrong URL: the SMS is not resent on its word.

@@ -20,7 +20,7 @@ from services.notifications.gateways.base import (
     UNKNOWN,
 )
 from services.notifications.gateways.http_gateway import parse_field_map
-from services.notifications.tests.fakes.gateway import FakeSmsGateway
+from shared.testing.sms_gateway import FakeSmsGateway
 
 PHONE = "+992931234567"
 TEXT = "Фарзона: арзёбӣ 01.12.2026 соати 10:00. Ҷой: хона."

@@ -3,7 +3,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.notifications.domain.phones import to_e164
 from services.notifications.domain.planning import (
     GUARDIAN,
     PROVIDER,
@@ -13,6 +12,7 @@ from services.notifications.domain.planning import (
     plan,
 )
 from services.notifications.domain.templates import render
+from shared.phones import to_e164
 
 FAMILY = Contact(
     child_id="c-1",

@@ -2,7 +2,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from services.notifications.domain.localtime import local_day, local_day_bounds
 from services.notifications.domain.sending_window import (
     QuietWindow,
     cap_reached,
@@ -11,6 +10,7 @@ from services.notifications.domain.sending_window import (
     parse_quiet_hours,
     release_time,
 )
+from shared.localtime import local_day, local_day_bounds
 
 NIGHT = parse_quiet_hours("21:00-08:00")
 

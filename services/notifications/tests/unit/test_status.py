@@ -13,7 +13,6 @@ from services.notifications.domain.status import (
     is_terminal,
     map_receipt,
     move,
-    parse_smpp_receipt,
     receipt_move,
 )
 
@@ -91,15 +90,3 @@ def test_receipts_only_move_forward():
     assert receipt_move(FAILED, delivered) is None
     assert receipt_move(PENDING, delivered) == DELIVERED  # receipt overtook our own "sent"
     assert receipt_move(SENT, map_receipt("UNKNOWN")) is None
-
-
-def test_smpp_receipt_text_is_parsed():
-    text = (
-        "id:0123abc sub:001 dlvrd:001 submit date:2612011000 done date:2612011001"
-        " stat:DELIVRD err:000 text:Salom"
-    )
-    fields = parse_smpp_receipt(text)
-    assert fields["id"] == "0123abc"
-    assert fields["stat"] == "DELIVRD"
-    assert fields["err"] == "000"
-    assert fields["done date"] == "2612011001"

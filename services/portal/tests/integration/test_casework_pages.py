@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -30,7 +31,7 @@ def apis():
 @pytest.fixture
 def app(tmp_path, apis):
     settings = load_portal_settings({"DATABASE_URL": f"sqlite:///{tmp_path / 'portal.db'}"})
-    app = create_app(settings.with_overrides(testing=True), apis=apis)
+    app = create_app(replace(settings, testing=True), apis=apis)
     app.config["WTF_CSRF_ENABLED"] = False
     Base.metadata.create_all(app.extensions["portal"].db.engine)
     return app

@@ -13,7 +13,6 @@ from services.portal.domain.questionnaire import (
     get_instrument,
     newly_asked,
     parse_answers,
-    unanswered,
 )
 
 ALWAYS_2_4 = ["CF1", "CF4", "CF7", "CF11", "CF12", "CF13", "CF14", "CF15", "CF16"]
@@ -102,11 +101,6 @@ def test_newly_asked_names_follow_ups_the_person_has_not_seen_yet():
     shown = ALWAYS_5_17
     assert newly_asked(CFM_5_17, {"CF1": 1, "CF7": 1}, shown) == ["CF2", "CF8", "CF10"]
     assert newly_asked(CFM_5_17, {"CF1": 1, "CF2": 1}, [*shown, "CF2"]) == []
-
-
-def test_unanswered_lists_asked_questions_without_an_answer_in_order():
-    answers = {code: 1 for code in ALWAYS_2_4} | {"CF7": 2}
-    assert unanswered(CFM_2_4, answers) == ["CF2", "CF5", "CF10"]
 
 
 def test_parse_answers_ignores_blank_and_non_numeric_values_and_unknown_fields():

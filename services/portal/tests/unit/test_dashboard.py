@@ -137,3 +137,17 @@ def test_a_case_managers_map_shows_only_their_districts(client, login, fake_apis
     page = client.get("/dashboard").text
     assert page.count('class="district ') == 1 and 'data-district="rudaki"' in page
     assert 'id="f-region"' not in page
+
+
+def test_a_provider_name_written_as_a_formula_downloads_as_plain_text(client, login, fake_apis):
+    hostile = {"items": [{**PROVIDERS["items"][1], "name": '=HYPERLINK("http://x","Арча")'}]}
+    fake_apis.referral.answer("GET", "/reports/summary", SUMMARY)
+    fake_apis.referral.answer("GET", "/reports/providers", hostile)
+    fake_apis.referral.answer("GET", "/reports/coverage", COVERAGE)
+    login(client, "admin")
+    text = client.get("/dashboard/providers.csv?lang=ru").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][0] == '\'=HYPERLINK("http://x","Арча")'
+    sheet = load_workbook(io.BytesIO(client.get("/dashboard/providers.xlsx").data)).active
+    cell = sheet["A2"]
+    assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://x","Арча")'

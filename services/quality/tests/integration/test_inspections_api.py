@@ -2,6 +2,8 @@
 
 from .support import CRITERIA, PROVIDER_ID, admin, inspect, inspector, outbox, publish
 
+OTHER_ID = "0b9e7a3c-2d4f-4a61-8c5e-9f1d2a3b4c5d"
+
 
 def test_an_inspection_uses_the_version_in_force_on_its_date(quality):
     publish(quality, "2026-01-01")
@@ -56,7 +58,8 @@ def test_the_provider_sees_its_own_inspections_and_answers_its_actions(quality):
     publish(quality, "2026-01-01")
     action = {"criterion": "DC2", "description": "Train two workers", "due_date": "2027-01-31"}
     inspect(quality, "2026-11-20", {"DC1": "met", "DC2": "partly_met"}, [action])
-    inspect(quality, "2026-11-20", {"DC1": "met", "DC2": "met"}, provider_id="other-provider")
+    other = inspect(quality, "2026-11-20", {"DC1": "met", "DC2": "met"}, [action], OTHER_ID)
+    assert other.status_code == 201, other.get_json()
     own = quality.auth("provider", provider_id=PROVIDER_ID, sub="staff-1")
 
     listed = quality.client.get("/inspections", headers=own).get_json()
@@ -69,13 +72,41 @@ def test_the_provider_sees_its_own_inspections_and_answers_its_actions(quality):
     )
 
     assert listed["total"] == 1
+    assert listed["items"][0]["provider_id"] == PROVIDER_ID
     assert answered.get_json()["status"] == "answered"
     assert closed.get_json()["status"] == "done"
-    stranger = quality.auth("provider", provider_id="other-provider", sub="staff-2")
+    stranger = quality.auth("provider", provider_id=OTHER_ID, sub="staff-2")
     refused = quality.client.post(
         f"/actions/{action_id}/answer", json={"response": "x"}, headers=stranger
     )
     assert refused.status_code == 404
+    # The other provider's inspection and action do not exist for this provider, asked by id
+    # or by filter.
+    theirs = other.get_json()
+    assert quality.client.get(f"/inspections/{theirs['id']}", headers=own).status_code == 404
+    for path in (f"/inspections?provider_id={OTHER_ID}", f"/actions?provider_id={OTHER_ID}"):
+        assert quality.client.get(path, headers=own).get_json()["total"] == 0, path
+    their_action = theirs["required_actions"][0]["id"]
+    answer = {"response": "not ours"}
+    assert (
+        quality.client.post(f"/actions/{their_action}/answer", json=answer, headers=own).status_code
+        == 404
+    )
+
+
+def test_standards_on_a_date_give_the_version_in_force_and_keep_the_earlier_ones(quality):
+    publish(quality, "2026-01-01")
+    publish(quality, "2026-11-01", CRITERIA + [{"code": "DC3", "text": "Accessible"}])
+    reader = quality.auth("case_manager", districts=["rudaki"], sub="cm-1")
+
+    def versions(query: str) -> list[int]:
+        listed = quality.client.get(f"/standards{query}", headers=reader).get_json()
+        return [s["version"] for s in listed["items"]]
+
+    assert versions("?service_type=day_care&on=2026-10-31") == [1]
+    assert versions("?service_type=day_care&on=2026-11-01") == [2]
+    assert versions("?service_type=day_care&on=2025-12-31") == []
+    assert versions("?service_type=day_care") == [2, 1]
 
 
 def test_only_inspectors_and_admins_record_inspections(quality):
@@ -111,3 +142,38 @@ def test_contracts_emit_signed_and_changed_with_the_places_bought(quality):
         "/contracts", json={**body, "end_date": "2025-01-01"}, headers=admin(quality)
     )
     assert "end_date" in bad.get_json()["error"]["fields"]
+    assert bad.status_code == 422
+    too_early = quality.client.patch(
+        f"/contracts/{contract_id}", json={"end_date": "2025-12-31"}, headers=admin(quality)
+    )
+    assert too_early.status_code == 422
+    assert "end_date" in too_early.get_json()["error"]["fields"]
+    unchanged = quality.client.get(f"/contracts/{contract_id}", headers=admin(quality))
+    assert (unchanged.get_json()["revision"], unchanged.get_json()["end_date"]) == (2, "2026-12-31")
+
+
+def test_a_price_is_an_amount_written_as_text_and_documented_so(quality):
+    body = {
+        "reference": "MLSP-2026/15", "commissioner": "rudaki", "provider_id": PROVIDER_ID,
+        "service_type": "day_care", "places": 10, "start_date": "2026-01-01",
+        "end_date": "2026-12-31", "districts": ["rudaki"],
+    }  # fmt: skip
+    for price in (850, "8.5e2", "850.001", "-1.00", "10000000.01"):
+        refused = quality.client.post(
+            "/contracts", json={**body, "price_per_place_month": price}, headers=admin(quality)
+        )
+        assert refused.status_code == 422, (price, refused.get_json())
+        assert "price_per_place_month" in refused.get_json()["error"]["fields"], price
+    signed = quality.client.post(
+        "/contracts", json={**body, "price_per_place_month": "850.5"}, headers=admin(quality)
+    )
+    assert signed.status_code == 201, signed.get_json()
+    assert (signed.get_json()["price_per_place_month"], signed.get_json()["monthly_cost"]) == (
+        "850.50",
+        "8505.00",
+    )
+    schemas = quality.client.get("/openapi.json").get_json()["components"]["schemas"]
+    for name, field in (("ContractInput", "price_per_place_month"), ("Contract", "total_value")):
+        documented = schemas[name]["properties"][field]
+        assert documented["type"] == "string", (name, documented)
+        assert "maximum" not in documented, (name, documented)

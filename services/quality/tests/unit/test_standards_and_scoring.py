@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.quality.domain.contracts import Period, monthly_cost, total_value
+from services.quality.domain.contracts import Period, monthly_cost, period_problems, total_value
 from services.quality.domain.scoring import judge, problems
 from services.quality.domain.standards import Criterion, StandardVersion, in_force, next_version
 
@@ -57,3 +57,10 @@ def test_contract_value_counts_started_months(start, end, months):
     assert Period(start, end).months == months
     assert monthly_cost(10, Decimal("850.00")) == Decimal("8500.00")
     assert total_value(10, Decimal("850.00"), Period(start, end)) == Decimal("8500.00") * months
+
+
+def test_a_contract_may_end_on_its_first_day_but_not_before_it():
+    assert period_problems(date(2026, 1, 1), date(2026, 1, 1)) == {}
+    assert period_problems(date(2026, 1, 2), date(2026, 1, 1)) == {
+        "end_date": ["Must not be before start_date."]
+    }

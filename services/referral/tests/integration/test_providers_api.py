@@ -28,6 +28,14 @@ def test_admin_adds_a_provider_with_a_normalised_phone(ref):
     assert read.get_json()["districts_served"] == ["rudaki", "vahdat"]
 
 
+def test_an_inspector_reads_the_directory_to_choose_whom_they_inspected(ref):
+    created = add_provider(ref)
+    headers = ref.auth("inspector", sub="inspector-1")
+    listed = ref.client.get("/providers", headers=headers).get_json()
+    assert [p["id"] for p in listed["items"]] == [created["id"]]
+    assert ref.client.post("/providers", json=PROVIDER, headers=headers).status_code == 403
+
+
 def test_only_admins_manage_the_directory(ref):
     response = ref.client.post("/providers", json=PROVIDER, headers=case_manager(ref))
     assert response.status_code == 403

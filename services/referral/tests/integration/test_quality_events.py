@@ -1,7 +1,9 @@
 """Referral follows the quality service: inspections rank providers, contracts set places."""
 
 import uuid
+from datetime import UTC, datetime
 
+from services.referral.flows.quality import follow_all_contracts
 from services.referral.handlers import HANDLERS
 from shared.events import make_event
 from shared.handling import handle_once
@@ -104,3 +106,20 @@ def test_a_providers_places_follow_its_contracts_and_go_to_waiting_children(ref)
     )
     assert refused.status_code == 422
     assert "places" in refused.get_json()["error"]["fields"]
+
+
+def test_a_terminated_contract_withdraws_its_places_and_the_next_one_starts_on_its_day(ref, clock):
+    centre = add_provider(ref, name="Contracted centre", places=0)
+    now_id = contract(ref, centre["id"], 10)
+    contract(ref, centre["id"], 6, start_date="2027-01-01", end_date="2027-12-31")
+
+    def places() -> int:
+        return ref.client.get(f"/providers/{centre['id']}", headers=admin(ref)).get_json()["places"]
+
+    assert places() == 10
+    contract(ref, centre["id"], 10, revision=2, contract_id=now_id, status="terminated")
+    assert places() == 0
+
+    clock.set(datetime(2027, 1, 1, 5, 0, tzinfo=UTC))  # 10:00 in Dushanbe
+    assert follow_all_contracts(ref.runtime) == 1
+    assert places() == 6

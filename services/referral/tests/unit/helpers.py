@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-from services.referral.domain.geography import Geography, load_centres, load_places
+from services.referral import config
+from services.referral.domain.geography import Geography
 from services.referral.domain.matching import Child, Provider
 
-DISTRICTS_CSV = Path(__file__).resolve().parents[4] / "shared" / "data" / "tj_districts.csv"
 TODAY = date(2026, 11, 25)
 
 
 def geography() -> Geography:
-    """Return the real districts with their centres."""
-    return Geography(load_places(DISTRICTS_CSV), load_centres())
+    """Return the real districts with their centres, as the service builds them."""
+    return config.geography()
 
 
 def at(day: int, hour: int = 0, minute: int = 0, month: int = 11) -> datetime:

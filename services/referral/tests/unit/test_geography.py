@@ -2,14 +2,15 @@
 
 import pytest
 
-from services.referral.domain.geography import haversine_km, load_places
+from services.referral.domain.geography import haversine_km
+from shared.districts import DISTRICTS
 
-from .helpers import DISTRICTS_CSV, geography
+from .helpers import geography
 
 
 def test_every_district_has_a_centre_inside_tajikistan():
     geo = geography()
-    assert set(geo.centres) == set(load_places(DISTRICTS_CSV))
+    assert set(geo.centres) == set(geo.places) == set(DISTRICTS)
     for lat, lon in geo.centres.values():
         assert 36.6 <= lat <= 41.1 and 67.3 <= lon <= 75.2
 

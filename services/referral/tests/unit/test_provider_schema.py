@@ -3,7 +3,8 @@
 import pytest
 from marshmallow import ValidationError
 
-from services.referral.schemas.providers import ProviderInputSchema, normalise_phone, sms_capable
+from services.referral.schemas.providers import ProviderInputSchema, normalise_phone
+from shared.phones import sms_capable
 
 BASE = {
     "name": "Centre",

@@ -1,4 +1,8 @@
-"""Guardians' phone numbers: the ways people write Tajik numbers, stored as E.164."""
+"""Tajik phone numbers, for every service: parsing as people write them, SMS capability, masking.
+
+Numbers are stored as E.164. Whatever leaves a service for a log line, an event that does not need
+the number, or an answer to someone who may not see it, carries the masked form instead.
+"""
 
 from __future__ import annotations
 
@@ -86,3 +90,76 @@ def _parse_problem(error: NumberParseException) -> str:
     ):
         return "The number is too short: a Tajik number has 9 digits after +992."
     return "This is not a phone number."
+
+
+def to_e164(raw: str | None) -> str | None:
+    """The E.164 form of a number as an SMS gateway reports a sender, or None when it is none.
+
+    Gateways write numbers as they come (`992931234567` without the plus, `00992…`, or national);
+    any valid number is accepted, since a sender need not be Tajik to be recognised as unknown.
+    """
+    if not raw or not raw.strip():
+        return None
+    text = raw.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    elif (
+        text.isdigit() and len(text) == 3 + _NATIONAL_LENGTH and text.startswith(str(COUNTRY_CODE))
+    ):
+        text = "+" + text  # gateways often drop the plus
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def sms_capable(e164: str | None) -> bool:
+    """Tell whether a stored (E.164) number can receive SMS: a mobile, not a landline."""
+    if not e164:
+        return False
+    try:
+        kind = phonenumbers.number_type(phonenumbers.parse(e164, REGION))
+    except NumberParseException:
+        return False
+    return kind in _SMS_TYPES
+
+
+# In free text: a Tajik number however it is written (dashes too), or any phone-like run of 9 to 15
+# digits with spaces or brackets (not dashes, so that dates and ids stay readable).
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![\d*+])(?:\+|00)?992(?:[\s-]?\d){9}(?!\d)"
+    r"|(?<![\w*+])\+?\d(?:[ ()]?\d){8,14}(?!\w)"
+)
+_KEEP = 4
+
+
+def _country_prefix(phone: str, digits: str) -> str:
+    """Return "+<country code>" of a number, or "" when it is not written internationally."""
+    if phone.startswith("+"):
+        try:
+            return f"+{phonenumbers.parse(phone, None).country_code}"
+        except NumberParseException:
+            return ""
+    if digits.startswith(str(COUNTRY_CODE)) and len(digits) == 3 + _NATIONAL_LENGTH:
+        return f"+{COUNTRY_CODE}"
+    return ""
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Keep the country code and the last four digits: +992931234567 -> +992*****4567."""
+    if phone is None:
+        return None
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) <= _KEEP:
+        return "*" * len(digits)
+    prefix = _country_prefix(phone.strip(), digits)
+    hidden = len(digits) - len(prefix.lstrip("+")) - _KEEP
+    return f"{prefix}{'*' * hidden}{digits[-_KEEP:]}"
+
+
+def mask_phones_in_text(text: str) -> str:
+    """Mask every phone-like run of digits inside free text (log messages, errors)."""
+    return _PHONE_IN_TEXT.sub(lambda match: mask_phone(match.group(0)) or "", text)

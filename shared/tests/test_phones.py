@@ -1,6 +1,13 @@
 import pytest
 
-from services.intake.domain.phones import InvalidPhone, normalise_phone
+from shared.phones import (
+    InvalidPhone,
+    mask_phone,
+    mask_phones_in_text,
+    normalise_phone,
+    sms_capable,
+    to_e164,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +114,53 @@ def test_numbers_written_with_the_trunk_or_international_prefix_are_accepted(wri
 def test_a_trunk_prefix_is_not_guessed_where_it_cannot_be_one(written):
     with pytest.raises(InvalidPhone):
         normalise_phone(written)
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("+992931234567", "+992*****4567"),
+        ("+992372223344", "+992*****3344"),
+        ("+79161234567", "+7******4567"),
+        ("992931234567", "+992*****4567"),
+        ("1234", "****"),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_only_country_code_and_last_four_digits_remain(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+def test_phones_inside_log_text_are_masked_but_dates_and_ids_are_not():
+    text = "to +992931234567 at 2026-12-01 10:00:00, also 93 123 4567, id 3f2a1b9c-1234"
+    masked = mask_phones_in_text(text)
+    assert "931234567" not in masked and "93 123 4567" not in masked
+    assert "+992*****4567" in masked
+    assert "2026-12-01 10:00:00" in masked and "3f2a1b9c-1234" in masked
+
+
+def test_a_tajik_number_written_with_dashes_is_masked_in_text():
+    assert mask_phones_in_text("call +992-93-123-45-67 today") == "call +992*****4567 today"
+    assert mask_phones_in_text("00992 93 123 45 67") == "**********4567"
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("992931234567", "+992931234567"),
+        ("00992 93 123 45 67", "+992931234567"),
+        ("+79161234567", "+79161234567"),
+        ("12", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_sender_as_a_gateway_writes_it_becomes_e164(written, e164):
+    assert to_e164(written) == e164
+
+
+def test_only_mobiles_can_take_sms():
+    assert sms_capable("+992931234567")
+    assert not sms_capable("+992372223344")
+    assert not sms_capable(None) and not sms_capable("not a number")

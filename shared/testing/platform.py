@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, text
 
 from shared.config import ENV_NAMES
 from shared.testing import TEST_JWT_SECRET, token, unique, wait_for
+from shared.testing.compose import compose_default, compose_processes, local_argv
 from shared.testing.fixtures import delete_namespace
-from tests.deploy.compose import compose_default, compose_processes, local_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "assessment", "referral", "notifications", "quality", "portal")
@@ -29,6 +29,7 @@ API_URL_NAMES = {
     "ASSESSMENT_URL": "assessment",
     "REFERRAL_URL": "referral",
     "NOTIFICATIONS_URL": "notifications",
+    "QUALITY_URL": "quality",
 }
 STOP_TIMEOUT = 20.0
 READY_TIMEOUT = 90.0
@@ -166,7 +167,7 @@ class Platform:
         """Without a gateway chosen, SMS go to a local stand-in (console is refused here)."""
         if "SMS_GATEWAY" in self.settings:
             return
-        from services.notifications.tests.fakes.gateway import FakeSmsGateway
+        from shared.testing.sms_gateway import FakeSmsGateway
 
         self.default_gateway = FakeSmsGateway(token="platform-stand-in-token").start()
         self.settings.update(

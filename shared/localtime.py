@@ -1,4 +1,4 @@
-"""Local time of the families: Asia/Dushanbe (UTC+5, no daylight saving)."""
+"""Local time in Tajikistan: Asia/Dushanbe (UTC+5, no daylight saving), for every service."""
 
 from __future__ import annotations
 

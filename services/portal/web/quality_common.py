@@ -1,0 +1,91 @@
+"""What the quality pages share: the quality API, words for its codes, provider names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from services.portal.apis import ApiError, ApiUnavailable
+from services.portal.web.casework_common import apis
+from services.portal.web.forms import field_errors
+from services.portal.web.guards import current_user
+from services.portal.web.messages import localise_all
+
+# The six adopted specifications the quality service knows (README of services/quality).
+SERVICE_TYPES = (
+    "home_based", "day_care", "residential", "respite_care", "foster_care", "supported_living",
+)  # fmt: skip
+SERVICE_TYPE_NAMES = {
+    "home_based": _l("Home-based support"),
+    "day_care": _l("Day-care centre"),
+    "residential": _l("Residential care"),
+    "respite_care": _l("Respite care"),
+    "foster_care": _l("Foster care"),
+    "supported_living": _l("Supported living"),
+}
+RATINGS = ("met", "partly_met", "not_met")
+RATING_NAMES = {"met": _l("Met"), "partly_met": _l("Partly met"), "not_met": _l("Not met")}
+LEVEL_NAMES = {
+    "compliant": _l("Compliant"),
+    "partly_compliant": _l("Partly compliant"),
+    "non_compliant": _l("Not compliant"),
+}
+ACTION_STATUS = {"open": _l("Open"), "answered": _l("Answered"), "done": _l("Done")}
+INSPECTORS = ("inspector", "admin")
+READERS = ("inspector", "admin", "provider")
+
+
+def service_type_name(code: str) -> str:
+    """A service type in the page's language (the code when unknown)."""
+    return str(SERVICE_TYPE_NAMES.get(code, code))
+
+
+def service_type_choices() -> list[tuple[str, str]]:
+    """(code, name) of the six service types."""
+    return [(code, service_type_name(code)) for code in SERVICE_TYPES]
+
+
+def provider_names() -> dict[str, str]:
+    """Provider id → name from the referral directory; empty when it cannot be read."""
+    user = current_user()
+    try:
+        if user.role == "provider":
+            found = [apis().referral.get(f"/providers/{user.provider_id}")]
+        else:
+            found = apis().referral.get("/providers", params={"page_size": 100}).get("items", [])
+    except (ApiError, ApiUnavailable):
+        return {}
+    return {p["id"]: p["name"] for p in found}
+
+
+def provider_choices(names: dict[str, str]) -> list[tuple[str, str]]:
+    """(id, name) pairs sorted by name."""
+    return sorted(names.items(), key=lambda pair: pair[1].casefold())
+
+
+def api_refusal(error: ApiError) -> dict[str, list[str]] | None:
+    """An API's 422 as {field: [localised messages]}; None for any other refusal."""
+    if error.status != 422:
+        return None
+    errors = field_errors(error.fields) if error.fields else {}
+    return localise_all(errors) if errors else {"_form": [_("Please check this answer.")]}
+
+
+def date_error() -> str:
+    """What to write when a date cannot be read."""
+    return _("Write the date as dd.mm.yyyy, for example 12.04.2026.")
+
+
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """A whole number typed within [low, high], or None."""
+    text = (text or "").strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        return None
+    return int(text)
+
+
+def pairs(form: Any, prefix: str) -> dict[str, str]:
+    """Form values whose names start with prefix, keyed by the rest of the name."""
+    return {k[len(prefix) :]: v for k, v in form.items() if k.startswith(prefix)}
