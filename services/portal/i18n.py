@@ -16,7 +16,7 @@ from services.portal.domain.roles import DEFAULT_LANGUAGE, LANGUAGES
 
 SOURCE = Path(__file__).parent / "translations"
 # Each page module's texts live in their own domain; all are read for every page.
-DOMAINS = ("messages", "casework", "ministry", "quality")
+DOMAINS = ("messages", "casework", "ministry", "quality", "careplans")
 
 
 def compile_catalogues(source: Path = SOURCE) -> Path:

@@ -58,6 +58,7 @@ def nav_items() -> list[tuple[str, str]]:
     if user.role in (CASE_MANAGER, ADMIN):
         items.append(("/dashboard", _("Dashboard")))
     if user.role == ADMIN:
+        items.append(("/dashboard/outcomes", _("Outcomes")))
         items.append(("/admin/users", _("Users")))
         items.append(("/admin/providers", _("Providers")))
     return items + quality_items(user.role)
@@ -96,9 +97,12 @@ def _context() -> dict[str, Any]:
 
 def _remember_language() -> None:
     wanted = request.args.get("lang", "")
-    if wanted in LANGUAGE_NAMES and session.get("lang") != wanted:
+    user = current_user()
+    # The profile decides for a signed-in user, so it follows the choice even when the
+    # session already had it (chosen on the login page before signing in).
+    stale = user is not None and user.language != wanted
+    if wanted in LANGUAGE_NAMES and (session.get("lang") != wanted or stale):
         session["lang"] = wanted
-        user = current_user()
         if user is not None:
             from services.portal.accounts import remember_language
             from services.portal.web.guards import portal

@@ -33,6 +33,7 @@ BLUEPRINTS = [
     "services.portal.web.quality_followup",
     "services.portal.web.quality_admin",
     "services.portal.web.reports_commissioning",
+    "services.portal.web.care_plans",
 ]
 # Pages being written in parallel may not exist yet: a missing one is skipped, not fatal.
 OPTIONAL_PREFIX = "services.portal.web.casework_"

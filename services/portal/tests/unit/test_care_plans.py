@@ -1,0 +1,377 @@
+"""Care plan pages and the outcomes table, against fake APIs."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from services.portal.domain import care_plans as rules
+from services.portal.tests.fakes import api_error
+
+RID = "22222222-2222-4222-8222-222222222222"
+CHILD = "c0c0c0c0-0000-4000-8000-000000000009"
+PLAN_PATH = f"/referrals/{RID}/care-plan"
+REFERRAL = {
+    "id": RID, "child_id": CHILD, "status": "in_progress", "service_type": "day_care",
+    "provider_id": "b0b0b0b0-0000-4000-8000-000000000001", "provider_name": "Марказ",
+    "sent_at": "2026-11-01T08:00:00+00:00", "start_date": "2026-11-10",
+    "child": {"given_name": "Фарзона", "family_name": "Раҳимова", "age_years": 3,
+              "district_code": "rudaki", "language": "tg"},
+    "guardian": {"name": "Гулнора", "phone": "+992931234567"},
+    "allowed_actions": ["complete"],
+}  # fmt: skip
+PLAN = {
+    "id": "p1", "referral_id": RID, "child_id": CHILD, "status": "open", "outcome": None,
+    "baseline_assessment_id": "a-first", "next_review_date": "2027-02-01",
+    "created_at": "2026-11-12T08:00:00+00:00", "closed_at": None,
+    "goals": [
+        {"domain": "walking", "goal": "Ба даст гирифта 10 қадам мегузарад",
+         "activities": [{"activity": "Машқҳои пой", "by": "provider", "frequency": "ҳафтае 2"}]},
+        {"domain": "communication", "goal": "Номи худро мегӯяд",
+         "activities": [{"activity": "Бозиҳои нутқ", "by": "family", "frequency": ""}]},
+    ],
+    "reviews": [{
+        "id": "r1", "reviewed_on": "2026-12-01", "assessment_id": "a-review",
+        "progress": [{"goal": 0, "progress": "progressing", "note": ""},
+                     {"goal": 1, "progress": "no_change", "note": ""}],
+        "domain_change": {"walking": "improved", "communication": "same"},
+        "next_review_date": "2027-02-01", "created_at": "2026-12-01T08:00:00+00:00",
+    }],
+}  # fmt: skip
+REVIEW_DONE = {
+    "id": "a-review",
+    "status": "completed",
+    "review": True,
+    "child_id": CHILD,
+    "assessed_on": "2026-11-30",
+    "completed_at": "2026-11-30T09:00:00+00:00",
+}
+FIRST = {
+    "id": "a-first",
+    "status": "completed",
+    "review": False,
+    "child_id": CHILD,
+    "assessed_on": "2026-10-01",
+    "completed_at": "2026-10-01T09:00:00+00:00",
+}
+GOOD_PLAN = {
+    "goals.0.domain": "walking", "goals.0.goal": "Walks ten steps",
+    "goals.0.activities.0.activity": "", "goals.0.activities.0.by": "",
+    "goals.0.activities.1.activity": "Leg exercises", "goals.0.activities.1.by": "provider",
+    "goals.0.activities.1.frequency": "twice a week",
+    "goals.1.domain": "", "goals.1.goal": "", "goals.1.activities.0.activity": "",
+    "goals.2.domain": "self_care", "goals.2.goal": "Eats with a spoon",
+    "goals.2.activities.0.activity": "Practice at meals", "goals.2.activities.0.by": "family",
+    "next_review_date": "01.03.2099",
+}  # fmt: skip
+
+
+@pytest.fixture
+def referral(fake_apis):
+    """A referral in progress with no plan yet."""
+    fake_apis.referral.answer("GET", f"/referrals/{RID}", copy.deepcopy(REFERRAL))
+    fake_apis.referral.answer("GET", PLAN_PATH, api_error(404, "not_found"))
+    return fake_apis
+
+
+@pytest.fixture
+def planned(referral):
+    """The referral with a plan that has one review with a re-assessment."""
+    referral.referral.answer("GET", PLAN_PATH, copy.deepcopy(PLAN))
+    referral.assessment.answer("GET", "/assessments", {"items": [REVIEW_DONE, FIRST]})
+    return referral
+
+
+def _posts(fake, path: str) -> list:
+    return [c for c in fake.calls if c.method == "POST" and c.path == path]
+
+
+def _error_of(html: str, field: str) -> str:
+    found = re.search(rf'id="f-{field}-error">([^<]*)<', html)
+    return found.group(1) if found else ""
+
+
+def test_blank_rows_are_dropped_and_the_rest_numbered_again():
+    body, goals, problems = rules.plan_body(GOOD_PLAN, ("walking", "self_care"))
+    assert problems == {}
+    assert [g["domain"] for g in body["goals"]] == ["walking", "self_care"]
+    assert body["goals"][0]["activities"] == [
+        {"activity": "Leg exercises", "by": "provider", "frequency": "twice a week"}
+    ]
+    assert body["next_review_date"] == "2099-03-01"
+
+
+def test_provider_writes_the_plan_and_the_api_gets_the_goals(client, login, referral):
+    token = login(client, "provider")
+    page = client.get(f"{PLAN_PATH}?lang=ru")
+    assert page.status_code == 200
+    options = re.findall(r'<option value="(\w+)"', page.text.split('id="f-goals-0-domain"')[1])
+    assert options[:15] == list(rules_domains())
+    referral.referral.answer("POST", PLAN_PATH, PLAN)
+    answer = client.post(PLAN_PATH, data={**GOOD_PLAN, "csrf_token": token})
+    assert answer.status_code == 303
+    sent = _posts(referral.referral, PLAN_PATH)[0].json
+    assert [g["goal"] for g in sent["goals"]] == ["Walks ten steps", "Eats with a spoon"]
+    assert "План помощи сохранён" in client.get(f"{PLAN_PATH}?lang=ru").text
+
+
+def rules_domains() -> tuple[str, ...]:
+    from services.portal.web.casework_common import DOMAIN_NAMES
+
+    return tuple(DOMAIN_NAMES)
+
+
+def test_a_plan_with_missing_answers_is_refused_next_to_the_fields(client, login, referral):
+    token = login(client, "case_manager")
+    form = {"goals.0.goal": "Walks", "goals.0.activities.0.activity": "Exercises",
+            "next_review_date": "soon", "csrf_token": token}  # fmt: skip
+    answer = client.post(f"{PLAN_PATH}?lang=ru", data=form)
+    assert answer.status_code == 422
+    assert 'id="f-goals-0-domain" name="goals.0.domain" aria-describedby' in answer.text
+    assert "Выберите область" in _error_of(answer.text, "goals-0-domain")
+    assert "кто" in _error_of(answer.text, "goals-0-activities-0-by").lower()
+    assert "дд.мм.гггг" in _error_of(answer.text, "next_review_date")
+    assert 'value="Walks' not in answer.text and ">Walks</textarea>" in answer.text
+    assert _posts(referral.referral, PLAN_PATH) == []
+
+
+def test_the_api_refusal_of_a_past_review_date_sits_next_to_it(client, login, referral):
+    fields = {"next_review_date": ["Must be today or later."]}
+    referral.referral.answer("POST", PLAN_PATH, api_error(422, "invalid_care_plan", fields))
+    token = login(client, "provider")
+    answer = client.post(PLAN_PATH, data={**GOOD_PLAN, "csrf_token": token})
+    assert answer.status_code == 422
+    assert "Санаи имрӯза ё баъдтарро интихоб кунед" in _error_of(answer.text, "next_review_date")
+    # Shown again with the numbers sent: the third slot typed is the second goal now.
+    assert 'name="goals.1.goal"' in answer.text and ">Eats with a spoon</textarea>" in answer.text
+
+
+def test_adding_a_goal_shows_one_more_and_sends_nothing(client, login, referral):
+    token = login(client, "provider")
+    form = {k: v for k, v in GOOD_PLAN.items() if not k.startswith("goals.2")}
+    answer = client.post(PLAN_PATH, data={**form, "add": "goal", "csrf_token": token})
+    assert answer.status_code == 200
+    assert answer.text.count('class="section cp-goal"') == 2
+    assert 'aria-invalid="true"' not in answer.text
+    assert _posts(referral.referral, PLAN_PATH) == []
+
+
+def test_no_plan_before_the_service_starts(client, login, fake_apis):
+    fake_apis.referral.answer("GET", f"/referrals/{RID}", {**REFERRAL, "status": "accepted"})
+    fake_apis.referral.answer("GET", PLAN_PATH, api_error(404, "not_found"))
+    login(client, "provider")
+    page = client.get(f"{PLAN_PATH}?lang=en")
+    assert "once the service has started" in page.text
+    assert 'id="plan-form"' not in page.text
+
+
+def test_a_finished_referral_without_a_plan_offers_no_form(client, login, fake_apis):
+    fake_apis.referral.answer("GET", f"/referrals/{RID}", {**REFERRAL, "status": "completed"})
+    fake_apis.referral.answer("GET", PLAN_PATH, api_error(404, "not_found"))
+    login(client, "case_manager")
+    page = client.get(f"{PLAN_PATH}?lang=en")
+    assert "No care plan has been written yet." in page.text
+    assert 'id="plan-form"' not in page.text
+
+
+def test_another_providers_referral_is_not_found(client, login, fake_apis):
+    fake_apis.referral.answer("GET", f"/referrals/{RID}", api_error(404, "not_found"))
+    login(client, "provider")
+    assert client.get(PLAN_PATH).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["phw", "sah_worker", "admin"])
+def test_other_roles_may_not_open_a_care_plan(client, login, referral, role):
+    login(client, role)
+    assert client.get(PLAN_PATH).status_code == 403
+    assert referral.referral.calls == []
+
+
+def test_the_plan_shows_goals_reviews_and_the_change_per_domain(client, login, planned):
+    login(client, "case_manager")
+    page = client.get(f"{PLAN_PATH}?lang=ru").text
+    assert '<p class="cp-domain">Ходьба</p>' in page
+    change = re.search(r'<tr data-domain="walking" data-change="improved"><td>[^<]+</td>'
+                       r'<td class="cp-improved">([^<]+)</td>', page)  # fmt: skip
+    assert change and change.group(1) == "Трудностей меньше"
+    assert 'data-change="same"' in page
+    assert 'id="reassess-form"' in page
+    assert '<option value="a-review">' in page and '<option value="a-first">' not in page
+
+
+def test_a_provider_sees_no_reassessment_and_may_not_link_one(client, login, planned):
+    token = login(client, "provider")
+    page = client.get(PLAN_PATH).text
+    assert 'id="reassess-form"' not in page and 'name="assessment_id"' not in page
+    assert planned.assessment.calls == []
+    form = {
+        "reviewed_on": "01.12.2026",
+        "progress.0.progress": "achieved",
+        "progress.1.progress": "achieved",
+        "assessment_id": "a-review",
+        "csrf_token": token,
+    }
+    assert client.post(f"{PLAN_PATH}/reviews", data=form).status_code == 403
+    assert _posts(planned.referral, f"{PLAN_PATH}/reviews") == []
+
+
+def test_a_review_sends_one_mark_per_goal_and_the_reassessment(client, login, planned):
+    planned.referral.answer("POST", f"{PLAN_PATH}/reviews", PLAN)
+    token = login(client, "case_manager")
+    form = {
+        "reviewed_on": "01.12.2026",
+        "progress.0.progress": "achieved",
+        "progress.0.note": " Walks alone ",
+        "progress.1.progress": "progressing",
+        "assessment_id": "a-review",
+        "next_review_date": "",
+        "csrf_token": token,
+    }
+    answer = client.post(f"{PLAN_PATH}/reviews", data=form)
+    assert answer.status_code == 303
+    assert _posts(planned.referral, f"{PLAN_PATH}/reviews")[0].json == {
+        "reviewed_on": "2026-12-01", "assessment_id": "a-review", "next_review_date": None,
+        "progress": [{"goal": 0, "progress": "achieved", "note": "Walks alone"},
+                     {"goal": 1, "progress": "progressing", "note": ""}],
+    }  # fmt: skip
+
+
+def test_a_review_without_a_mark_is_refused_and_writes_nothing(client, login, planned):
+    token = login(client, "provider")
+    form = {"reviewed_on": "01.12.2026", "progress.0.progress": "achieved", "csrf_token": token}
+    answer = client.post(f"{PLAN_PATH}/reviews?lang=ru", data=form)
+    assert answer.status_code == 422
+    assert "насколько" in _error_of(answer.text, "progress-1-progress")
+    assert _error_of(answer.text, "progress-0-progress") == ""
+    assert _posts(planned.referral, f"{PLAN_PATH}/reviews") == []
+
+
+def test_a_reassessment_not_yet_known_says_to_wait(client, login, planned):
+    fields = {"assessment_id": ["No completed assessment of this child with that id yet."]}
+    planned.referral.answer("POST", f"{PLAN_PATH}/reviews",
+                            api_error(422, "invalid_care_plan", fields))  # fmt: skip
+    token = login(client, "case_manager")
+    form = {
+        "reviewed_on": "01.12.2026",
+        "progress.0.progress": "achieved",
+        "progress.1.progress": "worse",
+        "assessment_id": "a-review",
+        "csrf_token": token,
+    }
+    answer = client.post(f"{PLAN_PATH}/reviews?lang=en", data=form)
+    assert answer.status_code == 422
+    assert "Wait a minute and save again" in _error_of(answer.text, "assessment_id")
+
+
+def test_closing_needs_a_coded_outcome(client, login, planned):
+    token = login(client, "provider")
+    answer = client.post(f"{PLAN_PATH}/close?lang=en",
+                         data={"outcome": "they left", "csrf_token": token})  # fmt: skip
+    assert answer.status_code == 422
+    assert "Choose how the service ended" in _error_of(answer.text, "outcome")
+    assert _posts(planned.referral, f"{PLAN_PATH}/close") == []
+    options = re.findall(r'<option value="(\w*)"', answer.text.split('id="f-outcome"')[1])
+    assert "goals_met" in options and "moved_away" in options and "family_stopped" in options
+
+
+def test_closing_sends_the_note_and_without_it_when_the_api_keeps_none(client, login, planned):
+    def refuse_note(json, params, headers):
+        if "note" in json:
+            raise api_error(422, "validation_error", {"note": ["Unknown field."]})
+        return {**PLAN, "status": "closed", "outcome": json["outcome"]}
+
+    planned.referral.answer("POST", f"{PLAN_PATH}/close", refuse_note)
+    token = login(client, "case_manager")
+    form = {"outcome": "moved_away", "note": "Ба Хуҷанд", "csrf_token": token}
+    answer = client.post(f"{PLAN_PATH}/close?lang=en", data=form)
+    assert answer.status_code == 303
+    sent = [c.json for c in _posts(planned.referral, f"{PLAN_PATH}/close")]
+    assert sent == [{"outcome": "moved_away", "note": "Ба Хуҷанд"}, {"outcome": "moved_away"}]
+    assert "your note was not saved" in client.get(f"{PLAN_PATH}?lang=en").text
+
+
+def test_a_closed_plan_takes_no_more_reviews(client, login, planned):
+    refusal = api_error(409, "care_plan_closed")
+    planned.referral.answer("POST", f"{PLAN_PATH}/reviews", refusal)
+    token = login(client, "provider")
+    form = {
+        "reviewed_on": "01.12.2026",
+        "progress.0.progress": "achieved",
+        "progress.1.progress": "achieved",
+        "csrf_token": token,
+    }
+    answer = client.post(f"{PLAN_PATH}/reviews?lang=en", data=form)
+    assert answer.status_code == 409
+    assert "This care plan is closed" in answer.text
+
+
+def test_case_manager_starts_a_reassessment(client, login, planned):
+    planned.assessment.answer("POST", "/assessments", {"id": "a-new", "status": "pending"})
+    token = login(client, "case_manager")
+    answer = client.post(f"{PLAN_PATH}/reassess", data={"csrf_token": token})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/assessments/a-new")
+    assert _posts(planned.assessment, "/assessments")[0].json == {
+        "child_id": CHILD,
+        "urgent": False,
+    }
+
+
+def test_a_provider_may_not_start_a_reassessment(client, login, planned):
+    token = login(client, "provider")
+    assert client.post(f"{PLAN_PATH}/reassess", data={"csrf_token": token}).status_code == 403
+    assert planned.assessment.calls == []
+
+
+def test_the_referral_page_links_to_its_care_plan(client, login, referral):
+    login(client, "provider")
+    page = client.get(f"/referrals/{RID}").text
+    assert f'href="/referrals/{RID}/care-plan"' in page
+    referral.referral.answer("GET", f"/referrals/{RID}", {**REFERRAL, "status": "sent"})
+    assert 'id="care-plan-link"' not in client.get(f"/referrals/{RID}").text
+
+
+OUTCOMES = {
+    "by_service_type": {"day_care": {"goals_met": 2, "moved_away": 1}},
+    "by_provider": [
+        {"service_type": "day_care", "provider_id": "p1", "provider_name": "=HYPERLINK(1)",
+         "completed": 2, "outcomes": {"goals_met": 2}},
+        {"service_type": "day_care", "provider_id": "p2", "provider_name": "Марказ",
+         "completed": 1, "outcomes": {"moved_away": 1}},
+    ],
+}  # fmt: skip
+
+
+def test_outcomes_table_for_the_ministry(client, login, fake_apis):
+    fake_apis.referral.answer("GET", "/reports/outcomes", OUTCOMES)
+    login(client, "admin")
+    page = client.get("/dashboard/outcomes?lang=ru")
+    assert page.status_code == 200
+    rows = re.findall(r"<tr>(.*?)</tr>", page.text.split('data-table="outcomes-providers"')[1])
+    cells = [re.findall(r"<td[^>]*>([^<]*)</td>", r) for r in rows if "<td" in r]
+    assert cells[1][:4] == ["Центр дневного пребывания", "Марказ", "1", "0"]
+    assert 'href="/dashboard/outcomes"' in page.text  # in the admin's menu
+
+
+def test_outcomes_download_is_formula_safe_and_in_the_language(client, login, fake_apis):
+    fake_apis.referral.answer("GET", "/reports/outcomes", OUTCOMES)
+    login(client, "admin")
+    answer = client.get("/dashboard/outcomes/providers.csv?lang=ru")
+    assert answer.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Вид услуги", "Поставщик услуг", "Завершено"]
+    assert rows[1][1] == "'=HYPERLINK(1)"
+    sheet = load_workbook(io.BytesIO(client.get("/dashboard/outcomes/providers.xlsx").data))
+    assert sheet.active["B2"].value == "'=HYPERLINK(1)"
+    assert client.get("/dashboard/outcomes/other.csv").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["case_manager", "provider"])
+def test_only_admins_see_outcomes(client, login, fake_apis, role):
+    login(client, role)
+    assert client.get("/dashboard/outcomes").status_code == 403
+    assert client.get("/dashboard/outcomes/providers.csv").status_code == 403
