@@ -14,7 +14,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from services.intake.import_rows import COLUMNS
+from services.intake.flows.import_rows import COLUMNS
 from shared.districts import DISTRICTS
 
 GIRLS = (

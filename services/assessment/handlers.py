@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.assessment.corrections import child_corrected, child_merged
 from services.assessment.domain import due_date
 from services.assessment.domain.recommendation import OVERRIDE_RULE_ID
 from services.assessment.domain.worklist import CANCELLED, OPEN_STATUSES, PENDING
+from services.assessment.flows.corrections import child_corrected, child_merged
 from services.assessment.models import ORDERING, Assessment, Child, FamilyReply
 from services.assessment.settings import assessment_settings
 from shared.db import get_unflushed

@@ -25,23 +25,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from services.intake import audit, idempotency
 from services.intake.bootstrap import SERVICE
-from services.intake.candidates import CandidatePool, as_registered, facts_of
-from services.intake.import_rows import (
+from services.intake.flows import audit, idempotency
+from services.intake.flows.candidates import CandidatePool, as_registered, facts_of
+from services.intake.flows.import_rows import (
     ParsedRow,
     flatten_messages,
     missing_columns,
     parse_row,
     unknown_columns,
 )
-from services.intake.models import TABLES, Base
-from services.intake.registration import (
+from services.intake.flows.registration import (
     LikelyDuplicates,
     OutsideDistricts,
     Refused,
     register_child,
 )
+from services.intake.models import TABLES, Base
 from shared.config import load_settings
 from shared.principal import ROLES, Principal
 from shared.runtime import Runtime, UnitOfWork

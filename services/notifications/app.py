@@ -7,9 +7,9 @@ from typing import Any
 from flask import Flask
 
 from services.notifications.api import BLUEPRINTS
-from services.notifications.api_gateway import SECRET_HEADER
 from services.notifications.bootstrap import runtime_from
 from services.notifications.metrics import SmsCollector
+from services.notifications.resources.gateway import SECRET_HEADER
 from shared.web import build_app
 
 DESCRIPTION = (

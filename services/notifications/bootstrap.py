@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.notifications.config import attach_setup
 from services.notifications.models import TABLES, Base
+from services.notifications.settings import attach_setup
 from shared.runtime import Runtime, build_runtime
 
 SERVICE = "notifications"

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.notifications import records
-from services.notifications.config import sms_setup
-from services.notifications.corrections import child_corrected, child_merged
+from services.notifications import queries
 from services.notifications.domain import planning
+from services.notifications.flows.corrections import child_corrected, child_merged
+from services.notifications.flows.sending import TIMERS as SENDING_TIMERS
 from services.notifications.models import ORDERING, Contact, InboundMessage, Notification
-from services.notifications.sending import TIMERS as SENDING_TIMERS
+from services.notifications.settings import sms_setup
 from shared.db import get_unflushed
 from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
@@ -60,7 +60,7 @@ def _notify(uow: UnitOfWork, event: Event, contact: Contact | None) -> None:
     setup = sms_setup(uow.runtime)
     drafts = planning.plan(event.type, event.payload, _domain_contact(contact), setup.plan)
     for draft in drafts:
-        n = records.create_notification(
+        n = queries.create_notification(
             uow,
             setup,
             draft,
@@ -151,9 +151,9 @@ def _send_missed_welcome(uow: UnitOfWork, event: Event, row: Contact) -> None:
 
 def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
     """Send waiting family SMS to the new number, or cancel them when SMS is no longer wanted."""
-    waiting = records.open_notifications(uow, child_id=row.child_id, recipient="guardian")
+    waiting = queries.open_notifications(uow, child_id=row.child_id, recipient="guardian")
     if not _domain_contact(row).reachable:
-        records.cancel(uow, waiting, "the family no longer receives SMS")
+        queries.cancel(uow, waiting, "the family no longer receives SMS")
         return
     for n in waiting:
         n.to, n.to_masked, n.updated_at = row.phone, mask_phone(row.phone), uow.now
@@ -181,9 +181,9 @@ def child_consent_withdrawn(uow: UnitOfWork, event: Event) -> None:
     row.erased_at = row.erased_at or uow.now
     row.updated_at = uow.now
     uow.session.add(row)
-    records.cancel(uow, records.open_notifications(uow, child_id=child_id), "consent withdrawn")
+    queries.cancel(uow, queries.open_notifications(uow, child_id=child_id), "consent withdrawn")
     for n in uow.session.scalars(select(Notification).where(Notification.child_id == child_id)):
-        records.erase(n, uow.now)
+        queries.erase(n, uow.now)
     uow.session.execute(
         update(InboundMessage)
         .where(InboundMessage.child_id == child_id)
@@ -215,7 +215,7 @@ def _erase_phone_if_unused(uow: UnitOfWork, phone: str) -> None:
         Notification.to == phone, Notification.recipient == "guardian"
     )
     for n in uow.session.scalars(family):
-        records.erase(n, uow.now)
+        queries.erase(n, uow.now)
         if n.child_id is None:  # a confirmation's events follow the notification's own id
             erase_child_events(uow.session, uow.runtime.tables.outbox, n.id, blank_unsent=_MASKED)
 
@@ -229,8 +229,8 @@ def referral_changed(uow: UnitOfWork, event: Event) -> None:
     """Drop provider reminders a closed referral no longer needs, then tell the family."""
     referral_id = event.payload.get("referral_id")
     if referral_id:
-        waiting = records.open_notifications(uow, subject_id=referral_id, recipient="provider")
-        records.cancel(uow, waiting, f"the referral moved on ({event.type})")
+        waiting = queries.open_notifications(uow, subject_id=referral_id, recipient="provider")
+        queries.cancel(uow, waiting, f"the referral moved on ({event.type})")
     notify_family_or_provider(uow, event)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.referral import repository as repo
+from services.referral import queries as repo
 from services.referral.domain.benchmark import (
     BenchReferral,
     WaitingAssessment,

@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.referral import repository as repo
-from services.referral.config import region_of
+from services.referral import queries as repo
 from services.referral.domain.states import OPEN_STATES
-from services.referral.flows import loop
+from services.referral.flows import referrals as loop
 from services.referral.flows.care_plans import erase_plan_text
 from services.referral.flows.placing import need_for
 from services.referral.models import (
@@ -22,6 +21,7 @@ from services.referral.models import (
     Referral,
     WaitlistEntry,
 )
+from services.referral.settings import region_of
 from shared.codes import CANCEL_REASONS, COMPLETION_OUTCOMES, code_of
 from shared.db import get_unflushed
 from shared.events import Event, parse_time

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.referral import repository as repo
-from services.referral.config import geography, region_of
+from services.referral import queries as repo
 from services.referral.domain import commissioning as figures
 from services.referral.domain.matching import is_eligible
 from services.referral.domain.states import PLACE_TAKING_STATES, Status
 from services.referral.flows.quality import contracts_of
 from services.referral.models import ChildRecord, Need, Provider, Referral, WaitlistEntry
+from services.referral.settings import geography, region_of
 from shared.spreadsheets import Sheet
 
 

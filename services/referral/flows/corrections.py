@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.referral.config import region_of
 from services.referral.domain.states import OPEN_STATES, is_open
-from services.referral.flows import loop
+from services.referral.flows import referrals as loop
 from services.referral.flows.children import child_row
 from services.referral.models import ORDERING, ChildRecord, Need, Referral, WaitlistEntry
+from services.referral.settings import region_of
 from shared.db import get_unflushed
 from shared.events import Event
 from shared.runtime import UnitOfWork

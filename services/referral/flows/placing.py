@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.referral import payloads
-from services.referral import repository as repo
-from services.referral.config import deadline_policy, local_today
+from services.referral import queries as repo
 from services.referral.domain.states import Status
 from services.referral.domain.waitlist import choose_for_provider, position_of
 from services.referral.models import ChildRecord, Need, Provider, Referral, WaitlistEntry
+from services.referral.settings import deadline_policy, local_today
 from shared.db import lock_for_update
 from shared.runtime import UnitOfWork
 

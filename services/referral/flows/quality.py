@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.referral import repository as repo
-from services.referral.config import local_today
+from services.referral import queries as repo
 from services.referral.domain import commissioning
 from services.referral.flows.placing import offer_places
 from services.referral.models import ContractRecord
+from services.referral.settings import local_today
 from shared.runtime import Runtime, UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.referral import repository as repo
+from services.referral import queries as repo
 from services.referral.domain.reports import ChildJourney, ReferralRow, ReportFilter, summarise
 from services.referral.domain.stages import StageRow, stage_report
 from services.referral.models import ChildRecord, Provider, Referral, ReportChild

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.referral.config import region_of
 from services.referral.models import ChildRecord, ReportChild
+from services.referral.settings import region_of
 from shared.db import get_unflushed
 from shared.events import Event, parse_time
 from shared.runtime import UnitOfWork

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.referral import payloads
 from services.referral.domain.states import Status
-from services.referral.flows import loop
+from services.referral.flows import referrals as loop
 from services.referral.models import Referral
 from shared.db import lock_for_update
 from shared.runtime import Runtime, UnitOfWork

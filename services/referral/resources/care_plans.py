@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from services.referral.flows import care_plans as flow
-from services.referral.flows import loop
+from services.referral.flows import referrals as loop
 from services.referral.models import CarePlan
 from services.referral.resources.common import referral_in_scope, today
 from services.referral.schemas.care_plans import (

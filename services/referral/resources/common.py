@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from services.referral import repository as repo
-from services.referral.config import local_today
+from services.referral import queries as repo
 from services.referral.models import ACCESS_AUDIT, ChildRecord, Referral
+from services.referral.settings import local_today
 from shared import access_audit
 from shared.auth import Principal, not_found_unless
 from shared.web import current_runtime

@@ -9,12 +9,12 @@ from typing import Any
 from flask.views import MethodView
 from sqlalchemy import Text, cast, select
 
-from services.referral import repository as repo
-from services.referral.config import geography
+from services.referral import queries as repo
 from services.referral.domain.matching import any_free_place, rank
 from services.referral.models import Provider
 from services.referral.resources.common import audit_reads, child_in_scope, today
 from services.referral.schemas.referrals import MatchesSchema, MatchQueryArgsSchema
+from services.referral.settings import geography
 from services.referral.views import match_view
 from shared import access_audit
 from shared.auth import allow_roles, require_role

@@ -7,7 +7,7 @@ import uuid
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from services.referral import repository as repo
+from services.referral import queries as repo
 from services.referral.flows.placing import offer_places
 from services.referral.flows.quality import has_contracts
 from services.referral.schemas.providers import ProviderSchema

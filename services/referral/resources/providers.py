@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from sqlalchemy import select
 
-from services.referral import repository as repo
+from services.referral import queries as repo
 from services.referral.flows.placing import offer_places
 from services.referral.flows.quality import has_contracts
 from services.referral.models import Provider

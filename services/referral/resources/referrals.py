@@ -8,10 +8,9 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.referral import repository as repo
-from services.referral.config import geography
+from services.referral import queries as repo
 from services.referral.domain.matching import ineligibility
-from services.referral.flows import loop
+from services.referral.flows import referrals as loop
 from services.referral.flows.placing import send_referral
 from services.referral.models import ChildRecord, Provider, Referral
 from services.referral.resources.common import (
@@ -30,6 +29,7 @@ from services.referral.schemas.referrals import (
     ReferralSchema,
     StartSchema,
 )
+from services.referral.settings import geography
 from services.referral.views import referral_view
 from shared import access_audit
 from shared.auth import Principal, allow_roles, require_role

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, request
 from flask.views import MethodView
 
-from services.referral.config import local_today
 from services.referral.domain.report_table import stage_sheet
 from services.referral.flows import commissioning
 from services.referral.flows.outcomes import outcomes
@@ -16,6 +15,7 @@ from services.referral.schemas.commissioning import (
     OutcomesSchema,
 )
 from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySchema
+from services.referral.settings import local_today
 from shared.auth import allow_roles, require_role
 from shared.spreadsheets import XLSX_MIMETYPE as XLSX
 from shared.spreadsheets import tables_to_csv, to_csv, to_xlsx

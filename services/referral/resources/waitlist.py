@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from services.referral import repository as repo
-from services.referral.config import geography
+from services.referral import queries as repo
 from services.referral.domain.matching import rank
 from services.referral.domain.waitlist import positions
 from services.referral.flows.placing import put_on_waitlist, queue_position
@@ -16,6 +15,7 @@ from services.referral.schemas.referrals import (
     WaitlistEntrySchema,
     WaitlistQueryArgsSchema,
 )
+from services.referral.settings import geography
 from shared import access_audit
 from shared.auth import allow_roles, require_role
 from shared.pagination import page_of

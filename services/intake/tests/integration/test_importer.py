@@ -3,7 +3,7 @@ import csv
 import pytest
 from sqlalchemy import select
 
-from services.intake.import_rows import COLUMNS
+from services.intake.flows.import_rows import COLUMNS
 from services.intake.importer import main
 from services.intake.models import Child
 

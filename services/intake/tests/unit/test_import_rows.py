@@ -1,6 +1,6 @@
 from datetime import date
 
-from services.intake.import_rows import (
+from services.intake.flows.import_rows import (
     missing_columns,
     parse_row,
     row_key,

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.notifications.flows.sending import run_sender
 from services.notifications.handlers import HANDLERS
 from services.notifications.models import Notification
-from services.notifications.sending import run_sender
 from shared.events import Event
 from shared.handling import handle_once
 from shared.testing.harness import ServiceHarness

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.notifications import sending
-from services.notifications.config import sms_setup
-from services.notifications.sending import send_due
+from services.notifications.flows import sending
+from services.notifications.flows.sending import send_due
+from services.notifications.settings import sms_setup
 from services.notifications.tests.integration import events as ev
 from services.notifications.tests.integration.support import drain, emitted, handle, only, rows
 

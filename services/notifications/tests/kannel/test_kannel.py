@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from services.notifications.config import sms_setup
+from services.notifications.flows.sending import send_due
 from services.notifications.gateways import KannelGateway
 from services.notifications.models import OptOut
-from services.notifications.sending import send_due
+from services.notifications.settings import sms_setup
 from services.notifications.tests.integration import events as ev
 from services.notifications.tests.integration.support import drain, handle, only, rows
 from services.notifications.tests.kannel.conftest import SENDER

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.notifications.bootstrap import runtime_from
-from services.notifications.config import sms_setup
+from services.notifications.settings import sms_setup
 from shared.config import DEV_RECEIPT_SECRET, ConfigError
 
 JWT = "a-jwt-secret-that-is-long-enough-for-hs256"

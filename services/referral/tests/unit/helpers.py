@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from services.referral import config
+from services.referral import settings
 from services.referral.domain.geography import Geography
 from services.referral.domain.matching import Child, Provider
 
@@ -13,7 +13,7 @@ TODAY = date(2026, 11, 25)
 
 def geography() -> Geography:
     """Return the real districts with their centres, as the service builds them."""
-    return config.geography()
+    return settings.geography()
 
 
 def at(day: int, hour: int = 0, minute: int = 0, month: int = 11) -> datetime:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.intake import audit, idempotency
+from services.intake.flows import audit, idempotency
+from services.intake.flows.registration import name_columns
 from services.intake.models import CONSENT_WITHDRAWN, Child
-from services.intake.registration import name_columns
-from services.intake.representations import ChildSchema, child_view, event_changes
+from services.intake.views import ChildSchema, child_view, event_changes
 from shared.outbox import erase_child_events
 from shared.principal import Principal
 from shared.refusals import Refused

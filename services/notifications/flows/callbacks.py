@@ -9,8 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from services.notifications import records
-from services.notifications.config import SmsSetup
+from services.notifications import queries
 from services.notifications.domain import planning, replies
 from services.notifications.domain import status as st
 from services.notifications.models import (
@@ -20,6 +19,7 @@ from services.notifications.models import (
     OptOut,
     ReplyChild,
 )
+from services.notifications.settings import SmsSetup
 from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 
@@ -47,7 +47,7 @@ def apply_receipt(uow: UnitOfWork, n: Notification, receipt: st.Receipt) -> bool
     if target is None:
         return False
     reason = f"gateway receipt: {receipt.reason}" if receipt.reason else None
-    return records.move(uow, n, target, reason)
+    return queries.move(uow, n, target, reason)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _confirm(
     language = family[0].language if family else None
     draft = replace(planning.confirmation(template, phone, language), subject_id=source)
     child = family[0] if len(family) == 1 else None
-    records.create_notification(
+    queries.create_notification(
         uow,
         setup,
         draft,
@@ -117,8 +117,8 @@ def _act(
     if not _set_opt_out(uow, phone, stopping):
         return UNCHANGED
     if stopping:
-        waiting = records.open_notifications(uow, to=phone)
-        records.cancel(uow, waiting, "the phone opted out of SMS")
+        waiting = queries.open_notifications(uow, to=phone)
+        queries.cancel(uow, waiting, "the phone opted out of SMS")
     _confirm(uow, setup, OPTED_OUT if stopping else OPTED_IN, phone, family, source)
     return OPTED_OUT if stopping else OPTED_IN
 

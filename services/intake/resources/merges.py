@@ -7,10 +7,10 @@ from typing import Any
 
 from flask.views import MethodView
 
-from services.intake.corrections import CORRECTABLE, merge_child
+from services.intake.flows.corrections import CORRECTABLE, merge_child
 from services.intake.models import Child
-from services.intake.representations import ChildSchema, child_view
 from services.intake.schemas import MergeSchema
+from services.intake.views import ChildSchema, child_view
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.web import Blueprint, ErrorSchema, current_runtime, error
 

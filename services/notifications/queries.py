@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from services.notifications.config import SmsSetup
 from services.notifications.domain import status as st
 from services.notifications.domain.planning import CONFIRMATIONS, Draft
 from services.notifications.domain.sms import analyse
 from services.notifications.models import Notification, OptOut, StatusChange
+from services.notifications.settings import SmsSetup
 from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from services.intake import audit
-from services.intake.candidates import facts_of, registered_candidates
 from services.intake.domain.children import InvalidDateOfBirth, check_date_of_birth
 from services.intake.domain.duplicates import (
     ChildFacts,
@@ -17,8 +15,10 @@ from services.intake.domain.duplicates import (
     find_likely_duplicates,
 )
 from services.intake.domain.name_matching import name_block, name_key
+from services.intake.flows import audit
+from services.intake.flows.candidates import facts_of, registered_candidates
 from services.intake.models import ACTIVE, Child
-from services.intake.representations import registered_payload
+from services.intake.views import registered_payload
 from shared import refusals
 from shared.localtime import local_day
 from shared.principal import Principal

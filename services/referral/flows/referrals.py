@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.referral import payloads
-from services.referral import repository as repo
-from services.referral.config import local_today
+from services.referral import queries as repo
 from services.referral.domain.states import (
     Action,
     DeclineReason,
@@ -16,6 +15,7 @@ from services.referral.domain.states import (
 )
 from services.referral.flows.placing import back_to_matching, offer_places, set_need_status
 from services.referral.models import Provider, Referral
+from services.referral.settings import local_today
 from shared.codes import CANCEL_REASONS, COMPLETION_OUTCOMES, code_of
 from shared.refusals import Refused
 from shared.runtime import UnitOfWork

@@ -12,14 +12,14 @@ from functools import cache
 
 from sqlalchemy import func, or_, select
 
-from services.notifications import records
-from services.notifications.config import SmsSetup, sms_setup
+from services.notifications import queries as records
 from services.notifications.domain import reconsider, retry
 from services.notifications.domain import status as st
 from services.notifications.domain.planning import CONFIRMATIONS, GUARDIAN
 from services.notifications.domain.sending_window import cap_reached, hold_until
 from services.notifications.gateways import SendResult, StatusResult
 from services.notifications.models import DUE_AT, Notification
+from services.notifications.settings import SmsSetup, sms_setup
 from shared.db import lock_for_update
 from shared.localtime import local_day, local_day_bounds
 from shared.runtime import Runtime, UnitOfWork

@@ -15,10 +15,10 @@ from flask import request
 from flask.views import MethodView
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.notifications import callbacks
-from services.notifications.config import sms_setup
 from services.notifications.domain.kannel import DLR_TYPES, dlr_receipt
+from services.notifications.flows import callbacks
 from services.notifications.schemas import DeliveryReceiptResultSchema, InboundSmsResultSchema
+from services.notifications.settings import sms_setup
 from shared.phones import mask_phone, to_e164
 from shared.web import Blueprint, current_runtime, error, public
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.intake import audit
-from services.intake.changes import AlreadyWithdrawn
 from services.intake.domain.children import InvalidDateOfBirth, check_date_of_birth
+from services.intake.flows import audit
+from services.intake.flows.changes import AlreadyWithdrawn
+from services.intake.flows.registration import Refused, local_today
 from services.intake.models import MERGED, Child
-from services.intake.registration import Refused, local_today
 from shared import refusals
 from shared.principal import Principal
 from shared.runtime import UnitOfWork

@@ -8,15 +8,15 @@ import logging
 from flask import request
 from flask.views import MethodView
 
-from services.notifications import callbacks
-from services.notifications.config import sms_setup
 from services.notifications.domain.status import map_receipt
+from services.notifications.flows import callbacks
 from services.notifications.schemas import (
     DeliveryReceiptResultSchema,
     DeliveryReceiptSchema,
     InboundSmsResultSchema,
     InboundSmsSchema,
 )
+from services.notifications.settings import sms_setup
 from shared.phones import mask_phone, to_e164
 from shared.web import Blueprint, current_runtime, error, public
 

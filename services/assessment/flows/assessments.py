@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from services.assessment import events
+from services.assessment import payloads
 from services.assessment.domain import (
     InvalidOverrideError,
     NotEligibleError,
@@ -77,7 +77,7 @@ def schedule(
     assessment.place_type = place_type
     assessment.scheduled_by = principal.sub
     assessment.updated_at = uow.now
-    events.emit_scheduled(uow, assessment, rescheduled)
+    payloads.emit_scheduled(uow, assessment, rescheduled)
 
 
 def _assessed_on(body: dict[str, Any], today: date) -> date:
@@ -178,7 +178,7 @@ def _record(uow: UnitOfWork, assessment: Assessment, recommendation: Recommendat
     assessment.priority = recommendation.priority
     assessment.functional_difficulty = bool((assessment.scores or {}).get("functional_difficulty"))
     assessment.updated_at = uow.now
-    events.emit_completed(uow, assessment, recommendation)
+    payloads.emit_completed(uow, assessment, recommendation)
 
 
 def override(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.notifications import records
-from services.notifications.config import sms_setup
+from services.notifications import queries
 from services.notifications.domain.planning import GUARDIAN, Draft
 from services.notifications.domain.templates import DEFAULT_LANGUAGE
 from services.notifications.models import Contact, Notification, ReplyChild
+from services.notifications.settings import sms_setup
 from shared.principal import Principal
 from shared.refusals import Refused
 from shared.runtime import UnitOfWork
@@ -30,13 +30,13 @@ def send_answer(
     """Queue the SMS to the guardian and mark the replies it answers as answered."""
     if not (contact.phone and contact.sms_consent and contact.sms_capable) or contact.erased_at:
         raise Unreachable
-    if records.is_opted_out(uow, contact.phone):
+    if queries.is_opted_out(uow, contact.phone):
         raise Unreachable
     draft = Draft(
         GUARDIAN, TEMPLATE, contact.language or DEFAULT_LANGUAGE, contact.phone,
         {"text": text}, in_reply_to,
     )  # fmt: skip
-    n = records.create_notification(
+    n = queries.create_notification(
         uow, sms_setup(uow.runtime), draft, event_id=None, event_type=EVENT_TYPE,
         child_id=contact.child_id, district_code=contact.district_code,
     )  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from services.notifications import records
+from services.notifications import queries
 from services.notifications.models import ORDERING, Contact, InboundMessage, Notification
 from shared.db import get_unflushed
 from shared.events import Event
@@ -51,9 +51,9 @@ def child_merged(uow: UnitOfWork, event: Event) -> None:
             )
         )
     )
-    waiting = records.open_notifications(uow, child_id=gone_id, recipient="guardian")
+    waiting = queries.open_notifications(uow, child_id=gone_id, recipient="guardian")
     repeats = [n for n in waiting if n.template in already]
-    records.cancel(uow, repeats, "the same message already went to this family (records merged)")
+    queries.cancel(uow, repeats, "the same message already went to this family (records merged)")
     survivor = get_unflushed(uow.session, Contact, into)
     district = survivor.district_code if survivor else None
     uow.session.execute(
