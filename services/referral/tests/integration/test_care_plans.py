@@ -216,3 +216,20 @@ def test_a_closing_note_has_a_bounded_length(ref):
     assert "note" in long.get_json()["error"]["fields"]
     assert ref.client.get(url, headers=staff).get_json()["status"] == "open"
     assert outbox(ref, "referral.completed") == []
+
+
+def test_withdrawn_consent_erases_the_text_of_earlier_revisions_and_the_closing_note(ref):
+    child, referral_id, staff = started_referral(ref)
+    url = f"/referrals/{referral_id}/care-plan"
+    ref.client.post(url, json=PLAN, headers=staff)
+    marks = [{"goal": 0, "progress": "achieved"}, {"goal": 1, "progress": "no_change"}]
+    review = {"reviewed_on": "2026-11-25", "progress": marks}
+    ref.client.post(f"{url}/reviews", json=review, headers=staff)
+    ref.client.put(url, json=revised(PLAN, 1, goals=PLAN["goals"][:1]), headers=staff)
+    ref.client.post(f"{url}/close", json={"outcome": "goals_met", "note": "Walks alone"},
+                    headers=staff)  # fmt: skip
+    feed(ref, "child.consent_withdrawn", {"child_id": child})
+    plan = ref.client.get(url, headers=case_manager(ref)).get_json()
+    assert plan["close_note"] is None
+    assert [g["goal"] for g in plan["reviews"][0]["goals"]] == ["", ""]
+    assert [g["domain"] for g in plan["reviews"][0]["goals"]] == ["walking", "communication"]
