@@ -83,6 +83,12 @@ def plan_body(
     return body, goals, problems
 
 
+def revision_of(form: Mapping[str, str]) -> int | None:
+    """The plan's revision the change replaces (a hidden field), or None when it is not one."""
+    text = (form.get("revision") or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) < 1_000_000 else None
+
+
 def review_body(form: Mapping[str, str], goals: int) -> tuple[dict[str, Any], Problems]:
     """The API body of a review (one progress mark per goal) and the form's own problems."""
     problems: Problems = {}
