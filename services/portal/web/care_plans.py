@@ -176,7 +176,7 @@ def edit(referral_id: Any):  # noqa: ANN201
     revision = rules.revision_of(form)
     if revision is None:
         abort(400)
-    body, goals, problems = rules.plan_body(form, tuple(DOMAIN_NAMES))
+    body, goals, problems = rules.plan_body(form, tuple(DOMAIN_NAMES), review_required=False)
     again = {"form": form, "goals": goals, "editing": True, "part": "plan"}
     if form.get("add") == "goal":
         return _page(str(referral_id), extra_goal=True, **again)

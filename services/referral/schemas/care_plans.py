@@ -38,6 +38,8 @@ class CarePlanRevisionSchema(CarePlanInputSchema):
     """The whole plan again, and the revision it replaces (refused if someone saved meanwhile)."""
 
     revision = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    # null when no more review is planned, as a review may leave it
+    next_review_date = fields.Date(required=True, allow_none=True)
 
 
 class ProgressSchema(Schema):

@@ -491,3 +491,16 @@ def test_earlier_reviews_name_the_goals_they_marked(client, login, planned):
     login(client, "provider")
     review = client.get(f"{PLAN_PATH}?lang=en").text.split('id="review-1"')[1].split("</ul>")[0]
     assert "Walking" in review and "Communication" in review and "Self-care" not in review
+
+
+def test_a_change_may_leave_no_review_planned_but_a_new_plan_needs_one():
+    form = {"goals.0.domain": "walking", "goals.0.goal": "Walks",
+            "goals.0.activities.0.activity": "Exercises", "goals.0.activities.0.by": "family",
+            "next_review_date": ""}  # fmt: skip
+    body, _goals, problems = rules.plan_body(form, ("walking",), review_required=False)
+    assert problems == {} and body["next_review_date"] is None
+    assert rules.plan_body(form, ("walking",))[2] == {"next_review_date": ["date"]}
+    wrong = {**form, "next_review_date": "soon"}
+    assert rules.plan_body(wrong, ("walking",), review_required=False)[2] == {
+        "next_review_date": ["date"]
+    }

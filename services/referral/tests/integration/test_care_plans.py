@@ -233,3 +233,14 @@ def test_withdrawn_consent_erases_the_text_of_earlier_revisions_and_the_closing_
     assert plan["close_note"] is None
     assert [g["goal"] for g in plan["reviews"][0]["goals"]] == ["", ""]
     assert [g["domain"] for g in plan["reviews"][0]["goals"]] == ["walking", "communication"]
+
+
+def test_a_revision_may_leave_no_review_planned(ref):
+    child, referral_id, staff = started_referral(ref)
+    url = f"/referrals/{referral_id}/care-plan"
+    ref.client.post(url, json=PLAN, headers=staff)
+    told = len(outbox(ref, "care_plan.review_scheduled"))
+    answer = ref.client.put(url, json=revised(PLAN, 1, next_review_date=None), headers=staff)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["next_review_date"] is None
+    assert len(outbox(ref, "care_plan.review_scheduled")) == told
