@@ -98,6 +98,10 @@ class ServiceClient:
         """PATCH a JSON body."""
         return self.request("PATCH", path, json={} if json is None else json, headers=headers)
 
+    def put(self, path: str, json: Any = None, headers: dict | None = None) -> Any:
+        """PUT a JSON body (the whole record again)."""
+        return self.request("PUT", path, json={} if json is None else json, headers=headers)
+
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """Send one request with the caller's token and map failures onto the two errors."""
         headers = {"Accept": "application/json", **(kwargs.pop("headers", None) or {})}

@@ -262,10 +262,27 @@ class CarePlan(Base):
     # open | closed
     status: Mapped[str] = mapped_column(String(10))
     outcome: Mapped[str | None] = mapped_column(String(30))
+    # what the keepers wrote when closing; kept here only, never in events or logs
+    close_note: Mapped[str | None] = mapped_column(String(1000))
+    # 1 when written, one more at each revision of goals, activities or the next review
+    revision: Mapped[int] = mapped_column(server_default="1")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+
+
+class CarePlanVersion(Base):
+    """An earlier revision of a plan, kept when it is revised, so earlier reviews still read."""
+
+    __tablename__ = "care_plan_versions"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("care_plans.id"), primary_key=True)
+    revision: Mapped[int] = mapped_column(primary_key=True)
+    goals: Mapped[list[dict]] = mapped_column(JSON)
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class CarePlanReview(Base):
@@ -282,5 +299,7 @@ class CarePlanReview(Base):
     # {"walking": "improved" | "same" | "worse"}
     domain_change: Mapped[dict | None] = mapped_column(JSON)
     next_review_date: Mapped[date | None] = mapped_column(Date)
+    # the plan's revision the progress marks refer to (goals by index)
+    plan_revision: Mapped[int] = mapped_column(server_default="1")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column()

@@ -161,6 +161,17 @@ def test_a_care_plan_from_first_goal_to_the_ministrys_outcomes(page, platform, s
     _shot(page, "6-reviewed-ru-360")
     assert _latin(page) == []
 
+    # ...changes one goal in the plan's form, filled as the plan stands; the review stays.
+    page.click("#edit-plan")
+    expect(page.locator('[name="goals.1.goal"]')).to_have_value("Номи худро мегӯяд")
+    page.fill('[name="goals.1.goal"]', "Номи худ ва номи модарашро мегӯяд")
+    _shot(page, "6b-edit-plan-ru-360")
+    assert _latin(page) == []
+    page.click("#plan-form button.primary")
+    expect(page.locator(".notice.success")).to_contain_text("План помощи изменён")
+    expect(page.locator("#plan-goals > li").nth(1)).to_contain_text("номи модарашро")
+    expect(page.locator("#review-1")).to_contain_text("Делает пять шагов сам")
+
     # ...and closes the case with a coded outcome.
     page.click("#close-form button")
     expect(_error_next_to(page, "outcome")).to_contain_text("Выберите")
@@ -171,6 +182,8 @@ def test_a_care_plan_from_first_goal_to_the_ministrys_outcomes(page, platform, s
     expect(page.locator("#plan-facts")).to_have_attribute("data-status", "closed")
     expect(page.locator("#plan-outcome")).to_have_text("Цели достигнуты частично")
     expect(page.locator("#review-form")).to_have_count(0)
+    expect(page.locator("#close-note")).to_have_text("Продолжат дома")
+    expect(page.locator("#edit-plan")).to_have_count(0)
     _shot(page, "7-closed-ru-360")
     assert _latin(page) == []
     page.goto(f"/referrals/{rid}?lang=ru")

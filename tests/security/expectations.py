@@ -20,6 +20,7 @@ from tests.security.people import (
     provider_body,
     registration,
     review_body,
+    revised_plan_body,
     standard_body,
 )
 
@@ -101,6 +102,9 @@ ROLE_TABLE: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             )
             for tail in ("", "/reviews", "/close")
         },
+        "PUT /referrals/{}/care-plan": rule(
+            ("provider", "case_manager"), (*FIELD_STAFF, "admin", "partner", "inspector")
+        ),
         # The stage of the children a health worker registered: ids and times, no personal data.
         "GET /children/stages": rule((*CHILD_STAFF, "admin"), ("provider",)),
         # contract §8: read-only FHIR for admins and partners; every other role 403.
@@ -225,6 +229,8 @@ def body_for(operation: str, refs: dict[str, Any], today: str) -> dict[str, Any]
         "POST /referrals/{}/care-plan": care_plan_body(refs["future_day"]),
         "POST /referrals/{}/care-plan/reviews": review_body(today, refs["future_day"], ""),
         "POST /referrals/{}/care-plan/close": {"outcome": "goals_met"},
+        # Replaces the first revision: once one role has revised, the others get 409.
+        "PUT /referrals/{}/care-plan": revised_plan_body(refs["future_day"], 1),
         # A version that comes into force later: the versions in force today stay as they are.
         "POST /standards": standard_body(refs["future_day"]),
         "POST /inspections": inspection_body(refs["provider"], today, refs["future_day"]),

@@ -17,6 +17,7 @@ from typing import Any
 from shared.testing import wait_for
 from tests.security.people import (
     AWAY,
+    CLOSE_NOTE,
     DECLINE_NOTE,
     EVIDENCE_NOTE,
     HOME,
@@ -30,6 +31,7 @@ from tests.security.people import (
     provider_body,
     registration,
     review_body,
+    revised_plan_body,
     schedule_body,
     standard_body,
 )
@@ -79,6 +81,7 @@ class Journeys:
         for key, provider in (("K", "P"), ("C", "Q")):
             self.answer(self.world[key], provider, "start", {})
             self.plan(self.world[key], provider)
+        self.revise_and_close(self.world["C"], "Q")
         self.correct_village(self.world["A"])
         self.inspect_and_contract()
         for person in self.world.people.values():
@@ -187,6 +190,23 @@ class Journeys:
         expect(
             self.stack.call("referral", "POST", f"{base}/reviews", json=body, headers=headers),
             (201,), f"review of {person.key}'s care plan",
+        )  # fmt: skip
+
+    def revise_and_close(self, person: Person, provider: str) -> None:
+        """Revise the child's plan (a goal rewritten, the review moved) and close it with a note,
+        as the provider's user; C's at Q, so the plan the matrix uses in scope stays open."""
+        headers = self.stack.tokens.header("provider", provider_id=self.world.providers[provider])
+        base = f"/referrals/{person.referral_ids[-1]}/care-plan"
+        moved = (self.now.date() + timedelta(days=60)).isoformat()
+        expect(
+            self.stack.call("referral", "PUT", base, json=revised_plan_body(moved, 1),
+                            headers=headers),
+            (200,), f"revision of {person.key}'s care plan",
+        )  # fmt: skip
+        body = {"outcome": "moved_away", "note": CLOSE_NOTE}
+        expect(
+            self.stack.call("referral", "POST", f"{base}/close", json=body, headers=headers),
+            (200,), f"closing {person.key}'s care plan",
         )  # fmt: skip
 
     def inspect_and_contract(self) -> None:

@@ -16,8 +16,11 @@ OVERRIDE_NOTE = "override-note-marker-31f5: grandmother cannot travel"
 GOAL_NOTE = "goal-note-marker-5a90: walks to the well with her brother"
 ACTIVITY_NOTE = "activity-note-marker-c2e4: uncle carries her to the centre"
 PROGRESS_NOTE = "progress-note-marker-0d6b: cried when father left"
+# What Q's provider writes when it revises C's plan and closes it: it stays on the plan.
+REVISED_GOAL_NOTE = "revised-goal-marker-8f3c: climbs the stairs to her aunt's flat"
+CLOSE_NOTE = "close-note-marker-6b1e: family moved in with the grandmother in Khujand"
 NOTES = (SCREENING_NOTE, ASSESSMENT_NOTE, DECLINE_NOTE, OVERRIDE_NOTE, GOAL_NOTE, ACTIVITY_NOTE,
-         PROGRESS_NOTE)  # fmt: skip
+         PROGRESS_NOTE, REVISED_GOAL_NOTE, CLOSE_NOTE)  # fmt: skip
 # An inspector's evidence may name a child whose file was read; it stays in the inspection.
 EVIDENCE_NOTE = "evidence-note-marker-e81f: read the file of Меҳрона Қурбонова"
 # CFM 2-4 answers as domain.md codes them: no glasses, no hearing aid, no walking equipment,
@@ -174,6 +177,13 @@ def care_plan_body(next_review: str) -> dict[str, Any]:
                    "activities": [{"activity": ACTIVITY_NOTE, "by": "family"}]}],
         "next_review_date": next_review,
     }  # fmt: skip
+
+
+def revised_plan_body(next_review: str, revision: int) -> dict[str, Any]:
+    """The plan again with the walking goal rewritten, replacing the given revision."""
+    body = care_plan_body(next_review)
+    body["goals"][0]["goal"] = REVISED_GOAL_NOTE
+    return {**body, "revision": revision}
 
 
 def review_body(today: str, next_review: str, note: str = PROGRESS_NOTE) -> dict[str, Any]:

@@ -133,18 +133,27 @@ WRITTEN_KEYS = {"goals", "goal", "activities", "activity", "note", "notes", "fin
 
 
 def test_care_plan_events_carry_counts_not_what_was_written(stack, world):
-    """K's plan and review: events name the plan and dates, count progress, and carry no goal,
-    activity or note, nor any family's name or phone."""
+    """K's plan and review, C's revised and closed plan: events name the plan, dates and codes,
+    count progress, and carry no goal, activity or note (the closing note included), nor any
+    family's name or phone."""
     tap, k = stack.tap, world["K"]
     mine = lambda e: e["payload"].get("child_id") == k.child_id  # noqa: E731
     scheduled = tap.wait_for("care_plan.review_scheduled", mine, timeout=20)
     reviewed = tap.wait_for("care_plan.reviewed", mine, timeout=20)
     assert reviewed["payload"]["progress"]["progressing"] == 1, reviewed
+    # C's plan was revised (its review moved) and closed with a note: the code leaves, not it.
+    c = world["C"]
+    theirs = lambda e: e["payload"].get("child_id") == c.child_id  # noqa: E731
+    completed = tap.wait_for("referral.completed", theirs, timeout=20)
+    assert completed["payload"]["outcome"] == "moved_away", completed
+    wait_for(lambda: len([e for e in tap.of_type("care_plan.review_scheduled") if theirs(e)]) >= 2,
+             20, message="the revised plan's review date")  # fmt: skip
     markers = Markers()
     for person in world.people.values():
         markers.add_person(person, ("names", "phone"))
     problems = []
-    for event in [*tap.of_type("care_plan.review_scheduled"), *tap.of_type("care_plan.reviewed")]:
+    for event in [*tap.of_type("care_plan.review_scheduled"), *tap.of_type("care_plan.reviewed"),
+                  *tap.of_type("referral.completed")]:  # fmt: skip
         text = json.dumps(event, ensure_ascii=False)
         problems += [f"{event['type']} carries {k}" for k in keys_anywhere(event) & WRITTEN_KEYS]
         problems += [f"{event['type']} carries {hit}" for hit in markers.found_in(text)]

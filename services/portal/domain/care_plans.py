@@ -58,9 +58,12 @@ def goal_rows(form: Mapping[str, str]) -> list[dict[str, Any]]:
 
 
 def plan_body(
-    form: Mapping[str, str], domains: tuple[str, ...]
+    form: Mapping[str, str], domains: tuple[str, ...], review_required: bool = True
 ) -> tuple[dict[str, Any], list[dict[str, Any]], Problems]:
-    """The API body of a new plan, the goals to show again, and the form's own problems."""
+    """The API body of a plan, the goals to show again, and the form's own problems.
+
+    A new plan needs its first review; a changed one may have none planned (left empty).
+    """
     goals, problems = goal_rows(form), {}
     if not goals:
         problems["goals"] = ["no_goal"]
@@ -76,11 +79,18 @@ def plan_body(
                 problems[f"goals.{i}.activities.{j}.activity"] = ["write_activity"]
             if activity["by"] not in DOERS:
                 problems[f"goals.{i}.activities.{j}.by"] = ["choose_doer"]
-    review = parse_date(form.get("next_review_date") or "")
-    if review is None:
+    text = (form.get("next_review_date") or "").strip()
+    review = parse_date(text)
+    if review is None and (text or review_required):
         problems["next_review_date"] = ["date"]
     body = {"goals": goals, "next_review_date": review.isoformat() if review else None}
     return body, goals, problems
+
+
+def revision_of(form: Mapping[str, str]) -> int | None:
+    """The plan's revision the change replaces (a hidden field), or None when it is not one."""
+    text = (form.get("revision") or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) < 1_000_000 else None
 
 
 def review_body(form: Mapping[str, str], goals: int) -> tuple[dict[str, Any], Problems]:

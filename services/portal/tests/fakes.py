@@ -55,6 +55,9 @@ class FakeService:
     def patch(self, path: str, json: Any = None, headers: dict | None = None) -> Any:
         return self._handle("PATCH", path, json, None, headers)
 
+    def put(self, path: str, json: Any = None, headers: dict | None = None) -> Any:
+        return self._handle("PUT", path, json, None, headers)
+
 
 class FakeApis:
     """The five fake APIs, shaped like services.portal.apis.ApiClients."""

@@ -50,6 +50,10 @@ REFUSALS = {
     "not_in_progress": _l("A care plan can be written once the service has started."),
     "care_plan_exists": _l("This referral already has a care plan. It is shown below."),
     "care_plan_closed": _l("This care plan is closed: nothing more can be recorded."),
+    "care_plan_changed": _l(
+        "Someone saved this care plan while you were changing it. Below is the plan as it is "
+        "now: open it for changes again and make yours."
+    ),
     "transition_not_allowed": _l("This referral has already moved on. See its state below."),
     "assessment_open": _l("The child already has an assessment to do. Open it below."),
 }

@@ -153,6 +153,45 @@ def write(referral_id: Any):  # noqa: ANN201
     return _back(referral_id, _("The care plan is saved. The family will be told of the review."))
 
 
+@bp.get("/referrals/<uuid:referral_id>/care-plan/edit")
+@roles_required(*KEEPERS)
+def edit_form(referral_id: Any):  # noqa: ANN201
+    """The plan's form, filled with the plan as it stands, to change while the service runs."""
+    referral = required(lambda: apis().referral.get(f"/referrals/{referral_id}"))
+    current = required(lambda: apis().referral.get(f"/referrals/{referral_id}/care-plan"))
+    if current.get("status") != "open" or referral.get("status") != "in_progress":
+        flash(("warning", str(REFUSALS["care_plan_closed"])))
+        return redirect(url_for("care_plans.plan", referral_id=referral_id), 303)
+    form = {"next_review_date": show_date(current.get("next_review_date")),
+            "revision": str(current.get("revision", ""))}  # fmt: skip
+    return _page(str(referral_id), form=form, goals=current.get("goals") or [], editing=True,
+                 part="plan")  # fmt: skip
+
+
+@bp.post("/referrals/<uuid:referral_id>/care-plan/edit")
+@roles_required(*KEEPERS)
+def edit(referral_id: Any):  # noqa: ANN201
+    """Send the changed plan with the revision it replaces; a newer save meanwhile is refused."""
+    form = request.form.to_dict()
+    revision = rules.revision_of(form)
+    if revision is None:
+        abort(400)
+    body, goals, problems = rules.plan_body(form, tuple(DOMAIN_NAMES), review_required=False)
+    again = {"form": form, "goals": goals, "editing": True, "part": "plan"}
+    if form.get("add") == "goal":
+        return _page(str(referral_id), extra_goal=True, **again)
+    if problems:
+        return _page(str(referral_id), 422, errors=said(problems), **again)
+    try:
+        apis().referral.put(f"/referrals/{referral_id}/care-plan",
+                            json={**body, "revision": revision})  # fmt: skip
+    except ApiError as error:
+        if error.status == 409:
+            return _refused(str(referral_id), error, {}, "plan")
+        return _refused(str(referral_id), error, form, "plan", goals=goals, editing=True)
+    return _back(referral_id, _("The care plan is changed. Earlier reviews are kept as they were."))
+
+
 @bp.post("/referrals/<uuid:referral_id>/care-plan/reviews")
 @roles_required(*KEEPERS)
 def review(referral_id: Any):  # noqa: ANN201
@@ -171,37 +210,21 @@ def review(referral_id: Any):  # noqa: ANN201
     return _back(referral_id, _("The review is saved. The family will get an SMS."))
 
 
-def _close(referral_id: str, outcome: str, note: str) -> bool:
-    """Close with the outcome and its note; if the API keeps no note, without it."""
-    path = f"/referrals/{referral_id}/care-plan/close"
-    try:
-        apis().referral.post(path, json={"outcome": outcome, "note": note} if note else
-                             {"outcome": outcome})  # fmt: skip
-        return True
-    except ApiError as error:
-        if not note or error.status != 422 or set(error.fields) != {"note"}:
-            raise
-    apis().referral.post(path, json={"outcome": outcome})
-    return False
-
-
 @bp.post("/referrals/<uuid:referral_id>/care-plan/close")
 @roles_required(*KEEPERS)
 def close(referral_id: Any):  # noqa: ANN201
-    """Close the plan with a coded outcome; the referral completes with the same code."""
+    """Close the plan with a coded outcome and an optional note kept with it; the referral
+    completes with the same code."""
     form = request.form.to_dict()
     if form.get("outcome") not in COMPLETION_OUTCOMES:
         errors = {"outcome": [_("Choose how the service ended.")]}
         return _page(str(referral_id), 422, form=form, errors=errors, part="close")
+    body = {"outcome": form["outcome"], "note": (form.get("note") or "").strip()}
     try:
-        kept = _close(str(referral_id), form["outcome"], (form.get("note") or "").strip()[:1000])
+        apis().referral.post(f"/referrals/{referral_id}/care-plan/close", json=body)
     except ApiError as error:
         return _refused(str(referral_id), error, form, "close")
-    if kept:
-        return _back(referral_id, _("The care plan is closed and the service is completed."))
-    return _back(referral_id, _("The care plan is closed and the service is completed. "
-                                "The referral service does not keep notes yet, so your note "
-                                "was not saved."))  # fmt: skip
+    return _back(referral_id, _("The care plan is closed and the service is completed."))
 
 
 @bp.post("/referrals/<uuid:referral_id>/care-plan/reassess")

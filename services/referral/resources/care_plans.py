@@ -13,6 +13,7 @@ from services.referral.models import CarePlan
 from services.referral.resources.common import referral_in_scope, today
 from services.referral.schemas.care_plans import (
     CarePlanInputSchema,
+    CarePlanRevisionSchema,
     CarePlanSchema,
     CloseInputSchema,
     ReviewInputSchema,
@@ -25,19 +26,20 @@ KEEPERS = ("provider", "case_manager")
 READERS = (*KEEPERS, "admin")
 PLAN_FIELDS = (
     "id", "referral_id", "child_id", "goals", "baseline_assessment_id", "next_review_date",
-    "status", "outcome", "created_at", "closed_at",
+    "status", "outcome", "close_note", "revision", "created_at", "closed_at",
 )  # fmt: skip
 REVIEW_FIELDS = (
     "id", "reviewed_on", "progress", "assessment_id", "domain_change", "next_review_date",
-    "created_at",
+    "plan_revision", "created_at",
 )  # fmt: skip
 
 
 def plan_view(session, plan: CarePlan) -> dict[str, Any]:
     """A plan with its reviews."""
     view = {name: getattr(plan, name) for name in PLAN_FIELDS}
+    goals = flow.goals_by_revision(session, plan)
     view["reviews"] = [
-        {name: getattr(r, name) for name in REVIEW_FIELDS}
+        {**{name: getattr(r, name) for name in REVIEW_FIELDS}, "goals": goals.get(r.plan_revision)}
         for r in flow.reviews_of(session, plan.id)
     ]
     return view
@@ -60,6 +62,22 @@ class CarePlanOfReferral(MethodView):
         with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
             plan = flow.create(uow, referral, body, principal.sub, today())
+            return plan_view(uow.session, plan)
+
+    @blp.arguments(CarePlanRevisionSchema)
+    @blp.response(200, CarePlanSchema)
+    @allow_roles(*KEEPERS)
+    def put(self, body: dict, referral_id: uuid.UUID):
+        """Revise the plan while the service runs: goals, activities, next review replaced.
+
+        `revision` is the revision being replaced; 409 `care_plan_changed` if another save came
+        first. Earlier reviews keep the goals they marked (each review's `goals`).
+        """
+        principal = require_role(*KEEPERS)
+        with current_runtime().unit_of_work() as uow:
+            referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
+            plan = _plan(uow.session, referral.id)
+            flow.revise(uow, plan, referral, body, principal.sub, today())
             return plan_view(uow.session, plan)
 
     @blp.response(200, CarePlanSchema)
@@ -93,11 +111,12 @@ class CarePlanClose(MethodView):
     @blp.response(200, CarePlanSchema)
     @allow_roles(*KEEPERS)
     def post(self, body: dict, referral_id: uuid.UUID):
-        """Close the plan with a coded outcome; the referral completes with the same code."""
+        """Close the plan with a coded outcome and an optional note; the referral completes with
+        the same code (the note stays on the plan, never in events)."""
         principal = require_role(*KEEPERS)
         with current_runtime().unit_of_work() as uow:
             referral = referral_in_scope(uow.session, principal, str(referral_id), lock=True)
             plan = _plan(uow.session, referral.id)
             loop.complete(uow, referral, body["outcome"])
-            flow.close(uow, plan, body["outcome"])
+            flow.close(uow, plan, body["outcome"], body["note"])
             return plan_view(uow.session, plan)

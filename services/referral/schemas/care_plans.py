@@ -34,6 +34,14 @@ class CarePlanInputSchema(Schema):
     next_review_date = fields.Date(required=True)
 
 
+class CarePlanRevisionSchema(CarePlanInputSchema):
+    """The whole plan again, and the revision it replaces (refused if someone saved meanwhile)."""
+
+    revision = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    # null when no more review is planned, as a review may leave it
+    next_review_date = fields.Date(required=True, allow_none=True)
+
+
 class ProgressSchema(Schema):
     goal = fields.Int(required=True, strict=True, validate=validate.Range(min=0, max=19))
     progress = fields.Str(required=True, validate=validate.OneOf(PROGRESS))
@@ -51,6 +59,7 @@ class ReviewInputSchema(Schema):
 
 class CloseInputSchema(Schema):
     outcome = fields.Str(required=True, validate=validate.OneOf(sorted(COMPLETION_OUTCOMES)))
+    note = fields.Str(load_default="", validate=validate.Length(max=1000))
 
 
 class ReviewSchema(Schema):
@@ -60,6 +69,10 @@ class ReviewSchema(Schema):
     assessment_id = fields.Str(allow_none=True)
     domain_change = fields.Dict(keys=fields.Str(), values=fields.Str(), allow_none=True)
     next_review_date = fields.Date(allow_none=True)
+    plan_revision = fields.Int()
+    goals = fields.List(fields.Nested(GoalSchema), metadata={
+        "description": "the goals of the plan's revision this review marked, by index",
+    })  # fmt: skip
     created_at = fields.DateTime()
 
 
@@ -72,6 +85,8 @@ class CarePlanSchema(Schema):
     next_review_date = fields.Date(allow_none=True)
     status = fields.Str()
     outcome = fields.Str(allow_none=True)
+    close_note = fields.Str(allow_none=True)
+    revision = fields.Int()
     reviews = fields.List(fields.Nested(ReviewSchema))
     created_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)

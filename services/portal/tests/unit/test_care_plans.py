@@ -27,8 +27,8 @@ REFERRAL = {
 }  # fmt: skip
 PLAN = {
     "id": "p1", "referral_id": RID, "child_id": CHILD, "status": "open", "outcome": None,
-    "baseline_assessment_id": "a-first", "next_review_date": "2027-02-01",
-    "created_at": "2026-11-12T08:00:00+00:00", "closed_at": None,
+    "baseline_assessment_id": "a-first", "next_review_date": "2027-02-01", "revision": 1,
+    "close_note": None, "created_at": "2026-11-12T08:00:00+00:00", "closed_at": None,
     "goals": [
         {"domain": "walking", "goal": "Ба даст гирифта 10 қадам мегузарад",
          "activities": [{"activity": "Машқҳои пой", "by": "provider", "frequency": "ҳафтае 2"}]},
@@ -279,20 +279,32 @@ def test_closing_needs_a_coded_outcome(client, login, planned):
     assert "goals_met" in options and "moved_away" in options and "family_stopped" in options
 
 
-def test_closing_sends_the_note_and_without_it_when_the_api_keeps_none(client, login, planned):
-    def refuse_note(json, params, headers):
-        if "note" in json:
-            raise api_error(422, "validation_error", {"note": ["Unknown field."]})
-        return {**PLAN, "status": "closed", "outcome": json["outcome"]}
-
-    planned.referral.answer("POST", f"{PLAN_PATH}/close", refuse_note)
+def test_closing_sends_the_note_and_the_plan_shows_it(client, login, planned):
+    note = "Ба Хуҷанд кӯчиданд"
+    planned.referral.answer("POST", f"{PLAN_PATH}/close", {**PLAN, "status": "closed"})
     token = login(client, "case_manager")
-    form = {"outcome": "moved_away", "note": "Ба Хуҷанд", "csrf_token": token}
+    form = {"outcome": "moved_away", "note": f" {note} ", "csrf_token": token}
     answer = client.post(f"{PLAN_PATH}/close?lang=en", data=form)
     assert answer.status_code == 303
     sent = [c.json for c in _posts(planned.referral, f"{PLAN_PATH}/close")]
-    assert sent == [{"outcome": "moved_away", "note": "Ба Хуҷанд"}, {"outcome": "moved_away"}]
-    assert "your note was not saved" in client.get(f"{PLAN_PATH}?lang=en").text
+    assert sent == [{"outcome": "moved_away", "note": note}]
+    closed = {**PLAN, "status": "closed", "outcome": "moved_away", "close_note": note}
+    planned.referral.answer("GET", PLAN_PATH, closed)
+    page = client.get(f"{PLAN_PATH}?lang=en").text
+    assert "The care plan is closed and the service is completed." in page
+    assert "not saved" not in page
+    assert re.search(rf'id="close-note">{note}<', page)
+
+
+def test_a_closing_note_too_long_for_the_api_is_refused_next_to_it(client, login, planned):
+    too_long = api_error(422, "validation_error", {"note": ["Longer than maximum length 1000."]})
+    planned.referral.answer("POST", f"{PLAN_PATH}/close", too_long)
+    token = login(client, "provider")
+    form = {"outcome": "goals_met", "note": "x" * 1200, "csrf_token": token}
+    answer = client.post(f"{PLAN_PATH}/close?lang=en", data=form)
+    assert answer.status_code == 422
+    assert _error_of(answer.text, "note")
+    assert 'id="close-form"' in answer.text
 
 
 def test_a_closed_plan_takes_no_more_reviews(client, login, planned):
@@ -375,3 +387,120 @@ def test_only_admins_see_outcomes(client, login, fake_apis, role):
     login(client, role)
     assert client.get("/dashboard/outcomes").status_code == 403
     assert client.get("/dashboard/outcomes/providers.csv").status_code == 403
+
+
+# Changing the plan while the service runs.
+EDIT_PATH = f"{PLAN_PATH}/edit"
+
+
+def _edit_form(page: str) -> str:
+    return page.split('id="plan-form"')[1].split("</form>")[0]
+
+
+@pytest.mark.parametrize("role", ["provider", "case_manager"])
+def test_the_keepers_open_the_plan_for_changes_filled_as_it_stands(client, login, planned, role):
+    login(client, role)
+    page = client.get(f"{PLAN_PATH}?lang=en").text
+    assert f'href="{EDIT_PATH}"' in page
+    form = _edit_form(client.get(f"{EDIT_PATH}?lang=tg").text)
+    assert 'name="revision" value="1"' in form
+    assert ">Ба даст гирифта 10 қадам мегузарад</textarea>" in form
+    assert 'value="Машқҳои пой"' in form and 'value="Бозиҳои нутқ"' in form
+    assert re.search(r'id="f-goals-1-domain".*?<option value="communication" selected', form, re.S)
+    assert 'value="01.02.2027"' in form
+    assert 'id="review-form"' not in client.get(f"{EDIT_PATH}?lang=tg").text
+
+
+def test_a_change_is_sent_whole_with_the_revision_it_replaces(client, login, planned):
+    token = login(client, "provider")
+    planned.referral.answer("PUT", PLAN_PATH, {**PLAN, "revision": 2})
+    form = {
+        "revision": "1",
+        "goals.0.domain": "walking", "goals.0.goal": "Бе ёрӣ 20 қадам мегузарад",
+        "goals.0.activities.0.activity": "Машқҳои пой", "goals.0.activities.0.by": "provider",
+        "goals.0.activities.0.frequency": "ҳафтае 3",
+        "goals.1.domain": "communication", "goals.1.goal": "Номи худро мегӯяд",
+        "goals.1.activities.0.activity": "Бозиҳои нутқ", "goals.1.activities.0.by": "family",
+        "next_review_date": "15.03.2099", "csrf_token": token,
+    }  # fmt: skip
+    answer = client.post(f"{EDIT_PATH}?lang=ru", data=form)
+    assert answer.status_code == 303
+    (sent,) = [c.json for c in planned.referral.calls if c.method == "PUT"]
+    assert sent["revision"] == 1 and sent["next_review_date"] == "2099-03-15"
+    assert sent["goals"][0]["goal"] == "Бе ёрӣ 20 қадам мегузарад"
+    assert sent["goals"][0]["activities"][0]["frequency"] == "ҳафтае 3"
+    assert "План помощи изменён" in client.get(f"{PLAN_PATH}?lang=ru").text
+
+
+def test_a_change_with_a_missing_answer_stays_in_the_form_and_sends_nothing(client, login, planned):
+    token = login(client, "case_manager")
+    form = {"revision": "1", "goals.0.domain": "walking", "goals.0.goal": "",
+            "goals.0.activities.0.activity": "Машқҳо", "goals.0.activities.0.by": "family",
+            "next_review_date": "15.03.2099", "csrf_token": token}  # fmt: skip
+    answer = client.post(f"{EDIT_PATH}?lang=tg", data=form)
+    assert answer.status_code == 422
+    assert _error_of(answer.text, "goals-0-goal")
+    assert 'name="revision" value="1"' in _edit_form(answer.text)
+    assert [c for c in planned.referral.calls if c.method == "PUT"] == []
+
+
+def test_a_change_saved_by_someone_else_first_says_to_look_again(client, login, planned):
+    planned.referral.answer("PUT", PLAN_PATH, api_error(409, "care_plan_changed"))
+    token = login(client, "provider")
+    form = {"revision": "1", "goals.0.domain": "walking", "goals.0.goal": "Мегардад",
+            "goals.0.activities.0.activity": "Машқҳо", "goals.0.activities.0.by": "family",
+            "next_review_date": "15.03.2099", "csrf_token": token}  # fmt: skip
+    answer = client.post(f"{EDIT_PATH}?lang=en", data=form)
+    assert answer.status_code == 409
+    assert "Someone saved this care plan while you were changing it" in answer.text
+    assert 'id="plan-goals"' in answer.text and 'id="plan-form"' not in answer.text
+
+
+def test_a_change_without_its_revision_is_not_sent(client, login, planned):
+    token = login(client, "provider")
+    answer = client.post(EDIT_PATH, data={"goals.0.goal": "x", "csrf_token": token})
+    assert answer.status_code == 400
+    assert [c for c in planned.referral.calls if c.method == "PUT"] == []
+
+
+def test_a_closed_plan_offers_no_change(client, login, planned):
+    closed = {**PLAN, "status": "closed", "outcome": "goals_met"}
+    planned.referral.answer("GET", PLAN_PATH, closed)
+    login(client, "provider")
+    assert f'href="{EDIT_PATH}"' not in client.get(PLAN_PATH).text
+    answer = client.get(f"{EDIT_PATH}?lang=en")
+    assert answer.status_code == 303
+    assert "This care plan is closed" in client.get(f"{PLAN_PATH}?lang=en").text
+
+
+@pytest.mark.parametrize("role", ["admin", "phw", "inspector"])
+def test_other_roles_may_not_change_a_plan(client, login, planned, role):
+    token = login(client, role)
+    assert client.get(EDIT_PATH).status_code == 403
+    assert client.post(EDIT_PATH, data={"revision": "1", "csrf_token": token}).status_code == 403
+    assert [c for c in planned.referral.calls if c.method == "PUT"] == []
+
+
+def test_earlier_reviews_name_the_goals_they_marked(client, login, planned):
+    revised = copy.deepcopy(PLAN)
+    revised["revision"] = 2
+    revised["goals"] = [{"domain": "self_care", "goal": "Бо қошуқ мехӯрад",
+                         "activities": [{"activity": "Дар хӯрок", "by": "family"}]}]  # fmt: skip
+    revised["reviews"][0].update(plan_revision=1, goals=PLAN["goals"])
+    planned.referral.answer("GET", PLAN_PATH, revised)
+    login(client, "provider")
+    review = client.get(f"{PLAN_PATH}?lang=en").text.split('id="review-1"')[1].split("</ul>")[0]
+    assert "Walking" in review and "Communication" in review and "Self-care" not in review
+
+
+def test_a_change_may_leave_no_review_planned_but_a_new_plan_needs_one():
+    form = {"goals.0.domain": "walking", "goals.0.goal": "Walks",
+            "goals.0.activities.0.activity": "Exercises", "goals.0.activities.0.by": "family",
+            "next_review_date": ""}  # fmt: skip
+    body, _goals, problems = rules.plan_body(form, ("walking",), review_required=False)
+    assert problems == {} and body["next_review_date"] is None
+    assert rules.plan_body(form, ("walking",))[2] == {"next_review_date": ["date"]}
+    wrong = {**form, "next_review_date": "soon"}
+    assert rules.plan_body(wrong, ("walking",), review_required=False)[2] == {
+        "next_review_date": ["date"]
+    }

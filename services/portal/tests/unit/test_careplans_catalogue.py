@@ -16,6 +16,7 @@ PAGES = [
     ("python", PORTAL / "web" / "care_plans.py"),
     ("python", PORTAL / "web" / "care_plan_forms.py"),
     ("jinja2", PORTAL / "templates" / "careplans" / "plan.html"),
+    ("jinja2", PORTAL / "templates" / "careplans" / "_plan_form.html"),
     ("jinja2", PORTAL / "templates" / "careplans" / "outcomes.html"),
 ]
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2)}

@@ -107,3 +107,140 @@ def test_a_plan_needs_a_running_service_and_goals_in_assessed_domains(ref):
     short = ref.client.post(f"{url}/reviews", json=bad, headers=staff)
     assert short.status_code == 422
     assert "progress" in short.get_json()["error"]["fields"]
+
+
+def revised(plan: dict, revision: int, **changes) -> dict:
+    return {"goals": plan["goals"], "next_review_date": plan["next_review_date"],
+            "revision": revision, **changes}  # fmt: skip
+
+
+def test_the_provider_and_the_case_manager_revise_the_plan_and_earlier_reviews_keep_their_goals(
+    ref,
+):
+    child, referral_id, staff = started_referral(ref)
+    url = f"/referrals/{referral_id}/care-plan"
+    assert ref.client.post(url, json=PLAN, headers=staff).status_code == 201
+    progress = [{"goal": 0, "progress": "progressing"}, {"goal": 1, "progress": "no_change"}]
+    review = {"reviewed_on": "2026-11-25", "progress": progress, "next_review_date": "2027-02-25"}
+    assert ref.client.post(f"{url}/reviews", json=review, headers=staff).status_code == 201
+    told = len(outbox(ref, "care_plan.review_scheduled"))
+
+    walking = {**PLAN["goals"][0], "goal": "Walks 50 steps with a frame"}
+    by_provider = ref.client.put(url, json=revised(PLAN, 1, goals=[walking]), headers=staff)
+    assert by_provider.status_code == 200, by_provider.get_json()
+    plan = by_provider.get_json()
+    assert plan["revision"] == 2
+    assert [g["goal"] for g in plan["goals"]] == ["Walks 50 steps with a frame"]
+    (earlier,) = plan["reviews"]
+    assert earlier["plan_revision"] == 1
+    assert [g["goal"] for g in earlier["goals"]] == [g["goal"] for g in PLAN["goals"]]
+    assert earlier["progress"][1]["progress"] == "no_change"
+    # the review date did not move: the family is not told again
+    assert len(outbox(ref, "care_plan.review_scheduled")) == told
+
+    moved = revised(plan, 2, next_review_date="2027-03-10")
+    by_manager = ref.client.put(url, json=moved, headers=case_manager(ref))
+    assert by_manager.status_code == 200, by_manager.get_json()
+    assert by_manager.get_json()["revision"] == 3
+    dates = [e["payload"]["review_date"] for e in outbox(ref, "care_plan.review_scheduled")]
+    assert len(dates) == told + 1 and dates.count("2027-03-10") == 1
+    assert "Walks 50 steps" not in str(outbox(ref))
+
+    review = {"reviewed_on": "2026-11-25", "progress": [{"goal": 0, "progress": "achieved"}]}
+    second = ref.client.post(f"{url}/reviews", json=review, headers=staff).get_json()
+    assert [r["plan_revision"] for r in second["reviews"]] == [1, 3]
+    assert second["reviews"][1]["goals"][0]["goal"] == "Walks 50 steps with a frame"
+
+
+def test_a_stale_revision_is_refused_and_nothing_changes(ref):
+    child, referral_id, staff = started_referral(ref)
+    url = f"/referrals/{referral_id}/care-plan"
+    ref.client.post(url, json=PLAN, headers=staff)
+    first = {**PLAN["goals"][0], "goal": "Stands alone for a minute"}
+    assert (
+        ref.client.put(url, json=revised(PLAN, 1, goals=[first]), headers=staff).status_code == 200
+    )
+
+    late = {**PLAN["goals"][1], "goal": "Says three words"}
+    stale = ref.client.put(url, json=revised(PLAN, 1, goals=[late]), headers=case_manager(ref))
+    assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "care_plan_changed"
+    plan = ref.client.get(url, headers=staff).get_json()
+    assert (plan["revision"], plan["goals"][0]["goal"]) == (2, "Stands alone for a minute")
+
+    no_revision = {"goals": PLAN["goals"], "next_review_date": PLAN["next_review_date"]}
+    missing = ref.client.put(url, json=no_revision, headers=staff)
+    assert missing.status_code == 422
+    assert "revision" in missing.get_json()["error"]["fields"]
+    past = ref.client.put(url, json=revised(PLAN, 2, next_review_date="2026-01-01"), headers=staff)
+    assert past.status_code == 422
+    assert "next_review_date" in past.get_json()["error"]["fields"]
+    assert ref.client.get(url, headers=staff).get_json()["revision"] == 2
+
+
+def test_only_the_keepers_in_scope_revise_and_not_after_closing(ref):
+    child, referral_id, staff = started_referral(ref)
+    url = f"/referrals/{referral_id}/care-plan"
+    ref.client.post(url, json=PLAN, headers=staff)
+    body = revised(PLAN, 1, next_review_date="2027-03-01")
+    stranger = provider_user(ref, str(uuid.uuid4()))
+    assert ref.client.put(url, json=body, headers=stranger).status_code == 404
+    elsewhere = case_manager(ref, districts=("vahdat",))
+    assert ref.client.put(url, json=body, headers=elsewhere).status_code == 404
+    assert ref.client.put(url, json=body, headers=admin(ref)).status_code == 403
+    assert ref.client.get(url, headers=staff).get_json()["revision"] == 1
+
+    note = "Family moved to Khujand; exercises handed over to the local clinic"
+    closed = ref.client.post(
+        f"{url}/close", json={"outcome": "moved_away", "note": note}, headers=staff
+    )
+    assert closed.status_code == 200, closed.get_json()
+    assert closed.get_json()["close_note"] == note
+    assert ref.client.get(url, headers=case_manager(ref)).get_json()["close_note"] == note
+    assert outbox(ref, "referral.completed")[0]["payload"]["outcome"] == "moved_away"
+    assert "Khujand" not in str(outbox(ref))
+
+    after = ref.client.put(url, json=body, headers=staff)
+    assert after.status_code == 409
+    assert after.get_json()["error"]["code"] == "care_plan_closed"
+
+
+def test_a_closing_note_has_a_bounded_length(ref):
+    child, referral_id, staff = started_referral(ref)
+    url = f"/referrals/{referral_id}/care-plan"
+    ref.client.post(url, json=PLAN, headers=staff)
+    long = ref.client.post(
+        f"{url}/close", json={"outcome": "goals_met", "note": "x" * 1001}, headers=staff
+    )
+    assert long.status_code == 422
+    assert "note" in long.get_json()["error"]["fields"]
+    assert ref.client.get(url, headers=staff).get_json()["status"] == "open"
+    assert outbox(ref, "referral.completed") == []
+
+
+def test_withdrawn_consent_erases_the_text_of_earlier_revisions_and_the_closing_note(ref):
+    child, referral_id, staff = started_referral(ref)
+    url = f"/referrals/{referral_id}/care-plan"
+    ref.client.post(url, json=PLAN, headers=staff)
+    marks = [{"goal": 0, "progress": "achieved"}, {"goal": 1, "progress": "no_change"}]
+    review = {"reviewed_on": "2026-11-25", "progress": marks}
+    ref.client.post(f"{url}/reviews", json=review, headers=staff)
+    ref.client.put(url, json=revised(PLAN, 1, goals=PLAN["goals"][:1]), headers=staff)
+    ref.client.post(f"{url}/close", json={"outcome": "goals_met", "note": "Walks alone"},
+                    headers=staff)  # fmt: skip
+    feed(ref, "child.consent_withdrawn", {"child_id": child})
+    plan = ref.client.get(url, headers=case_manager(ref)).get_json()
+    assert plan["close_note"] is None
+    assert [g["goal"] for g in plan["reviews"][0]["goals"]] == ["", ""]
+    assert [g["domain"] for g in plan["reviews"][0]["goals"]] == ["walking", "communication"]
+
+
+def test_a_revision_may_leave_no_review_planned(ref):
+    child, referral_id, staff = started_referral(ref)
+    url = f"/referrals/{referral_id}/care-plan"
+    ref.client.post(url, json=PLAN, headers=staff)
+    told = len(outbox(ref, "care_plan.review_scheduled"))
+    answer = ref.client.put(url, json=revised(PLAN, 1, next_review_date=None), headers=staff)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["next_review_date"] is None
+    assert len(outbox(ref, "care_plan.review_scheduled")) == told
