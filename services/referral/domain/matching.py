@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
+from shared.vocabulary import SERVICE_TYPES  # noqa: F401 (the referral vocabulary lives in shared)
+
 from .geography import Geography, haversine_km
 
-SERVICE_TYPES = ("home_based", "day_care", "residential")
 SERVICE_TYPE_LABELS = {
     "home_based": "home-based care",
     "day_care": "day care",

@@ -10,10 +10,10 @@ from services.referral.flows.benchmark import coverage_report, providers_report
 from services.referral.flows.reporting import scope_from
 from services.referral.schemas.reports import ReportQueryArgsSchema
 from shared.auth import allow_roles, require_role
+from shared.vocabulary import SERVICE_TYPES
 from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("benchmark", __name__, url_prefix="/reports", description="Monitoring")
-SERVICE_TYPES = ("home_based", "day_care", "residential")
 
 
 class BenchmarkArgsSchema(ReportQueryArgsSchema):
