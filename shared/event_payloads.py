@@ -9,10 +9,16 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared import codes, vocabulary
-from shared.vocabulary import CFM_DOMAINS, LANGUAGES, PRIORITIES, SERVICE_TYPES, SEXES
+from shared.vocabulary import (
+    CFM_DOMAINS,
+    COMPLIANCE_LEVELS,
+    CONTRACT_STATUSES,
+    LANGUAGES,
+    PRIORITIES,
+    SERVICE_TYPES,
+    SEXES,
+)
 
-COMPLIANCE_LEVELS = ("compliant", "partly_compliant", "non_compliant")
-CONTRACT_STATUSES = ("active", "terminated")
 # The roles that act on children and so appear in events; partners and inspectors only read.
 ROLES = tuple(role for role in vocabulary.ROLES if role not in ("partner", "inspector"))
 DECLINE_REASONS = tuple(codes.DECLINE_REASONS)

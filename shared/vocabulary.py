@@ -47,3 +47,11 @@ STANDARD_SERVICE_TYPES = (*SERVICE_TYPES, "respite_care", "foster_care", "suppor
 PRIORITIES = ("urgent", "high", "routine")
 # Where an assessment takes place.
 PLACE_TYPES = ("home_visit", "centre", "clinic")
+
+# How far an assessment has come; the first two are still to do (on the worklist).
+ASSESSMENT_STATUSES = ("pending", "scheduled", "completed", "cancelled")
+OPEN_ASSESSMENT_STATUSES = ASSESSMENT_STATUSES[:2]
+# An inspector's rating of one criterion, and the level an inspection concludes.
+RATINGS = ("met", "partly_met", "not_met")
+COMPLIANCE_LEVELS = ("compliant", "partly_compliant", "non_compliant")
+CONTRACT_STATUSES = ("active", "terminated")

@@ -12,13 +12,11 @@ from shared.due_dates import (  # noqa: F401 (the due-date rule is shared with n
     due_targets_from_config,
 )
 from shared.localtime import local_day
+from shared.vocabulary import ASSESSMENT_STATUSES, OPEN_ASSESSMENT_STATUSES
 
-PENDING = "pending"
-SCHEDULED = "scheduled"
-COMPLETED = "completed"
-CANCELLED = "cancelled"
-STATUSES = (PENDING, SCHEDULED, COMPLETED, CANCELLED)
-OPEN_STATUSES = (PENDING, SCHEDULED)
+STATUSES = ASSESSMENT_STATUSES
+PENDING, SCHEDULED, COMPLETED, CANCELLED = STATUSES
+OPEN_STATUSES = OPEN_ASSESSMENT_STATUSES
 
 
 def local_date(moment: datetime) -> date:

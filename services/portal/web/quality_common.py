@@ -24,7 +24,6 @@ SERVICE_TYPE_NAMES = {
     "foster_care": _l("Foster care"),
     "supported_living": _l("Supported living"),
 }
-RATINGS = ("met", "partly_met", "not_met")
 RATING_NAMES = {"met": _l("Met"), "partly_met": _l("Partly met"), "not_met": _l("Not met")}
 LEVEL_NAMES = {
     "compliant": _l("Compliant"),
