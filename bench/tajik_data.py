@@ -14,22 +14,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shared import vocabulary
 from shared.districts import DISTRICTS
 
 DATA = Path(__file__).with_name("data") / "tajik_names.json"
-CONCERNS = (
-    "seeing",
-    "hearing",
-    "walking",
-    "fine_motor",
-    "communication",
-    "learning",
-    "playing",
-    "controlling_behaviour",
-    "self_care",
-    "remembering",
-    "concentrating",
-)
+# Concerns a screener notes most often: the CFM domains seeing … concentrating.
+CONCERNS = vocabulary.CONCERNS[:11]
 URGENT_REASON = "Вазъи саломатии кӯдак вазнин аст"
 # Questions that, answered 3 ("a lot of difficulty"), put one domain over its cut-off.
 DIFFICULTY_QUESTIONS = {

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from shared import codes
+from shared import codes, vocabulary
+from shared.vocabulary import (
+    CFM_DOMAINS,
+    COMPLIANCE_LEVELS,
+    CONTRACT_STATUSES,
+    LANGUAGES,
+    PRIORITIES,
+    SERVICE_TYPES,
+    SEXES,
+)
 
-SERVICE_TYPES = ("home_based", "day_care", "residential")
-PRIORITIES = ("urgent", "high", "routine")
-LANGUAGES = ("tg", "ru", "en")
-COMPLIANCE_LEVELS = ("compliant", "partly_compliant", "non_compliant")
-CONTRACT_STATUSES = ("active", "terminated")
-ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin")
-CFM_DOMAINS = (
-    "seeing", "hearing", "walking", "fine_motor", "communication", "learning", "playing",
-    "controlling_behaviour", "self_care", "remembering", "concentrating", "accepting_change",
-    "making_friends", "anxiety", "depression",
-)  # fmt: skip
+# The roles that act on children and so appear in events; partners and inspectors only read.
+ROLES = tuple(role for role in vocabulary.ROLES if role not in ("partner", "inspector"))
 DECLINE_REASONS = tuple(codes.DECLINE_REASONS)
 NOTIFICATION_STATUSES = ("pending", "held", "sent", "delivered", "failed", "cancelled")
 
@@ -39,7 +39,7 @@ class ChildPart(Strict):
     given_name = fields.Str(required=True, validate=_short)
     family_name = fields.Str(required=True, validate=_short)
     patronymic = fields.Str(load_default=None, allow_none=True, validate=_short)
-    sex = fields.Str(required=True, validate=validate.OneOf(("female", "male")))
+    sex = fields.Str(required=True, validate=validate.OneOf(SEXES))
     date_of_birth = fields.Date(required=True)
     district_code = fields.Str(required=True, validate=_id)
     jamoat = fields.Str(load_default=None, allow_none=True, validate=_short)
@@ -101,7 +101,7 @@ class ChildUpdated(Strict):
 
 
 class CorrectedPart(Strict):
-    sex = fields.Str(validate=validate.OneOf(("female", "male")))
+    sex = fields.Str(validate=validate.OneOf(SEXES))
     date_of_birth = fields.Date()
     district_code = fields.Str(validate=_id)
 

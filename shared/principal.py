@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# partner: health and social-care partners reading referrals as FHIR (read-only, /fhir only).
-ROLES = ("phw", "sah_worker", "case_manager", "provider", "admin", "partner", "inspector")
+from shared.vocabulary import ROLES  # noqa: F401 (the roles are defined with every vocabulary)
 
 
 @dataclass(frozen=True)

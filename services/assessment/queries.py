@@ -13,6 +13,7 @@ from services.assessment.domain.worklist import COMPLETED, OPEN_STATUSES
 from services.assessment.models import Assessment, Child, FamilyReply
 from shared.principal import Principal
 from shared.refusals import not_found_unless
+from shared.scope import in_districts
 
 
 def _overdue(today: date) -> Any:
@@ -21,9 +22,7 @@ def _overdue(today: date) -> Any:
 
 def worklist_query(principal: Principal, args: dict[str, Any], today: date) -> Select:
     """Return the caller's assessments in `worklist_sort_key`'s order (overdue, urgent, oldest)."""
-    query = select(Assessment)
-    if not principal.is_admin:
-        query = query.where(Assessment.district_code.in_(principal.districts))
+    query = in_districts(select(Assessment), Assessment.district_code, principal)
     if args.get("district_code"):
         query = query.where(Assessment.district_code == args["district_code"])
     if args.get("child_id"):

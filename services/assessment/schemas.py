@@ -5,11 +5,10 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from services.assessment.domain.worklist import STATUSES
-from shared.event_payloads import PRIORITIES, SERVICE_TYPES
 from shared.fields import StrictBool
 from shared.pagination import PageArgsSchema
+from shared.vocabulary import PLACE_TYPES, PRIORITIES, SERVICE_TYPES
 
-PLACE_TYPES = ("home_visit", "centre", "clinic")
 LIST_STATUSES = (*STATUSES, "overdue")
 _id = validate.Length(min=1, max=100)
 

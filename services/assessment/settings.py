@@ -11,6 +11,7 @@ from services.assessment.domain import (
     DueTargets,
     due_targets_from_config,
 )
+from shared.due_dates import DUE_DAYS_ENV
 from shared.runtime import Runtime
 
 # How equipment users' walking is scored: "without_equipment" (the WG/UNICEF tabulation
@@ -29,12 +30,7 @@ class AssessmentSettings:
 def assessment_settings(runtime: Runtime) -> AssessmentSettings:
     """Read the settings of this service (a bad value fails loudly at use)."""
     settings = runtime.settings
-    targets = due_targets_from_config(
-        {
-            name: settings.get(name)
-            for name in ("ASSESSMENT_DUE_DAYS_URGENT", "ASSESSMENT_DUE_DAYS_ROUTINE")
-        }
-    )
+    targets = due_targets_from_config({name: settings.get(name) for name in DUE_DAYS_ENV})
     walking_rule = (settings.get(WALKING_RULE_ENV) or os.environ.get(WALKING_RULE_ENV, "")).strip()
     walking_rule = walking_rule or DEFAULT_WALKING_RULE
     if walking_rule not in WALKING_RULES:

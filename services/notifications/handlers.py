@@ -161,8 +161,7 @@ def _follow_contact(uow: UnitOfWork, row: Contact) -> None:
 
 def _promise_base(uow: UnitOfWork, row: Contact) -> datetime:
     """Count the call-back promise from registration, or from now once that day has passed."""
-    plan = sms_setup(uow.runtime).plan
-    days = plan.contact_days_urgent if row.urgent else plan.contact_days_routine
+    days = sms_setup(uow.runtime).plan.due_targets.days(bool(row.urgent))
     assert row.registered_at is not None
     return row.registered_at if row.registered_at + timedelta(days=days) > uow.now else uow.now
 

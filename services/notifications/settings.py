@@ -21,6 +21,7 @@ from services.notifications.domain.templates import Catalogue, default_catalogue
 from services.notifications.gateways import SmsGateway, build_gateway
 from services.notifications.gateways.kannel import KANNEL_NAMES
 from shared.config import DEV_RECEIPT_SECRET, ConfigError, check_secret
+from shared.due_dates import DUE_DAYS_ENV, due_targets_from_config
 from shared.runtime import Runtime
 
 DEFAULTS = {
@@ -103,10 +104,7 @@ def build_setup(runtime: Runtime, config: Mapping[str, Any] | None = None) -> Sm
         ),
         words=_words(get),
         catalogue=default_catalogue(),
-        plan=PlanSettings(
-            contact_days_urgent=int(get("ASSESSMENT_DUE_DAYS_URGENT") or 3),
-            contact_days_routine=int(get("ASSESSMENT_DUE_DAYS_ROUTINE") or 14),
-        ),
+        plan=PlanSettings(due_targets_from_config({name: get(name) for name in DUE_DAYS_ENV})),
         receipt_secret=receipt_secret,
         claim_seconds=float(get("SMS_CLAIM_SECONDS") or 60),
         batch=int(get("SMS_SEND_BATCH") or 20),

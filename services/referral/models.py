@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.referral.domain.states import OPEN_STATES, Status
 from shared.access_audit import access_audit_table
 from shared.db import UtcDateTime
 from shared.ordering import ChildOrdering, ordering_tables
@@ -35,7 +36,8 @@ ACCESS_AUDIT = access_audit_table(Base.metadata)
 ORDERING = ChildOrdering(*ordering_tables(Base.metadata))
 
 ID = String(36)
-OPEN_STATUSES = ("sent", "accepted", "in_progress")
+# The open states of the domain's state machine, in its order (the partial indexes name them).
+OPEN_STATUSES = tuple(s.value for s in Status if s in OPEN_STATES)
 
 
 class Provider(Base):

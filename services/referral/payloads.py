@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from services.referral.models import Provider, Referral, WaitlistEntry
+from shared.vocabulary import LANGUAGES
 
 # Event payloads name a language the SMS templates exist in.
-CONTACT_LANGUAGES = ("tg", "ru", "en")
+# A provider is contacted in the first of its languages the platform writes SMS in.
+CONTACT_LANGUAGES = LANGUAGES
 
 
 def contact(provider: Provider) -> dict[str, Any]:

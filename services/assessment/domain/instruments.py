@@ -9,6 +9,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from shared.ages import age_in_months, age_in_years  # noqa: F401 (one rule for every service)
+
 from .errors import NotEligibleError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -132,18 +134,6 @@ def get_instrument(name: str) -> Instrument:
     if name not in instruments:
         raise KeyError(f"unknown instrument {name!r}")
     return instruments[name]
-
-
-def age_in_years(date_of_birth: date, on_date: date) -> int:
-    """Return completed years; a 29 February birthday falls on 1 March in common years."""
-    before_birthday = (on_date.month, on_date.day) < (date_of_birth.month, date_of_birth.day)
-    return on_date.year - date_of_birth.year - int(before_birthday)
-
-
-def age_in_months(date_of_birth: date, on_date: date) -> int:
-    """Return completed months of age on a date."""
-    months = (on_date.year - date_of_birth.year) * 12 + on_date.month - date_of_birth.month
-    return months - int(on_date.day < date_of_birth.day)
 
 
 def select_instrument(date_of_birth: date, on_date: date) -> str:

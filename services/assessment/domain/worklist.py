@@ -2,52 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
+from shared.due_dates import (  # noqa: F401 (the due-date rule is shared with notifications)
+    DUE_DAYS_ROUTINE_ENV,
+    DUE_DAYS_URGENT_ENV,
+    DueTargets,
+    due_date,
+    due_targets_from_config,
+)
 from shared.localtime import local_day
+from shared.vocabulary import ASSESSMENT_STATUSES, OPEN_ASSESSMENT_STATUSES
 
-PENDING = "pending"
-SCHEDULED = "scheduled"
-COMPLETED = "completed"
-CANCELLED = "cancelled"
-STATUSES = (PENDING, SCHEDULED, COMPLETED, CANCELLED)
-OPEN_STATUSES = (PENDING, SCHEDULED)
-
-DUE_DAYS_URGENT_ENV = "ASSESSMENT_DUE_DAYS_URGENT"
-DUE_DAYS_ROUTINE_ENV = "ASSESSMENT_DUE_DAYS_ROUTINE"
-
-
-@dataclass(frozen=True)
-class DueTargets:
-    """Days from registration within which an assessment is due."""
-
-    urgent_days: int = 3
-    routine_days: int = 14
-
-    def __post_init__(self) -> None:
-        if self.urgent_days < 0 or self.routine_days < 0:
-            raise ValueError("due-date targets must not be negative")
-
-
-def due_targets_from_config(config: Mapping[str, object]) -> DueTargets:
-    """Read the due-date targets from configuration (environment names), else the defaults."""
-    defaults = DueTargets()
-
-    def days(name: str, default: int) -> int:
-        value = config.get(name)
-        if value is None or str(value).strip() == "":
-            return default
-        try:
-            return int(str(value).strip())
-        except ValueError as exc:
-            raise ValueError(f"{name} must be a whole number of days, got {value!r}") from exc
-
-    return DueTargets(
-        urgent_days=days(DUE_DAYS_URGENT_ENV, defaults.urgent_days),
-        routine_days=days(DUE_DAYS_ROUTINE_ENV, defaults.routine_days),
-    )
+STATUSES = ASSESSMENT_STATUSES
+PENDING, SCHEDULED, COMPLETED, CANCELLED = STATUSES
+OPEN_STATUSES = OPEN_ASSESSMENT_STATUSES
 
 
 def local_date(moment: datetime) -> date:
@@ -55,12 +24,6 @@ def local_date(moment: datetime) -> date:
     if moment.tzinfo is None:
         raise ValueError("a naive datetime has no place in time; pass an aware one")
     return local_day(moment)
-
-
-def due_date(registered_at: datetime, urgent: bool, targets: DueTargets) -> date:
-    """Return the local date by which the child's assessment is due."""
-    days = targets.urgent_days if urgent else targets.routine_days
-    return local_date(registered_at) + timedelta(days=days)
 
 
 def is_overdue(status: str, due: date, today: date) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from services.assessment import payloads
@@ -17,6 +17,7 @@ from services.assessment.domain import (
     apply_override,
     build_facts,
     clean_answers,
+    due_date,
     local_date,
     recommend,
     score,
@@ -213,9 +214,7 @@ def create_review(uow: UnitOfWork, principal: Principal, body: dict[str, Any]) -
     today = local_date(uow.now)
     if body.get("due_date") and body["due_date"] < today:
         raise _invalid("the due date is in the past", {"due_date": ["Is in the past."]})
-    due = body.get("due_date") or today + timedelta(
-        days=targets.urgent_days if body["urgent"] else targets.routine_days
-    )
+    due = body.get("due_date") or due_date(uow.now, body["urgent"], targets)
     previous = latest_completed(uow.session, child.id)  # type: ignore[union-attr]
     assessment = Assessment(
         id=str(uuid.uuid4()),

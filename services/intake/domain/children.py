@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from shared.ages import age_in_months, age_in_years  # noqa: F401
 from shared.vocabulary import (  # noqa: F401 (the intake vocabulary lives in shared)
     CONCERNS,
     GUARDIAN_LANGUAGES,
@@ -13,6 +14,8 @@ from shared.vocabulary import (  # noqa: F401 (the intake vocabulary lives in sh
     SEXES,
 )
 
+# A child's age is counted as every service counts it.
+age_on = age_in_years
 LANGUAGES = GUARDIAN_LANGUAGES
 DEFAULT_LANGUAGE = "tg"
 AGE_LIMIT_YEARS = 18
@@ -23,19 +26,6 @@ TOMBSTONE_FIELDS = ("id", "district_code", "birth_year", "registered_at", "conse
 
 class InvalidDateOfBirth(ValueError):
     """A date of birth the service cannot accept; the message says why."""
-
-
-def age_on(date_of_birth: date, on: date) -> int:
-    """Return the child's age in completed years on a date."""
-    # Comparing (month, day) makes a 29 February child a year older on 1 March in common years.
-    had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
-    return on.year - date_of_birth.year - (0 if had_birthday else 1)
-
-
-def age_in_months(date_of_birth: date, on: date) -> int:
-    """Return the child's age in completed months on a date."""
-    months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
-    return months - (1 if on.day < date_of_birth.day else 0)
 
 
 def check_date_of_birth(date_of_birth: date, today: date) -> date:

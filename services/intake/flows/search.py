@@ -12,13 +12,12 @@ from services.intake.models import MERGED, Child
 from shared.localtime import LOCAL_TZ
 from shared.phones import InvalidPhone, normalise_phone
 from shared.principal import Principal
+from shared.scope import in_districts
 
 
 def children_query(args: dict[str, Any], principal: Principal) -> Select:
     """Return the children the caller may see that match the filters, newest first."""
-    query = select(Child)
-    if not principal.is_admin:
-        query = query.where(Child.district_code.in_(principal.districts))
+    query = in_districts(select(Child), Child.district_code, principal)
     if args.get("district_code"):
         query = query.where(Child.district_code == args["district_code"])
     if args.get("status"):

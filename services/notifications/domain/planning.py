@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
+
+from shared.due_dates import DueTargets, due_date
 
 from .localise import place_name, provider_name
 from .templates import DEFAULT_LANGUAGE
@@ -39,8 +41,8 @@ class Contact:
 class PlanSettings:
     """Numbers the wording depends on (the case manager's contact deadline)."""
 
-    contact_days_urgent: int = 3
-    contact_days_routine: int = 14
+    # The days assessment gives itself: the family is promised a call by the assessment's due date.
+    due_targets: DueTargets = DueTargets()
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,7 @@ def _reference(referral_id: str) -> str:
 
 def _registered(p: Mapping[str, Any], s: PlanSettings) -> dict[str, Any]:
     urgent = bool((p.get("screening") or {}).get("urgent"))
-    days = s.contact_days_urgent if urgent else s.contact_days_routine
-    return {"contact_by": _moment(p["registered_at"]) + timedelta(days=days)}
+    return {"contact_by": due_date(_moment(p["registered_at"]), urgent, s.due_targets)}
 
 
 def _scheduled(p: Mapping[str, Any], s: PlanSettings) -> dict[str, Any]:

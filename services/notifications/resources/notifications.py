@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 
 from services.notifications.flows.answers import send_answer
 from services.notifications.models import (
@@ -28,6 +28,7 @@ from shared import access_audit
 from shared.auth import Principal, allow_roles, not_found_unless, require_role
 from shared.pagination import page_of, paginate
 from shared.runtime import UnitOfWork
+from shared.scope import in_districts
 from shared.web import Blueprint, current_runtime
 
 blp = Blueprint(
@@ -51,13 +52,6 @@ children_blp = Blueprint(
 READERS = ("case_manager", "admin")
 
 
-def _in_scope(query: Select, column: Any, principal: Principal) -> Select:
-    """Limit a query to the caller's districts (admins see every district)."""
-    if principal.is_admin:
-        return query
-    return query.where(column.in_(principal.districts))
-
-
 @blp.route("")
 class Notifications(MethodView):
     @blp.arguments(NotificationQueryArgsSchema, location="query")
@@ -67,7 +61,7 @@ class Notifications(MethodView):
         """List notifications in the caller's districts, newest first."""
         principal = require_role(*READERS)
         query = select(Notification).order_by(Notification.created_at.desc(), Notification.id)
-        query = _in_scope(query, Notification.district_code, principal)
+        query = in_districts(query, Notification.district_code, principal)
         for name in ("child_id", "status", "recipient"):
             if args.get(name):
                 query = query.where(getattr(Notification, name) == args[name])
@@ -124,12 +118,12 @@ class InboundMessages(MethodView):
         links = select(ReplyChild.message_id)
         if args.get("child_id"):
             links = links.where(ReplyChild.child_id == args["child_id"])
-        links = _in_scope(links, ReplyChild.district_code, principal)
+        links = in_districts(links, ReplyChild.district_code, principal)
         if args.get("child_id"):
             # A phone shared by several children: the reply is about each of them.
             query = query.where(InboundMessage.id.in_(links))
         else:
-            mine = _in_scope(select(InboundMessage.id), InboundMessage.district_code, principal)
+            mine = in_districts(select(InboundMessage.id), InboundMessage.district_code, principal)
             query = query.where(or_(InboundMessage.id.in_(mine), InboundMessage.id.in_(links)))
         if args.get("action"):
             query = query.where(InboundMessage.action == args["action"])
@@ -143,7 +137,7 @@ class InboundMessages(MethodView):
 def _with_children(session: Any, items: list, principal: Principal) -> list[dict[str, Any]]:
     """Add to each reply the children it concerns in the caller's districts."""
     ids = [m.id for m in items]
-    query = _in_scope(
+    query = in_districts(
         select(ReplyChild).where(ReplyChild.message_id.in_(ids)), ReplyChild.district_code,
         principal,
     )  # fmt: skip
@@ -174,4 +168,3 @@ class FamilyMessages(MethodView):
             )
             text = " ".join(body["text"].split())
             return send_answer(uow, principal, contact, text, body["in_reply_to"])
-

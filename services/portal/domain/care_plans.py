@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.portal.domain.dates import parse_date
+from shared.vocabulary import OPEN_ASSESSMENT_STATUSES
 
 DOERS = ("provider", "family", "case_manager", "health_worker", "other")
 PROGRESS = ("achieved", "progressing", "no_change", "worse")
@@ -139,7 +140,7 @@ def linkable_assessments(assessments: list[dict], baseline: str | None) -> list[
 
 def open_assessment(assessments: list[dict]) -> dict | None:
     """The child's assessment still to be done, if any."""
-    return next((a for a in assessments if a.get("status") in ("pending", "scheduled")), None)
+    return next((a for a in assessments if a.get("status") in OPEN_ASSESSMENT_STATUSES), None)
 
 
 def outcome_rows(

@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 
 from services.portal.domain.dates import parse_date
+from shared.vocabulary import RATINGS
 
 ACTION_ROWS = 3
-RATINGS = ("met", "partly_met", "not_met")
 ACTION_FIELDS = ("criterion", "description", "due_date")
 
 

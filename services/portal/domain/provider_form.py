@@ -6,9 +6,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from services.portal.domain.dates import parse_date
+from shared.vocabulary import PROVIDER_LANGUAGES, SERVICE_TYPES
 
-SERVICE_TYPES = ("home_based", "day_care", "residential")
-LANGUAGES = ("tg", "ru")
+# The form offers the two languages families and workers speak, of the directory's five.
+LANGUAGES = tuple(lang for lang in PROVIDER_LANGUAGES if lang in ("tg", "ru"))
 TEXTS = ("name", "organisation", "address", "phone", "accessibility_notes")
 # Keys the form's error messages are looked up by (the page words them).
 REQUIRED, WHOLE, NUMBER, DATE, ORDER = "required", "whole", "number", "date", "order"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from shared.vocabulary import CFM_DOMAINS
+
 YES_NO = "yes_no"
 DIFFICULTY = "difficulty"
 BEHAVIOUR = "behaviour_compared"
@@ -120,10 +122,8 @@ CFM_5_17 = Instrument(
     ),
 )
 
-UNDER_2_DOMAINS = (
-    "seeing", "hearing", "walking", "fine_motor",
-    "communication", "learning", "playing", "controlling_behaviour",
-)  # fmt: skip
+# Under two, only the first eight CFM domains (seeing … controlling behaviour) can be judged.
+UNDER_2_DOMAINS = CFM_DOMAINS[:8]
 CLINICAL_UNDER_2 = Instrument(
     "clinical_under_2",
     tuple(_q(name, DIFFICULTY, name) for name in UNDER_2_DOMAINS),

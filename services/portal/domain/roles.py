@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from shared import vocabulary
+from shared.vocabulary import LANGUAGES  # noqa: F401 (the pages speak the platform's languages)
+
 PHW, SAH, CASE_MANAGER, PROVIDER, ADMIN = "phw", "sah_worker", "case_manager", "provider", "admin"
 INSPECTOR = "inspector"
-ROLES = (PHW, SAH, CASE_MANAGER, PROVIDER, ADMIN, INSPECTOR)
+# The portal's users; partners read referrals as FHIR from the referral service, never here.
+ROLES = tuple(role for role in vocabulary.ROLES if role != "partner")
 DISTRICT_ROLES = (PHW, SAH, CASE_MANAGER)
 REGISTERING_ROLES = (PHW, SAH, CASE_MANAGER)
 CHILD_LIST_ROLES = (PHW, SAH, CASE_MANAGER, ADMIN)
-LANGUAGES = ("tg", "ru", "en")
 DEFAULT_LANGUAGE = "tg"
 
 

@@ -34,9 +34,10 @@ from services.portal.web.casework_common import (
 from services.portal.web.casework_questions import answer_options, question_text
 from services.portal.web.errors import unavailable_message
 from services.portal.web.guards import roles_required
+from shared.vocabulary import OPEN_ASSESSMENT_STATUSES
 
 bp = Blueprint("casework_assessments", __name__)
-OPEN = ("pending", "scheduled")
+OPEN = OPEN_ASSESSMENT_STATUSES
 
 
 def _load(assessment_id: Any) -> dict:

@@ -17,12 +17,13 @@ from services.portal.web.casework_common import (
 )
 from services.portal.web.errors import unavailable_message
 from services.portal.web.guards import current_user, roles_required
+from shared.vocabulary import OPEN_ASSESSMENT_STATUSES
 
 bp = Blueprint("casework_children", __name__)
 # Assessments, referrals and SMS are read by case managers and admins (the APIs' own rule).
 CASE_READERS = ("case_manager", "admin")
 PAGE = {"page_size": 100}
-OPEN = ("pending", "scheduled")
+OPEN = OPEN_ASSESSMENT_STATUSES
 
 
 def _case_records(child_id: str, down: list[str]) -> dict[str, Any]:

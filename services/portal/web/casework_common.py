@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 
 from services.portal.apis import ApiClients, ApiError, ApiUnavailable
 from services.portal.web.guards import portal
+from shared.vocabulary import SERVICE_TYPES
 
 T = TypeVar("T")
 
 CASE_ROLES = ("case_manager",)
 CHILD_PAGE_ROLES = ("phw", "sah_worker", "case_manager", "admin")
-SERVICE_TYPES = ("home_based", "day_care", "residential")
 
 SERVICE_TYPE_NAMES = {
     "home_based": _l("Home-based support"),

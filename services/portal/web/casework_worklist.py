@@ -17,9 +17,10 @@ from services.portal.web.casework_common import (
     template_helpers,
 )
 from services.portal.web.guards import current_user, roles_required
+from shared.vocabulary import OPEN_ASSESSMENT_STATUSES
 
 bp = Blueprint("casework_worklist", __name__)
-TO_DO = ("pending", "scheduled")
+TO_DO = OPEN_ASSESSMENT_STATUSES
 PAGE_SIZE = 100
 
 

@@ -29,27 +29,38 @@ def concern_labels() -> dict[str, str]:
     }
 
 
+def _labelled(codes: tuple[str, ...], labels: dict[str, str]) -> list[tuple[str, str]]:
+    """The API's own codes (shared.vocabulary), in its order, each with its words."""
+    return [(code, labels[code]) for code in codes]
+
+
 def registration_choices(districts: list[str]) -> dict[str, list[tuple[str, str]]]:
     """Every option list of the registration form."""
     concerns = concern_labels()
     return {
         "districts": district_choices(districts),
-        "sexes": [("female", _("Girl")), ("male", _("Boy"))],
-        "relationships": [
-            ("mother", _("Mother")),
-            ("father", _("Father")),
-            ("grandparent", _("Grandmother or grandfather")),
-            ("other_relative", _("Another relative")),
-            ("other", _("Someone else")),
-        ],
-        "languages": [("tg", _("Tajik")), ("ru", _("Russian"))],
-        "sources": [
-            ("phw", _("Health worker's visit")),
-            ("sah_worker", _("Social worker's visit")),
-            ("parent", _("The parents asked")),
-            ("school", _("School or kindergarten")),
-            ("other", _("Other")),
-        ],
-        "concerns": [(code, concerns[code]) for code in rules.CONCERNS],
+        "sexes": _labelled(rules.SEXES, {"female": _("Girl"), "male": _("Boy")}),
+        "relationships": _labelled(
+            rules.RELATIONSHIPS,
+            {
+                "mother": _("Mother"),
+                "father": _("Father"),
+                "grandparent": _("Grandmother or grandfather"),
+                "other_relative": _("Another relative"),
+                "other": _("Someone else"),
+            },
+        ),
+        "languages": _labelled(rules.GUARDIAN_LANGUAGES, {"tg": _("Tajik"), "ru": _("Russian")}),
+        "sources": _labelled(
+            rules.SOURCES,
+            {
+                "phw": _("Health worker's visit"),
+                "sah_worker": _("Social worker's visit"),
+                "parent": _("The parents asked"),
+                "school": _("School or kindergarten"),
+                "other": _("Other"),
+            },
+        ),
+        "concerns": _labelled(rules.CONCERNS, concerns),
         "consent": [("true", _("Yes, they agree")), ("false", _("No, they do not agree"))],
     }

@@ -12,11 +12,10 @@ from services.portal.web.casework_common import apis
 from services.portal.web.forms import field_errors
 from services.portal.web.guards import current_user
 from services.portal.web.messages import localise_all
+from shared.vocabulary import STANDARD_SERVICE_TYPES
 
 # The six adopted specifications the quality service knows (README of services/quality).
-SERVICE_TYPES = (
-    "home_based", "day_care", "residential", "respite_care", "foster_care", "supported_living",
-)  # fmt: skip
+SERVICE_TYPES = STANDARD_SERVICE_TYPES
 SERVICE_TYPE_NAMES = {
     "home_based": _l("Home-based support"),
     "day_care": _l("Day-care centre"),
@@ -25,7 +24,6 @@ SERVICE_TYPE_NAMES = {
     "foster_care": _l("Foster care"),
     "supported_living": _l("Supported living"),
 }
-RATINGS = ("met", "partly_met", "not_met")
 RATING_NAMES = {"met": _l("Met"), "partly_met": _l("Partly met"), "not_met": _l("Not met")}
 LEVEL_NAMES = {
     "compliant": _l("Compliant"),

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-RATINGS = ("met", "partly_met", "not_met")
+from shared.vocabulary import COMPLIANCE_LEVELS, RATINGS  # noqa: F401 (shared with the portal)
+
 # Points per rating; a criterion partly met earns half.
 POINTS = {"met": 1.0, "partly_met": 0.5, "not_met": 0.0}
 # A provider is compliant from this score, with no criterion wholly unmet.
 COMPLIANT_FROM = 80.0
 PARTLY_COMPLIANT_FROM = 50.0
-LEVELS = ("compliant", "partly_compliant", "non_compliant")
+LEVELS = COMPLIANCE_LEVELS
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from shared.vocabulary import STANDARD_SERVICE_TYPES
+
 # The six adopted service specifications; the first three are the types children are referred to.
-SERVICE_TYPES = (
-    "home_based",
-    "day_care",
-    "residential",
-    "respite_care",
-    "foster_care",
-    "supported_living",
-)
+SERVICE_TYPES = STANDARD_SERVICE_TYPES
 
 
 @dataclass(frozen=True)

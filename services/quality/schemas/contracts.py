@@ -12,6 +12,7 @@ from services.quality.domain.contracts import period_problems
 from services.quality.domain.standards import SERVICE_TYPES
 from shared.districts import DISTRICTS
 from shared.pagination import PageArgsSchema
+from shared.vocabulary import CONTRACT_STATUSES
 
 known_district = validate.OneOf(sorted(DISTRICTS), error="Unknown district code.")
 COMMISSIONERS = ("ministry", *sorted(DISTRICTS))
@@ -76,7 +77,7 @@ class ContractPatchSchema(Schema):
     price_per_place_month = Money(validate=_at_most_per_place)
     end_date = fields.Date()
     districts = fields.List(fields.Str(validate=known_district), validate=validate.Length(min=1))
-    status = fields.Str(validate=validate.OneOf(("active", "terminated")))
+    status = fields.Str(validate=validate.OneOf(CONTRACT_STATUSES))
 
     @validates_schema
     def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
@@ -109,4 +110,4 @@ class ContractSchema(Schema):
 class ContractQueryArgsSchema(PageArgsSchema):
     provider_id = fields.UUID()
     service_type = fields.Str(validate=validate.OneOf(SERVICE_TYPES))
-    status = fields.Str(validate=validate.OneOf(("active", "terminated")))
+    status = fields.Str(validate=validate.OneOf(CONTRACT_STATUSES))

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
+from shared.ages import age_in_years
+from shared.vocabulary import SERVICE_TYPES  # noqa: F401 (the referral vocabulary lives in shared)
+
 from .geography import Geography, haversine_km
 
-SERVICE_TYPES = ("home_based", "day_care", "residential")
 SERVICE_TYPE_LABELS = {
     "home_based": "home-based care",
     "day_care": "day care",
@@ -46,9 +48,7 @@ class Child:
         """Return the child's age in completed years on `today`."""
         if self.date_of_birth is None:
             return self.age_years
-        dob = self.date_of_birth
-        before_birthday = (today.month, today.day) < (dob.month, dob.day)
-        return today.year - dob.year - int(before_birthday)
+        return age_in_years(self.date_of_birth, today)
 
 
 @dataclass(frozen=True)

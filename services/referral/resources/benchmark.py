@@ -10,10 +10,11 @@ from services.referral.flows.benchmark import coverage_report, providers_report
 from services.referral.flows.reporting import scope_from
 from services.referral.schemas.reports import ReportQueryArgsSchema
 from shared.auth import allow_roles, require_role
+from shared.scope import district_set
+from shared.vocabulary import SERVICE_TYPES
 from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("benchmark", __name__, url_prefix="/reports", description="Monitoring")
-SERVICE_TYPES = ("home_based", "day_care", "residential")
 
 
 class BenchmarkArgsSchema(ReportQueryArgsSchema):
@@ -31,7 +32,7 @@ class BenchmarkSchema(Schema):
 
 def _scope(args: dict) -> ReportFilter:
     principal = require_role("admin", "case_manager")
-    districts = None if principal.is_admin else frozenset(principal.districts)
+    districts = district_set(principal)
     district = args.get("district")
     if districts is not None and district is not None and district not in districts:
         error(403, "the report may cover only your districts", code="outside_your_districts")

@@ -9,6 +9,7 @@ from services.referral.models import ChildRecord, Need
 from services.referral.schemas.referrals import NeedQueryArgsSchema, NeedSchema
 from shared.auth import allow_roles, require_role
 from shared.pagination import page_of, paginate
+from shared.scope import in_districts
 from shared.web import Blueprint, current_runtime
 
 blp = Blueprint("needs", __name__, url_prefix="/needs", description="Referral needs")
@@ -28,8 +29,7 @@ class Needs(MethodView):
             .join(ChildRecord, ChildRecord.id == Need.child_id)
             .order_by(Need.opened_at, Need.id)
         )
-        if not principal.is_admin:
-            query = query.where(ChildRecord.district_code.in_(principal.districts))
+        query = in_districts(query, ChildRecord.district_code, principal)
         if "child_id" in args:
             query = query.where(Need.child_id == str(args["child_id"]))
         for name in ("status", "service_type"):

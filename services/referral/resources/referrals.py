@@ -34,6 +34,7 @@ from services.referral.views import referral_view
 from shared import access_audit
 from shared.auth import Principal, allow_roles, require_role
 from shared.pagination import page_of, paginate
+from shared.scope import in_districts
 from shared.web import Blueprint, current_runtime, error
 
 blp = Blueprint("referrals", __name__, url_prefix="/referrals", description="Closed-loop referrals")
@@ -70,8 +71,8 @@ class Referrals(MethodView):
         query = select(Referral).order_by(Referral.sent_at.desc(), Referral.id)
         if principal.role == "provider":
             query = query.where(Referral.provider_id == principal.provider_id)
-        elif not principal.is_admin:
-            query = query.where(Referral.district_code.in_(principal.districts))
+        else:
+            query = in_districts(query, Referral.district_code, principal)
         for name in ("status", "child_id", "provider_id", "service_type"):
             if name in args:
                 query = query.where(getattr(Referral, name) == str(args[name]))

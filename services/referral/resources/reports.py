@@ -17,6 +17,7 @@ from services.referral.schemas.commissioning import (
 from services.referral.schemas.reports import ReportQueryArgsSchema, SummarySchema
 from services.referral.settings import local_today
 from shared.auth import allow_roles, require_role
+from shared.scope import district_set
 from shared.spreadsheets import XLSX_MIMETYPE as XLSX
 from shared.spreadsheets import tables_to_csv, to_csv, to_xlsx
 from shared.web import Blueprint, current_runtime, error
@@ -42,7 +43,7 @@ class Summary(MethodView):
     def get(self, args: dict):
         """Summarise every stage per district, referrals, waiting and gaps (JSON, CSV or XLSX)."""
         principal = require_role("admin", "case_manager")
-        districts = None if principal.is_admin else frozenset(principal.districts)
+        districts = district_set(principal)
         district = args.get("district")
         if districts is not None and district is not None and district not in districts:
             error(403, "the report may cover only your districts", code="outside_your_districts")

@@ -11,6 +11,7 @@ from services.referral.resources.common import audit_reads
 from services.referral.schemas.stages import ChildStagesSchema, StageQueryArgsSchema
 from shared import access_audit
 from shared.auth import allow_roles, require_role
+from shared.scope import in_districts
 from shared.web import Blueprint, current_runtime
 
 ROLES = ("phw", "sah_worker", "case_manager", "admin")
@@ -27,8 +28,7 @@ class Stages(MethodView):
         principal = require_role(*ROLES)
         ids = sorted({str(child_id) for child_id in args["child_id"]})
         query = select(ReportChild).where(ReportChild.child_id.in_(ids))
-        if not principal.is_admin:
-            query = query.where(ReportChild.district_code.in_(principal.districts))
+        query = in_districts(query, ReportChild.district_code, principal)
         with current_runtime().unit_of_work() as uow:
             rows = uow.session.scalars(query.order_by(ReportChild.child_id)).all()
             shown = [(row.child_id, row.child_id) for row in rows]

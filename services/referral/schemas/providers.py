@@ -11,8 +11,8 @@ from shared import phones
 from shared.districts import DISTRICTS
 from shared.fields import StrictBool
 from shared.pagination import PageArgsSchema
+from shared.vocabulary import PROVIDER_LANGUAGES
 
-PROVIDER_LANGUAGES = ("tg", "ru", "uz", "ky", "en")
 known_district = validate.OneOf(sorted(DISTRICTS), error="Unknown district code.")
 service_type = validate.OneOf(SERVICE_TYPES)
 

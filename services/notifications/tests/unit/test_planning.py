@@ -12,6 +12,7 @@ from services.notifications.domain.planning import (
     plan,
 )
 from services.notifications.domain.templates import render
+from shared.due_dates import DueTargets
 from shared.phones import to_e164
 
 FAMILY = Contact(
@@ -38,7 +39,7 @@ def only(drafts):
 
 def test_registration_tells_the_family_by_when_a_case_manager_calls():
     payload = {"registered_at": "2026-11-25T10:00:00+00:00", "screening": {"urgent": True}}
-    draft = only(plan("child.registered", payload, FAMILY, PlanSettings(3, 14)))
+    draft = only(plan("child.registered", payload, FAMILY, PlanSettings(DueTargets(3, 14))))
     assert (draft.recipient, draft.template, draft.language) == (GUARDIAN, "child_registered", "ru")
     assert draft.to == "+992931234567"
     text = render(draft.template, draft.language, draft.values)
