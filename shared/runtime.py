@@ -16,7 +16,8 @@ from shared.config import Settings
 from shared.db import Database
 from shared.events import Event, make_event
 from shared.inbox import processed_events_table
-from shared.outbox import add_to_outbox, outbox_table
+from shared.outbox import outbox_table
+from shared.outbox_writes import add_to_outbox
 
 
 def utcnow() -> datetime:
