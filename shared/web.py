@@ -19,7 +19,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shared.auth import current_principal, declared_roles, require_role
-from shared.logging import configure_logging, log_context
+from shared.logging import log_context
 from shared.metrics import Metrics
 from shared.refusals import Refused
 from shared.runtime import Runtime
@@ -397,7 +397,6 @@ def build_app(
                 "shared.web.Blueprint, which parses requests the platform's way"
             )
     settings = runtime.settings
-    configure_logging(f"{settings.service}-api", settings.log_level)
     app = Flask(f"services.{settings.service}")
     # Tajik and Russian text stays readable in every answer (contract §7), sent as UTF-8.
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
