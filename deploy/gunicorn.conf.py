@@ -23,3 +23,21 @@ preload_app = False
 # Heartbeat files on tmpfs: an overlay or read-only root filesystem would stall or refuse them.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+
+
+def post_fork(server, worker):
+    """Each worker writes JSON log lines under its process's name (intake-api, …, portal).
+
+    The process entry point sets up logging, never the app factory: creating an app (in a test,
+    say) leaves the process's logging as it was.
+    """
+    from shared.logging import configure_logging
+
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    configure_logging(api_process_name(server.app.app_uri), level)
+
+
+def api_process_name(app_uri):
+    """`services.intake.app:create_app()` → intake-api; the portal's is plain `portal`."""
+    service = app_uri.split(":")[0].split(".")[1]
+    return service if service == "portal" else f"{service}-api"

@@ -11,6 +11,8 @@ from sqlalchemy import DateTime, Select, TypeDecorator, create_engine, event, in
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.outbox_writes import attach_outbox_writes
+
 T = TypeVar("T")
 
 
@@ -54,6 +56,8 @@ class Database:
         if self.is_sqlite:
             _sqlite_hooks(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
+        # Events emitted in a transaction are written as it commits (shared/outbox_writes.py).
+        attach_outbox_writes(self.sessions)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

@@ -91,6 +91,10 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+# Libraries that would drown the platform's own lines at INFO.
+NOISY_LOGGERS = ("amqp", "kombu", "urllib3", "alembic.runtime.migration")
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Send every log record to stderr as JSON lines (idempotent)."""
     root = logging.getLogger()
@@ -102,5 +106,5 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     handler._platform = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("amqp", "kombu", "urllib3", "alembic.runtime.migration"):
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -26,16 +26,13 @@ from sqlalchemy import (
     and_,
     delete,
     func,
-    insert,
     select,
     update,
 )
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from shared.config import load_settings
 from shared.db import Database, lock_for_update
-from shared.events import Event
 from shared.messaging.publisher import Outgoing, Publisher, PublishError
 from shared.messaging.topology import Topology
 from shared.subscriptions import is_routed
@@ -79,63 +76,6 @@ def outbox_table(metadata: MetaData) -> Table:
         sqlite_where=table.c.published_at.is_(None),
     )
     return table
-
-
-_PENDING = "outbox_rows"
-
-
-def add_to_outbox(session: Session, table: Table, event: Event) -> None:
-    """Store an event in the caller's transaction; it is published only if that commits.
-
-    The row is written just before the transaction (or the savepoint it was emitted in)
-    commits, with every other waiting event in one statement: a consumer's batch may emit
-    hundreds. Rolled back, it is dropped with the rest of its transaction or savepoint.
-    """
-    row = {
-        "id": event.id,
-        "event_type": event.type,
-        "correlation_id": event.correlation_id,
-        "body": event.to_json(),
-        "created_at": datetime.fromisoformat(event.occurred_at),
-        "attempts": 0,
-    }
-    where = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_PENDING, []).append((where, table, row))
-
-
-@sa_event.listens_for(Session, "before_commit")
-def _write_pending(session: Session) -> None:
-    # Also on a savepoint's release: rows written early are still inside the transaction.
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    by_table: dict[Table, list[dict[str, Any]]] = {}
-    for _, table, row in pending:  # emit order is kept: it becomes the order of `seq`
-        by_table.setdefault(table, []).append(row)
-    for table, rows in by_table.items():
-        # Straight to the connection: outbox rows need no ORM flush before them.
-        session.connection().execute(insert(table), rows)
-
-
-@sa_event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, rolled_back: SessionTransaction) -> None:
-    """Forget the events of a rolled-back transaction or savepoint, and only those."""
-    pending = session.info.get(_PENDING)
-    if not pending:
-        return
-    kept = [item for item in pending if not _inside(item[0], rolled_back)]
-    if kept:
-        session.info[_PENDING] = kept
-    else:
-        session.info.pop(_PENDING, None)
-
-
-def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is outer:
-            return True
-        transaction = transaction.parent
-    return False
 
 
 def erase_child_events(

@@ -16,7 +16,8 @@ from shared.config import Settings
 from shared.db import Database
 from shared.events import Event, make_event
 from shared.inbox import processed_events_table
-from shared.outbox import add_to_outbox, outbox_table
+from shared.outbox import outbox_table
+from shared.outbox_writes import add_to_outbox
 
 
 def utcnow() -> datetime:
@@ -141,23 +142,25 @@ class Runtime:
         self.metadata.create_all(self.db.engine)
 
 
+def runtime_settings(service: str, config: dict[str, Any] | None = None) -> Settings:
+    """A service's settings from the environment, read once, with overrides from a mapping.
+
+    The mapping may override any environment name (DATABASE_URL, BROKER_URL, …); other keys
+    are left to the caller (Flask settings such as TESTING).
+    """
+    import os
+
+    from shared.config import ENV_NAMES, load_settings, require_secrets
+
+    overrides = {k: str(v) for k, v in (config or {}).items() if k in ENV_NAMES and v is not None}
+    return require_secrets(load_settings(service, {**os.environ, **overrides}))
+
+
 def build_runtime(
     service: str,
     metadata: MetaData,
     tables: MessagingTables,
     config: dict[str, Any] | None = None,
 ) -> Runtime:
-    """The runtime of a service from the environment, with overrides from a config mapping.
-
-    A mapping may override any environment name (DATABASE_URL, BROKER_URL, …) or hand in a
-    ready "RUNTIME" (tests that share one runtime and clock between an app and a worker).
-    """
-    import os
-
-    from shared.config import ENV_NAMES, load_settings, require_secrets
-
-    config = config or {}
-    if config.get("RUNTIME") is not None:
-        return config["RUNTIME"]
-    env = {**os.environ, **{k: str(v) for k, v in config.items() if k in ENV_NAMES}}
-    return Runtime(require_secrets(load_settings(service, env)), metadata, tables)
+    """The runtime of a service from the environment, with overrides from a config mapping."""
+    return Runtime(runtime_settings(service, config), metadata, tables)

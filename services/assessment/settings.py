@@ -1,8 +1,7 @@
-"""Assessment's own settings, read from the runtime's configuration and the environment."""
+"""Assessment's own settings, read once at start from the environment the runtime read."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from services.assessment.domain import (
@@ -11,6 +10,7 @@ from services.assessment.domain import (
     DueTargets,
     due_targets_from_config,
 )
+from shared.config import Settings
 from shared.due_dates import DUE_DAYS_ENV
 from shared.runtime import Runtime
 
@@ -27,12 +27,19 @@ class AssessmentSettings:
     walking_rule: str
 
 
-def assessment_settings(runtime: Runtime) -> AssessmentSettings:
-    """Read the settings of this service (a bad value fails loudly at use)."""
-    settings = runtime.settings
+def read_assessment_settings(settings: Settings) -> AssessmentSettings:
+    """Read the settings of this service (a bad value stops it at start)."""
     targets = due_targets_from_config({name: settings.get(name) for name in DUE_DAYS_ENV})
-    walking_rule = (settings.get(WALKING_RULE_ENV) or os.environ.get(WALKING_RULE_ENV, "")).strip()
+    walking_rule = settings.get(WALKING_RULE_ENV).strip()
     walking_rule = walking_rule or DEFAULT_WALKING_RULE
     if walking_rule not in WALKING_RULES:
         raise ValueError(f"{WALKING_RULE_ENV} must be one of {WALKING_RULES}, got {walking_rule!r}")
     return AssessmentSettings(due_targets=targets, walking_rule=walking_rule)
+
+
+def assessment_settings(runtime: Runtime) -> AssessmentSettings:
+    """The settings the service's bootstrap read for this runtime."""
+    settings = getattr(runtime, "assessment", None)
+    if not isinstance(settings, AssessmentSettings):
+        raise TypeError("this runtime has no assessment settings: build it with its bootstrap")
+    return settings

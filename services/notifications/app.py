@@ -10,6 +10,7 @@ from services.notifications.api import BLUEPRINTS
 from services.notifications.bootstrap import runtime_from
 from services.notifications.metrics import SmsCollector
 from services.notifications.resources.gateway import SECRET_HEADER
+from shared.runtime import Runtime
 from shared.web import build_app
 
 DESCRIPTION = (
@@ -18,10 +19,13 @@ DESCRIPTION = (
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Create the notifications app; config overrides environment names or Flask settings."""
+def create_app(config: dict[str, Any] | None = None, *, runtime: Runtime | None = None) -> Flask:
+    """Create the notifications app; config overrides environment names or Flask settings.
+
+    Tests hand in a ready runtime (from runtime_from, with their gateway) to share it with a worker.
+    """
     app = build_app(
-        runtime_from(config),
+        runtime or runtime_from(config),
         title="Notifications API",
         blueprints=BLUEPRINTS,
         config=config,

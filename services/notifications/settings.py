@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import random
-import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from services.notifications.domain.planning import PlanSettings
 from services.notifications.domain.replies import (
@@ -20,7 +17,7 @@ from services.notifications.domain.sending_window import QuietWindow, parse_quie
 from services.notifications.domain.templates import Catalogue, default_catalogue
 from services.notifications.gateways import SmsGateway, build_gateway
 from services.notifications.gateways.kannel import KANNEL_NAMES
-from shared.config import DEV_RECEIPT_SECRET, ConfigError, check_secret
+from shared.config import DEV_RECEIPT_SECRET, ConfigError, Settings, check_secret
 from shared.due_dates import DUE_DAYS_ENV, due_targets_from_config
 from shared.runtime import Runtime
 
@@ -55,17 +52,11 @@ class SmsSetup:
     rand: Callable[[], float] = random.random
 
 
-def _lookup(config: Mapping[str, Any], runtime: Runtime) -> Callable[[str], str | None]:
-    """Read a name from the config mapping, then the runtime's settings, then the environment."""
+def _lookup(settings: Settings) -> Callable[[str], str | None]:
+    """Read a name from the settings (the environment as read at start), else its default."""
 
     def get(name: str) -> str | None:
-        if name in config and config[name] is not None:
-            return str(config[name])
-        if name in runtime.settings.extra:
-            return runtime.settings.extra[name]
-        if name in os.environ:
-            return os.environ[name]
-        return DEFAULTS.get(name)
+        return settings.extra.get(name, DEFAULTS.get(name))
 
     return get
 
@@ -80,18 +71,25 @@ def _words(get: Callable[[str], str | None]) -> ReplyWords:
     return ReplyWords.from_lists(stop or shipped.stop, start or shipped.start)
 
 
-def build_setup(runtime: Runtime, config: Mapping[str, Any] | None = None) -> SmsSetup:
-    """Build the SMS setup from configuration (a mapping may hand in a ready SMS_GATEWAY_OBJECT)."""
-    config = config or {}
-    get = _lookup(config, runtime)
+def build_setup(
+    settings: Settings,
+    *,
+    gateway: SmsGateway | None = None,
+    rand: Callable[[], float] | None = None,
+) -> SmsSetup:
+    """Build the SMS setup from the settings, once, at start.
+
+    Tests may hand in a ready gateway (then SMS_GATEWAY is not consulted) and the jitter source.
+    """
+    get = _lookup(settings)
     receipt_secret = check_secret(
-        "SMS_RECEIPT_SECRET", get("SMS_RECEIPT_SECRET"), runtime.settings, DEV_RECEIPT_SECRET
+        "SMS_RECEIPT_SECRET", get("SMS_RECEIPT_SECRET"), settings, DEV_RECEIPT_SECRET
     )
-    gateway = config.get("SMS_GATEWAY_OBJECT") or build_gateway(
-        {name: get(name) for name in _GATEWAY_NAMES} | {"SMS_RECEIPT_SECRET": receipt_secret}
-    )
-    if not config.get("SMS_GATEWAY_OBJECT"):
-        _check_gateway_choice(get, runtime)
+    if gateway is None:
+        gateway = build_gateway(
+            {name: get(name) for name in _GATEWAY_NAMES} | {"SMS_RECEIPT_SECRET": receipt_secret}
+        )
+        _check_gateway_choice(get, settings)
     cap = int(get("SMS_DAILY_CAP") or 0)
     return SmsSetup(
         gateway=gateway,
@@ -108,13 +106,13 @@ def build_setup(runtime: Runtime, config: Mapping[str, Any] | None = None) -> Sm
         receipt_secret=receipt_secret,
         claim_seconds=float(get("SMS_CLAIM_SECONDS") or 60),
         batch=int(get("SMS_SEND_BATCH") or 20),
-        rand=config.get("SMS_RANDOM") or random.random,
+        rand=rand or random.random,
     )
 
 
-def _check_gateway_choice(get: Callable[[str], str | None], runtime: Runtime) -> None:
+def _check_gateway_choice(get: Callable[[str], str | None], settings: Settings) -> None:
     """Outside the embedded local run the gateway is chosen explicitly, and it is not console."""
-    if runtime.settings.embedded:
+    if settings.embedded:
         return
     if (get("SMS_GATEWAY") or "console").strip().lower() == "console":
         raise ConfigError(
@@ -137,16 +135,12 @@ _GATEWAY_NAMES = (
     *KANNEL_NAMES,
 )
 
-_SETUPS: weakref.WeakKeyDictionary[Runtime, SmsSetup] = weakref.WeakKeyDictionary()
-
-
-def attach_setup(runtime: Runtime, config: Mapping[str, Any] | None = None) -> SmsSetup:
-    """Wire the SMS setup to a runtime once (a later call with the same runtime keeps it)."""
-    if runtime not in _SETUPS:
-        _SETUPS[runtime] = build_setup(runtime, config)
-    return _SETUPS[runtime]
-
 
 def sms_setup(runtime: Runtime) -> SmsSetup:
-    """Return the runtime's SMS setup, building it from configuration on first use."""
-    return attach_setup(runtime)
+    """The SMS setup the service's bootstrap built for this runtime."""
+    setup = getattr(runtime, "sms", None)
+    if not isinstance(setup, SmsSetup):
+        raise TypeError(
+            "this runtime has no SMS setup: build it with services.notifications.bootstrap"
+        )
+    return setup

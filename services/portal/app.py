@@ -14,14 +14,12 @@ from services.portal.views import init_views
 from services.portal.web.errors import init_errors
 from services.portal.web.guards import api_caller, init_guards
 from services.portal.web.health import init_metrics
-from shared.logging import configure_logging
 
 
 def create_app(settings: PortalSettings | None = None, *, apis: ApiClients | None = None) -> Flask:
     """Create the portal app from the environment (or given settings and API clients)."""
     portal = build_portal(settings, apis=apis, caller=api_caller)
     settings = portal.settings
-    configure_logging("portal", settings.log_level)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,

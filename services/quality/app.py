@@ -8,11 +8,15 @@ from flask import Flask
 
 from services.quality.api import BLUEPRINTS
 from services.quality.bootstrap import runtime_from
+from shared.runtime import Runtime
 from shared.web import build_app
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Create the quality app; config overrides environment names or Flask settings."""
+def create_app(config: dict[str, Any] | None = None, *, runtime: Runtime | None = None) -> Flask:
+    """Create the quality app; config overrides environment names or Flask settings.
+
+    Tests hand in a ready runtime to share it (and its clock) with a worker.
+    """
     return build_app(
-        runtime_from(config), title="Quality API", blueprints=BLUEPRINTS, config=config
+        runtime or runtime_from(config), title="Quality API", blueprints=BLUEPRINTS, config=config
     )

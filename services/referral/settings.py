@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from functools import cache
 
@@ -13,6 +12,7 @@ from services.referral.domain.deadlines import (
 )
 from services.referral.domain.geography import Geography, Place, load_centres
 from services.referral.domain.working_hours import parse_working_hours
+from shared.config import Settings
 from shared.districts import DISTRICTS
 from shared.localtime import LOCAL_TZ, local_day
 from shared.runtime import Runtime
@@ -21,21 +21,24 @@ from shared.runtime import Runtime
 REMINDER_ENV = "REFERRAL_REMINDER_HOURS_BEFORE"
 
 
-def deadline_policy(runtime: Runtime) -> DeadlinePolicy:
-    """The response window (REFERRAL_RESPONSE_HOURS) and reminder lead in force."""
-    response = parse_hours(runtime.settings.get("REFERRAL_RESPONSE_HOURS"))
-    reminder = parse_hours(
-        runtime.settings.get(REMINDER_ENV) or os.environ.get(REMINDER_ENV),
-        default=DEFAULT_REMINDER_HOURS_BEFORE,
-    )
+def read_deadline_policy(settings: Settings) -> DeadlinePolicy:
+    """The response window (REFERRAL_RESPONSE_HOURS) and reminder lead, read once at start."""
+    response = parse_hours(settings.get("REFERRAL_RESPONSE_HOURS"))
+    reminder = parse_hours(settings.get(REMINDER_ENV), default=DEFAULT_REMINDER_HOURS_BEFORE)
     working_hours = parse_working_hours(
-        runtime.settings.get("REFERRAL_WORKING_HOURS"),
-        runtime.settings.get("REFERRAL_WORKING_DAYS"),
-        LOCAL_TZ,
+        settings.get("REFERRAL_WORKING_HOURS"), settings.get("REFERRAL_WORKING_DAYS"), LOCAL_TZ
     )
     return DeadlinePolicy(
         response_hours=response, reminder_hours_before=reminder, working_hours=working_hours
     )
+
+
+def deadline_policy(runtime: Runtime) -> DeadlinePolicy:
+    """The deadline policy the service's bootstrap read for this runtime."""
+    policy = getattr(runtime, "deadlines", None)
+    if not isinstance(policy, DeadlinePolicy):
+        raise TypeError("this runtime has no deadline policy: build it with its bootstrap")
+    return policy
 
 
 @cache

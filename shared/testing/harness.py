@@ -30,7 +30,7 @@ class ServiceHarness:
         if clock is not None:
             self.runtime.clock = clock
         self.clock = self.runtime.clock
-        self.app = create_app({"RUNTIME": self.runtime, "TESTING": True})
+        self.app = create_app({"TESTING": True}, runtime=self.runtime)
         self.client = self.app.test_client()
         self.handlers = handlers
         self.timers = timers

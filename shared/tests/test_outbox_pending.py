@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
-from shared.events import parse_event
+from shared.events import make_event, parse_event
+from shared.outbox_writes import add_to_outbox
 from shared.tests import backbone_app as app
 
 
@@ -46,3 +48,20 @@ def test_a_rolled_back_transaction_writes_none_and_leaves_nothing_behind(produce
     with producer.unit_of_work() as uow:
         emit(uow, "next")
     assert stored(producer) == ["next"]
+
+
+def test_only_the_services_own_sessions_write_outbox_rows(producer, tmp_path):
+    # Another library's plain Session in the same process commits exactly what it was given.
+    engine = create_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    producer.metadata.create_all(engine)
+    event = make_event(
+        app.EVENT_TYPE, {"child_id": "elsewhere"}, producer="intake", correlation_id="elsewhere"
+    )
+    with Session(engine) as session, session.begin():
+        add_to_outbox(session, producer.tables.outbox, event)
+    with Session(engine) as session:
+        assert session.execute(select(producer.tables.outbox.c.id)).all() == []
+    engine.dispose()
+    with producer.unit_of_work() as uow:
+        emit(uow, "own")
+    assert stored(producer) == ["own"]

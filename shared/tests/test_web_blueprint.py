@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
@@ -43,3 +44,13 @@ def test_build_app_refuses_a_plain_flask_smorest_blueprint(tmp_path):
     with pytest.raises(TypeError, match=r"'plain'.*shared\.web\.Blueprint"):
         build_app(runtime, title="Test", blueprints=[plain])
     build_app(runtime, title="Test", blueprints=[Blueprint("ours", __name__)])
+
+
+def test_building_an_app_leaves_the_processs_logging_alone(tmp_path):
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    metadata = MetaData()
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/t.db", "DATA_DIR": str(tmp_path)}
+    runtime = Runtime(load_settings("intake", env), metadata, messaging_tables(metadata))
+    build_app(runtime, title="Test", blueprints=[Blueprint("ours", __name__)])
+    assert (list(root.handlers), root.level) == before

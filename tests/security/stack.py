@@ -7,13 +7,14 @@ import logging
 import threading
 import traceback
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from services.notifications.gateways import ConsoleGateway
-from shared.logging import JsonFormatter
+from shared.logging import NOISY_LOGGERS, JsonFormatter
 from shared.testing import TEST_JWT_SECRET, EventTap, token, unique
 from shared.testing.harness import ServiceHarness
 
@@ -79,6 +80,7 @@ class Stack:
     tap: EventTap | None = None
     logs: LogLines = field(default_factory=LogLines)
     tokens: Tokens = field(default_factory=Tokens)
+    log_levels: dict[str, int] = field(default_factory=dict)
 
     def service(self, name: str) -> ServiceHarness:
         """The harness of a service; fails the test when the service could not start."""
@@ -95,9 +97,13 @@ def _harness(name: str, config: dict[str, Any]) -> ServiceHarness:
     boot = importlib.import_module(f"services.{name}.bootstrap")
     app = importlib.import_module(f"services.{name}.app")
     handlers = importlib.import_module(f"services.{name}.handlers")
+    runtime_from = boot.runtime_from
+    if name == "notifications":
+        # The console gateway is refused on real servers by name; handed in, it records.
+        runtime_from = partial(boot.runtime_from, gateway=ConsoleGateway())
     return ServiceHarness(
         name,
-        boot.runtime_from,
+        runtime_from,
         app.create_app,
         handlers.HANDLERS,
         getattr(handlers, "TIMERS", []),
@@ -109,6 +115,13 @@ def start_stack(
     stack: Stack, postgres_url: str, rabbitmq_url: str, databases: list[str], namespace: str
 ) -> None:
     """Start every service that can start, each on its own new database, all on one namespace."""
+    # What a process's entry point sets up (creating an app leaves logging alone): INFO and up,
+    # libraries at WARNING; put back as it was when the stack stops.
+    for name in ("", *NOISY_LOGGERS):
+        stack.log_levels[name] = logging.getLogger(name).level
+    logging.getLogger().setLevel(logging.INFO)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger().addHandler(stack.logs)
     stack.tap = EventTap(rabbitmq_url, namespace)
     base = postgres_url.rsplit("/", 1)[0]
@@ -117,8 +130,6 @@ def start_stack(
         databases.append(database)
         config = {
             **ENV,
-            # The console gateway is refused on real servers by name; handed in, it records.
-            "SMS_GATEWAY_OBJECT": ConsoleGateway(),
             "DATABASE_URL": f"{base}/{database}",
             "BROKER_URL": rabbitmq_url,
             "BROKER_NAMESPACE": namespace,
@@ -139,6 +150,8 @@ def stop_stack(stack: Stack, postgres_url: str, databases: list[str]) -> None:
     if stack.tap is not None:
         stack.tap.close()
     logging.getLogger().removeHandler(stack.logs)
+    for name, level in stack.log_levels.items():
+        logging.getLogger(name).setLevel(level)
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         for name in databases:

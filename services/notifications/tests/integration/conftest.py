@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
@@ -27,7 +28,7 @@ def clock():
 def make_service(service_harness, gateway, clock):
     """Build the notifications service on real PostgreSQL/RabbitMQ, talking to the stand-in."""
 
-    def build(**env):
+    def build(rand=lambda: 0.0, **env):
         settings = {
             "SMS_GATEWAY": "http",
             "SMS_HTTP_URL": gateway.url,
@@ -36,13 +37,12 @@ def make_service(service_harness, gateway, clock):
             "SMS_HTTP_TIMEOUT": "0.5",
             "SMS_RECEIPT_SECRET": RECEIPT_SECRET,
             "SMS_MAX_ATTEMPTS": "3",
-            # No jitter wait: a retry is due at once, so tests need not move the clock for it.
-            "SMS_RANDOM": lambda: 0.0,
             **env,
         }
         return service_harness(
             "notifications",
-            bootstrap.runtime_from,
+            # No jitter wait by default: a retry is due at once, so tests need not move the clock.
+            partial(bootstrap.runtime_from, rand=rand),
             app.create_app,
             handlers.HANDLERS,
             handlers.TIMERS,

@@ -68,7 +68,7 @@ def test_permanent_error_fails_at_once(service, gateway):
 
 
 def test_retry_waits_for_its_back_off(make_service, gateway, clock):
-    service = make_service(SMS_RANDOM=lambda: 0.5, SMS_RETRY_BASE_SECONDS="60")
+    service = make_service(rand=lambda: 0.5, SMS_RETRY_BASE_SECONDS="60")
     registered_sms(service)
     gateway.fail_next(1, status=500)
     drain(service)

@@ -281,5 +281,3 @@ get-url = "{self.inbound_url}"
             f"--- {p.name}\n{p.read_text('utf-8', 'replace')[-3000:]}"
             for p in sorted(self.folder.glob("*.log")) + sorted(self.folder.glob("*.out"))
         )
-
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -54,7 +55,7 @@ def kannel_platform(kannel_binaries, service_harness, tmp_path: Path) -> Iterato
     box = kannel.KannelBox(folder, inbound_url=inbound_url(base))
     service = service_harness(
         "notifications",
-        bootstrap.runtime_from,
+        partial(bootstrap.runtime_from, rand=lambda: 0.0),  # a retry is due at once
         app.create_app,
         handlers.HANDLERS,
         handlers.TIMERS,
@@ -70,7 +71,6 @@ def kannel_platform(kannel_binaries, service_harness, tmp_path: Path) -> Iterato
             "KANNEL_CALLBACK_BASE_URL": base,
             "KANNEL_TIMEOUT": "2",
             "SMS_MAX_ATTEMPTS": "3",
-            "SMS_RANDOM": lambda: 0.0,  # a retry is due at once
         },
     )
     served = Served(service.app, app_port)

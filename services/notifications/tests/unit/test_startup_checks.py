@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.notifications.bootstrap import runtime_from
+from services.notifications.gateways import ConsoleGateway
 from services.notifications.settings import sms_setup
 from shared.config import DEV_RECEIPT_SECRET, ConfigError
 
@@ -54,3 +55,9 @@ def test_the_embedded_run_keeps_its_development_defaults():
     setup = sms_setup(runtime_from({}))
     assert setup.receipt_secret == DEV_RECEIPT_SECRET
     assert type(setup.gateway).__name__ == "ConsoleGateway"
+
+
+def test_a_gateway_handed_in_is_used_and_no_gateway_is_named():
+    gateway = ConsoleGateway()
+    setup = sms_setup(runtime_from(without({**REAL, "SMS_GATEWAY": None}), gateway=gateway))
+    assert setup.gateway is gateway
