@@ -9,6 +9,7 @@ need a server itself (its SQL, its broker's behaviour) are skipped with the reas
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -158,14 +159,30 @@ def broker_namespace(rabbitmq_url: str) -> Iterator[str]:
     delete_namespace(rabbitmq_url, namespace)
 
 
+def by_convention(service: str) -> dict[str, Any]:
+    """A service's pieces found by their names: bootstrap, app factory, handlers and timers."""
+    bootstrap = importlib.import_module(f"services.{service}.bootstrap")
+    app = importlib.import_module(f"services.{service}.app")
+    handlers = importlib.import_module(f"services.{service}.handlers")
+    return {
+        "runtime_from": bootstrap.runtime_from,
+        "create_app": app.create_app,
+        "handlers": handlers.HANDLERS,
+        "timers": getattr(handlers, "TIMERS", []),
+    }
+
+
 @pytest.fixture
 def service_harness(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Callable[..., ServiceHarness]]:
     """Build a service (runtime, app, test client, worker) on real or embedded servers.
 
-    service_harness(service, runtime_from, create_app, handlers, timers, backend="real"|"embedded",
-    clock=None, env={...})
+    service_harness("intake") wires a service by convention: its `bootstrap.runtime_from`,
+    `app.create_app` and `handlers.HANDLERS`/`TIMERS` under `services.<name>`. Any piece may be
+    handed in instead (a runtime_from with a test gateway, no timers, …):
+    service_harness(service, runtime_from=None, create_app=None, handlers=None, timers=None,
+    backend="real"|"embedded", clock=None, env={...})
 
     backend="real" means PostgreSQL and RabbitMQ; when neither answers outside CI, the harness
     runs on the embedded backend instead of skipping (in CI a missing server fails the run).
@@ -174,9 +191,9 @@ def service_harness(
 
     def _make(
         service: str,
-        runtime_from: Callable,
-        create_app: Callable,
-        handlers: dict,
+        runtime_from: Callable | None = None,
+        create_app: Callable | None = None,
+        handlers: dict | None = None,
         timers: list | None = None,
         backend: str = "real",
         clock: Any = None,
@@ -207,8 +224,16 @@ def service_harness(
                 DATABASE_URL=f"sqlite:///{tmp_path / (service + '.db')}",
                 BROKER_URL=f"filesystem://{tmp_path / 'broker'}",
             )
+        conventional = by_convention(service)
         harness = ServiceHarness(
-            service, runtime_from, create_app, handlers, timers or [], config, clock
+            service,
+            runtime_from or conventional["runtime_from"],
+            create_app or conventional["create_app"],
+            conventional["handlers"] if handlers is None else handlers,
+            # Handed-in handlers come without timers unless timers are handed in too.
+            timers if timers is not None else conventional["timers"] if handlers is None else [],
+            config,
+            clock,
         )
         if backend == "real":
             request.addfinalizer(lambda: drop_database(postgres_url, config["DATABASE_URL"]))

@@ -45,8 +45,7 @@ def test_a_service_database_dumped_and_restored_into_a_fresh_one_keeps_every_row
 ):
     require(bool(shutil.which("pg_dump") and shutil.which("pg_restore")),
             "pg_dump and pg_restore are not installed")  # fmt: skip
-    intake = service_harness("intake", bootstrap.runtime_from, app.create_app, handlers.HANDLERS,
-                             handlers.TIMERS)  # fmt: skip
+    intake = service_harness("intake")
     children = [
         register(intake, registration(guardian={"phone": f"93 123 45{n:02d}"},
                                       child={"given_name": name})).get_json()["id"]

@@ -4,9 +4,6 @@ from functools import partial
 
 import pytest
 
-from services.intake import app as intake_app
-from services.intake import bootstrap as intake_boot
-from services.intake import handlers as intake_handlers
 from services.notifications import app as notif_app
 from services.notifications import bootstrap as notif_boot
 from services.notifications import handlers as notif_handlers
@@ -35,10 +32,6 @@ REGISTRATION = {
 def test_registration_reaches_the_family_sms(service_harness, backend):
     intake = service_harness(
         "intake",
-        intake_boot.runtime_from,
-        intake_app.create_app,
-        intake_handlers.HANDLERS,
-        intake_handlers.TIMERS,
         backend=backend,
     )
     notif = service_harness(

@@ -2,12 +2,6 @@
 
 import pytest
 
-from services.assessment import app as assessment_app
-from services.assessment import bootstrap as assessment_boot
-from services.assessment import handlers as assessment_handlers
-from services.intake import app as intake_app
-from services.intake import bootstrap as intake_boot
-from services.intake import handlers as intake_handlers
 from shared.testing import wait_for
 from tests.integration.test_chain_in_process import REGISTRATION
 
@@ -16,12 +10,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def chain(service_harness):
-    intake = service_harness("intake", intake_boot.runtime_from, intake_app.create_app,
-                             intake_handlers.HANDLERS, intake_handlers.TIMERS)  # fmt: skip
-    assessment = service_harness(
-        "assessment", assessment_boot.runtime_from, assessment_app.create_app,
-        assessment_handlers.HANDLERS, assessment_handlers.TIMERS,
-    )  # fmt: skip
+    intake = service_harness("intake")
+    assessment = service_harness("assessment")
     assessment.start_worker()
     intake.start_worker()
     return intake, assessment

@@ -2,9 +2,6 @@
 
 import pytest
 
-from services.quality import app as quality_app
-from services.quality import bootstrap as quality_boot
-from services.quality import handlers as quality_handlers
 from services.referral import app as referral_app
 from services.referral import bootstrap as referral_boot
 from services.referral import handlers as referral_handlers
@@ -27,10 +24,6 @@ def test_inspections_and_contracts_reach_referral_through_the_broker(service_har
     clock = FakeClock()
     quality = service_harness(
         "quality",
-        quality_boot.runtime_from,
-        quality_app.create_app,
-        quality_handlers.HANDLERS,
-        quality_handlers.TIMERS,
         clock=clock,
     )
     referral = service_harness("referral", referral_boot.runtime_from, referral_app.create_app,

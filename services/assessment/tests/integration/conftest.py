@@ -1,6 +1,5 @@
 import pytest
 
-from services.assessment import app, bootstrap, handlers
 from shared.testing import EventTap, FakeClock
 
 
@@ -14,10 +13,6 @@ def assessment(service_harness, clock):
     """The assessment service on real PostgreSQL and RabbitMQ, its worker running."""
     harness = service_harness(
         "assessment",
-        bootstrap.runtime_from,
-        app.create_app,
-        handlers.HANDLERS,
-        handlers.TIMERS,
         clock=clock,
     )
     harness.start_worker()
@@ -31,10 +26,6 @@ def idle_assessment(service_harness, clock):
     """The assessment service with no worker: tests hand events to its handlers themselves."""
     harness = service_harness(
         "assessment",
-        bootstrap.runtime_from,
-        app.create_app,
-        handlers.HANDLERS,
-        handlers.TIMERS,
         clock=clock,
     )
     yield harness

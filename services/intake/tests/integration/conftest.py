@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from services.intake import app, bootstrap, handlers
 from shared.testing import EventTap, FakeClock
 
 # 10:00 in Dushanbe on 25 November 2026.
@@ -21,10 +20,6 @@ def clock():
 def intake(service_harness, clock):
     return service_harness(
         "intake",
-        bootstrap.runtime_from,
-        app.create_app,
-        handlers.HANDLERS,
-        handlers.TIMERS,
         clock=clock,
     )
 

@@ -9,9 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.referral import app as referral_app
-from services.referral import bootstrap
-from services.referral.handlers import HANDLERS, TIMERS
+from services.referral.handlers import HANDLERS
 from shared.events import make_event
 from shared.handling import handle_once
 from shared.testing import FakeClock
@@ -39,10 +37,6 @@ def make_referral_service(service_harness, backend: str = "real", clock=None, en
     """Build the referral service on a migrated database with a hand-moved clock."""
     return service_harness(
         "referral",
-        bootstrap.runtime_from,
-        referral_app.create_app,
-        HANDLERS,
-        TIMERS,
         backend=backend,
         clock=clock or FakeClock(),
         env=env,
