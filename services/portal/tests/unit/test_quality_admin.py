@@ -251,3 +251,13 @@ def test_the_latest_version_of_each_standard_is_found_past_the_first_page(client
     login(client, "admin")
     page = client.get("/admin/standards?service_type=day_care&lang=en")
     assert "version 7" in page.text and 'value="Day care, seventh"' in page.text
+
+
+def test_the_report_speaks_tajik_and_russian_as_their_speakers_do(client, login, apis):
+    login(client, "admin")
+    page = client.get("/reports/commissioning?on=01.02.2026&lang=tg")
+    assert "Санаи ҳисобот" in page.text and "Рақамҳо ба ҳолати 01.02.2026" in page.text
+    page = client.get("/reports/commissioning?on=01.02.2026&lang=ru")
+    assert "Детей на обслуживании" in page.text and "Сколько детей охватит" in page.text
+    page = client.get("/admin/contracts?lang=ru")
+    assert "Добавить договор" in page.text
