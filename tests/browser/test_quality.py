@@ -95,9 +95,14 @@ def test_inspection_action_answer_and_the_commissioning_report(page, platform, u
     expect(page.locator("#f-action-0-due_date")).to_have_attribute("aria-invalid", "true")
     _shot(page, "inspection-new-errors-tg")
     page.fill(f'[name="evidence.{ramp}"]', "Танҳо зинапоя, пандус нест")
+    # One more action row: nothing is sent and what was written stays.
+    page.click('#inspection-form button[name="add"]')
+    expect(page.locator("#action-3")).to_be_visible()
+    expect(page.locator("#f-action-0-description")).to_have_value("Дар даромадгоҳ пандус созед")
     due = today + timedelta(days=30)
     page.fill("#f-action-0-due_date", due.strftime("%d.%m.%Y"))
-    page.click("#inspection-form button[type=submit]")
+    # The Enter key saves (it does not add another row).
+    page.press("#f-action-0-due_date", "Enter")
     expect(page.locator("#inspection-score")).to_contain_text("50")
     expect(page.locator("#actions li")).to_have_count(1)
     inspection_url = page.url

@@ -1,8 +1,9 @@
 """The inspection form: its fields read into the quality API's body, and its refusals mapped back.
 
 Fields: `rating.<code>` and `evidence.<code>` per criterion of the standard in force;
-`action.<row>.criterion|description|due_date` for up to ACTION_ROWS required actions (a row
-left wholly empty is not an action).
+`action_rows` (how many action rows the page showed, ACTION_ROWS at first, one more for each
+"add another action") and `action.<row>.criterion|description|due_date` per row (a row left
+wholly empty is not an action).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from services.portal.domain.dates import parse_date
 from shared.vocabulary import RATINGS
 
 ACTION_ROWS = 3
+MAX_ACTION_ROWS = 100
 ACTION_FIELDS = ("criterion", "description", "due_date")
 
 
@@ -31,11 +33,17 @@ class Texts:
     due_before: str
 
 
+def action_rows(form: Mapping[str, str]) -> int:
+    """How many action rows the page showed (ACTION_ROWS when it does not say)."""
+    text = (form.get("action_rows") or "").strip()
+    return min(max(int(text), ACTION_ROWS), MAX_ACTION_ROWS) if text.isdigit() else ACTION_ROWS
+
+
 def filled_rows(form: Mapping[str, str]) -> list[int]:
     """The action rows with anything written in them."""
     return [
         row
-        for row in range(ACTION_ROWS)
+        for row in range(action_rows(form))
         if any((form.get(f"action.{row}.{name}") or "").strip() for name in ACTION_FIELDS)
     ]
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from services.portal.apis import ApiError, ApiUnavailable
 from services.portal.domain.dates import parse_date
 from services.portal.domain.inspection_form import (
-    ACTION_ROWS,
     Texts,
+    action_rows,
     api_fields_onto_form,
     read_form,
 )  # fmt: skip
@@ -26,10 +24,13 @@ from services.portal.web.quality_common import (
     READERS,
     api_refusal,
     date_error,
+    every,
+    not_saved,
     provider_choices,
     provider_names,
     service_type_choices,
     service_type_name,
+    today,
 )  # fmt: skip
 
 bp = Blueprint("quality", __name__)
@@ -48,11 +49,11 @@ def inspections():  # noqa: ANN201
     """Inspections newest first (a provider sees only its own, as the API scopes them)."""
     notices, items = [], []
     try:
-        items = apis().quality.get("/inspections", params={"page_size": 100}).get("items", [])
+        items = every(apis().quality, "/inspections")
     except ApiUnavailable as error:
         notices.append(unavailable_message(error.service))
     return render_template(
-        "quality/inspections.html", items=items, names=provider_names(), notices=notices,
+        "quality/inspections.html", items=items, names=provider_names(notices), notices=notices,
         **_words(),
     )  # fmt: skip
 
@@ -73,14 +74,18 @@ def new():  # noqa: ANN201
 @bp.post("/inspections/new")
 @roles_required(*INSPECTORS)
 def create():  # noqa: ANN201
-    """Check the ratings on the page, then record the inspection through the quality API."""
-    form = request.form
+    """Check the ratings on the page, then record the inspection through the quality API;
+    "add another action" shows one more empty action row and sends nothing."""
+    form = request.form.to_dict()
     errors = _first_step_errors(form)
     if errors:
         return _render_new(form, errors, status=422)
     standard = _standard_in_force(form["service_type"], form["inspected_on"])
     if standard is None:
         return _render_new(form, _no_standard(), status=422)
+    if form.get("add") == "action":
+        form["action_rows"] = str(action_rows(form) + 1)
+        return _render_new(form, {}, standard=standard)
     body, errors = read_form(form, standard, parse_date(form["inspected_on"]), _texts())
     if errors:
         return _render_new(form, errors, status=422, standard=standard)
@@ -89,9 +94,13 @@ def create():  # noqa: ANN201
     except ApiError as error:
         refused = api_refusal(error)
         if refused is None:
-            raise
+            notices, status = not_saved(error)
+            return _render_new(form, {}, status, standard, notices=notices)
         mapped = api_fields_onto_form(refused, form, standard)
         return _render_new(form, mapped, status=422, standard=standard)
+    except ApiUnavailable as error:
+        notices, status = not_saved(error)
+        return _render_new(form, {}, status, standard, notices=notices)
     flash(("success", _("The inspection is recorded. The provider sees it and its actions.")))
     return redirect(url_for("quality.inspection", inspection_id=made["id"]), 303)
 
@@ -105,7 +114,7 @@ def _first_step_errors(form) -> dict[str, list[str]]:  # noqa: ANN001
     day = parse_date(form.get("inspected_on", ""))
     if day is None:
         errors["inspected_on"] = [date_error()]
-    elif day > date.today():
+    elif day > today():
         errors["inspected_on"] = [_("The inspection date cannot be in the future.")]
     return errors
 
@@ -132,16 +141,20 @@ def _standard_in_force(service_type: str, day_text: str) -> dict | None:
     return found[0] if found else None
 
 
-def _render_new(form, errors, status: int = 200, standard: dict | None = None):  # noqa: ANN001, ANN202
+def _render_new(  # noqa: ANN202
+    form, errors, status: int = 200, standard: dict | None = None,  # noqa: ANN001
+    notices: list[str] | None = None,
+):  # fmt: skip
     if standard is None and form.get("provider_id") and not errors:
         standard = _standard_in_force(form["service_type"], form["inspected_on"])
         if standard is None:
             errors, status = _no_standard(), 422
-    names = provider_names()
+    notices = list(notices or [])
+    names = provider_names(notices)
     page = render_template(
-        "quality/new.html", form=form, errors=errors, standard=standard,
+        "quality/new.html", form=form, errors=errors, standard=standard, notices=notices,
         providers=provider_choices(names), types=service_type_choices(),
-        action_rows=range(ACTION_ROWS), **_words(),
+        action_rows=range(action_rows(form)), **_words(),
     )  # fmt: skip
     return page, status
 
@@ -153,8 +166,9 @@ def inspection(inspection_id):  # noqa: ANN001, ANN201
     return render_inspection(str(inspection_id), {}, {})
 
 
-def render_inspection(inspection_id: str, form, errors, status: int = 200):  # noqa: ANN001, ANN201
-    """The inspection's page, with a form's values and errors when one was refused."""
+def render_inspection(inspection_id: str, form, errors, status: int = 200, notices=()):  # noqa: ANN001, ANN201
+    """The inspection's page, with a form's values and errors (or notices) when one was
+    refused."""
     try:
         found = apis().quality.get(f"/inspections/{inspection_id}")
     except ApiError as error:
@@ -164,6 +178,7 @@ def render_inspection(inspection_id: str, form, errors, status: int = 200):  # n
     texts = _criteria_texts(found["standard_id"])
     page = render_template(
         "quality/inspection.html", inspection=found, texts=texts, form=form, errors=errors,
+        notices=list(notices),
         provider_name=provider_names().get(found["provider_id"], ""),
         role=current_user().role, **_words(),
     )  # fmt: skip

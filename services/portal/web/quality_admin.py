@@ -18,6 +18,9 @@ from services.portal.web.quality_common import (
     SERVICE_TYPES,
     api_refusal,
     date_error,
+    every,
+    not_saved,
+    onto_controls,
     provider_choices,
     provider_names,
     service_type_choices,
@@ -31,7 +34,7 @@ BLANK_ROWS = 2
 
 def _list(path: str, notices: list[str]) -> list[dict]:
     try:
-        return apis().quality.get(path, params={"page_size": 100}).get("items", [])
+        return every(apis().quality, path)
     except ApiUnavailable as error:
         notices.append(unavailable_message(error.service))
         return []
@@ -63,11 +66,11 @@ def standards():  # noqa: ANN201
     return _standards_page(versions, latest, form, {}, notices)
 
 
-def _standards_page(versions, latest, form, errors, notices=(), status=200):  # noqa: ANN001, ANN202
+def _standards_page(versions, latest, form, errors, notices=(), status=200, refusals=()):  # noqa: ANN001, ANN202
     page = render_template(
         "quality/standards.html", versions=versions, latest=latest, form=form, errors=errors,
-        notices=notices, types=service_type_choices(), type_name=service_type_name,
-        rows=range(standard_form.rows_of(form)),
+        notices=notices, refusals=refusals, types=service_type_choices(),
+        type_name=service_type_name, rows=range(standard_form.rows_of(form)),
     )  # fmt: skip
     return page, status
 
@@ -87,22 +90,34 @@ def _standard_texts() -> standard_form.Texts:
 @bp.post("/standards")
 @roles_required("admin")
 def publish():  # noqa: ANN201
-    """Publish a new version; earlier versions stay, and inspections keep theirs."""
-    form = request.form
+    """Publish a new version; earlier versions stay, and inspections keep theirs. "Add another
+    criterion" shows one more empty row and sends nothing."""
+    form = request.form.to_dict()
+    if form.get("add") == "criterion":
+        form["rows"] = str(min(standard_form.rows_of(form) + 1, standard_form.MAX_ROWS))
+        return _standards_again(form, {})
     body, errors = standard_form.read_form(form, SERVICE_TYPES, _standard_texts())
-    if not errors:
-        try:
-            made = apis().quality.post("/standards", json=body)
-        except ApiError as error:
-            refused = api_refusal(error)
-            if refused is None:
-                raise
-            errors = standard_form.api_fields_onto_form(refused, form)
     if errors:
-        versions = _list("/standards", [])
-        return _standards_page(versions, _latest(versions), form, errors, status=422)
+        return _standards_again(form, errors, 422)
+    try:
+        made = apis().quality.post("/standards", json=body)
+    except ApiError as error:
+        refused = api_refusal(error)
+        if refused is not None:
+            return _standards_again(form, standard_form.api_fields_onto_form(refused, form), 422)
+        notices, status = not_saved(error)
+        return _standards_again(form, {}, status, notices)
+    except ApiUnavailable as error:
+        notices, status = not_saved(error)
+        return _standards_again(form, {}, status, notices)
     flash(("success", _("Version %(n)s of the standard is published.", n=made["version"])))
     return redirect(url_for("quality_admin.standards"), 303)
+
+
+def _standards_again(form, errors, status=200, refusals=()):  # noqa: ANN001, ANN202
+    notices: list[str] = []
+    versions = _list("/standards", notices)
+    return _standards_page(versions, _latest(versions), form, errors, notices, status, refusals)
 
 
 @bp.get("/contracts")
@@ -112,14 +127,21 @@ def contracts():  # noqa: ANN201
     return _contracts_page({}, {})
 
 
-def _contracts_page(form, errors, status=200):  # noqa: ANN001, ANN202
+CONTRACT_FIELDS = {
+    "reference", "commissioner", "provider_id", "service_type", "places",
+    "price_per_place_month", "start_date", "end_date", "districts",
+}  # fmt: skip
+
+
+def _contracts_page(form, errors, status=200, refusals=()):  # noqa: ANN001, ANN202
     notices: list[str] = []
     items = _list("/contracts", notices)
-    names = provider_names()
+    names = provider_names(notices)
     commissioners = [("ministry", _("Ministry")), *district_choices()]
     page = render_template(
         "quality/contracts.html", items=items, names=names, form=form, errors=errors,
-        notices=notices, providers=provider_choices(names), types=service_type_choices(),
+        notices=notices, refusals=refusals, providers=provider_choices(names),
+        types=service_type_choices(),
         type_name=service_type_name, commissioners=commissioners, districts=district_choices(),
         chosen=form.getlist("districts") if hasattr(form, "getlist") else [],
     )  # fmt: skip
@@ -138,11 +160,26 @@ def record_contract():  # noqa: ANN201
         except ApiError as error:
             errors = api_refusal(error)
             if errors is None:
-                raise
+                notices, status = not_saved(error)
+                return _contracts_page(form, {}, status, notices)
+            errors = _contract_fields(errors)
+        except ApiUnavailable as error:
+            notices, status = not_saved(error)
+            return _contracts_page(form, {}, status, notices)
     if errors:
         return _contracts_page(form, errors, 422)
     flash(("success", _("The contract is recorded.")))
     return redirect(url_for("quality_admin.contracts"), 303)
+
+
+def _contract_fields(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The API's names (districts.<i>) onto the form's controls; the rest at the form's top."""
+    named: dict[str, list[str]] = {}
+    for name, messages in errors.items():
+        named.setdefault("districts" if name.startswith("districts.") else name, []).extend(
+            messages
+        )
+    return onto_controls(named, CONTRACT_FIELDS)
 
 
 def _contract_body(form) -> tuple[dict, dict[str, list[str]]]:  # noqa: ANN001

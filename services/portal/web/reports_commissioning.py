@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
@@ -17,7 +18,7 @@ from services.portal.web.dashboard_data import REGION_NAMES, Table
 from services.portal.web.dashboard_downloads import table_download
 from services.portal.web.errors import api_error_message, unavailable_message
 from services.portal.web.guards import roles_required
-from services.portal.web.quality_common import date_error, service_type_name
+from services.portal.web.quality_common import date_error, service_type_name, today
 
 bp = Blueprint("reports_commissioning", __name__)
 TABLES = ("funded", "unmet", "where")
@@ -79,9 +80,10 @@ def tables(body: dict[str, Any]) -> dict[str, Table]:
     return {"funded": funded, "unmet": unmet, "where": where}
 
 
-def _money(value: str | None) -> float | None:
-    """The API's decimal string as a number, so spreadsheets can add it up."""
-    return None if value is None else float(value)
+def _money(value: str | None) -> Decimal | None:
+    """The API's decimal string as an exact number: shown and written to CSV with its two
+    decimals as the API gives them, and a number spreadsheets can add up in XLSX."""
+    return None if value is None else Decimal(value)
 
 
 @bp.get("/reports/commissioning")
@@ -114,5 +116,5 @@ def download(name: str, fmt: str):  # noqa: ANN201
     if notices:
         abort(503)
     table = tables(body)[name]
-    filename = f"commissioning-{name}-{body.get('on') or date.today().isoformat()}.{fmt}"
+    filename = f"commissioning-{name}-{body.get('on') or today().isoformat()}.{fmt}"
     return table_download(table, fmt, filename)

@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from services.portal.apis import ApiUnavailable
 from services.portal.tests.conftest import PROVIDER_ID
 from services.portal.tests.fakes import api_error
 
@@ -143,6 +144,7 @@ def test_the_report_shows_places_cost_and_unmet_demand(client, login, apis):
     page = client.get("/reports/commissioning?on=01.02.2026&lang=en")
     assert page.status_code == 200
     assert "1275.75" in page.text and "75%" in page.text and "Murghob" in page.text
+    assert "10206.00</td>" in page.text and "10206.0</td>" not in page.text
     assert apis.referral.calls[-1].params == {"on": "2026-02-01"}
     assert "/reports/commissioning/funded.csv?on=01.02.2026" in page.text
 
@@ -159,17 +161,103 @@ def test_the_csv_download_keeps_a_formula_as_text(client, login, apis):
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
     assert rows[0][0] == "Поставщик услуг"
-    assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][6] == "10206.0"
+    assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][6] == "10206.00"
+    assert rows[1][7] == "1275.75"
 
 
 def test_the_xlsx_download_keeps_a_formula_as_text_and_numbers_as_numbers(client, login, apis):
     login(client, "admin")
     answer = client.get("/reports/commissioning/funded.xlsx?lang=en")
     sheet = load_workbook(io.BytesIO(answer.data)).active
-    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "'=HYPERLINK(\"http://x\")"
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == '\'=HYPERLINK("http://x")'
     assert sheet["G2"].value == 10206.0 and sheet["C2"].value == 12
 
 
 def test_unknown_tables_are_not_found(client, login, apis):
     login(client, "admin")
     assert client.get("/reports/commissioning/other.csv").status_code == 404
+
+
+def test_add_another_criterion_shows_one_more_row_and_sends_nothing(client, login, apis):
+    token = login(client, "admin")
+    form = {
+        "service_type": "day_care", "title": "Day care 2026", "effective_from": "01.03.2026",
+        "rows": "3", "criteria.0.code": "DC1", "criteria.0.text": "Trained staff",
+        "add": "criterion", "csrf_token": token,
+    }  # fmt: skip
+    page = client.post("/admin/standards?lang=en", data=form)
+    assert page.status_code == 200
+    assert 'name="rows" value="4"' in page.text and 'id="criterion-row-3"' in page.text
+    assert 'value="DC1"' in page.text and 'value="Day care 2026"' in page.text
+    assert not [c for c in apis.quality.calls if c.method == "POST"]
+    # Enter submits the first button of a form: that must be the publish button.
+    assert page.text.index("Publish the new version") < page.text.index('name="add"')
+
+
+@pytest.mark.parametrize(
+    "refusal,status,said",
+    [
+        (ApiUnavailable("quality"), 503, "The quality service is not reachable"),
+        (api_error(409, "conflict"), 409, "This conflicts with what is already recorded"),
+    ],
+)
+def test_a_standard_or_contract_the_api_did_not_take_keeps_what_was_written(
+    client, login, apis, refusal, status, said
+):
+    apis.quality.answer("POST", "/standards", refusal)
+    apis.quality.answer("POST", "/contracts", refusal)
+    token = login(client, "admin")
+    form = {
+        "service_type": "day_care", "title": "Day care 2026", "effective_from": "01.03.2026",
+        "rows": "1", "criteria.0.code": "DC9", "criteria.0.text": "A quiet room",
+        "csrf_token": token,
+    }  # fmt: skip
+    page = client.post("/admin/standards?lang=en", data=form)
+    assert page.status_code == status and said in page.text
+    assert "This was not saved. What you wrote is still in the form below." in page.text
+    assert 'value="DC9"' in page.text and "A quiet room</textarea>" in page.text
+    page = client.post("/admin/contracts?lang=en", data={**CONTRACT_FORM, "csrf_token": token})
+    assert page.status_code == status and said in page.text
+    assert 'value="MoHSP-2026-01"' in page.text and 'value="850,50"' in page.text
+
+
+def test_a_contract_refusal_of_no_field_on_the_page_is_said_at_the_top(client, login, apis):
+    unknown = "Unknown district code; use a code from the districts list."
+    fields = {"currency": ["Missing data for required field."], "districts": {"0": [unknown]}}
+    apis.quality.answer("POST", "/contracts", api_error(422, "invalid", fields))
+    token = login(client, "admin")
+    page = client.post("/admin/contracts?lang=en", data={**CONTRACT_FORM, "csrf_token": token})
+    assert page.status_code == 422
+    top = page.text[page.text.index('id="form-errors"') : page.text.index('id="contract-form"')]
+    assert "Please fill this in." in top
+    assert 'id="f-districts-error">Choose a district from the list.' in page.text
+    fields = {"currency": ["Missing data for required field."]}
+    apis.quality.answer("POST", "/contracts", api_error(422, "invalid", fields))
+    page = client.post("/admin/contracts?lang=en", data={**CONTRACT_FORM, "csrf_token": token})
+    top = page.text[page.text.index('id="form-errors"') : page.text.index('id="contract-form"')]
+    assert "Please fill this in." in top and "Please correct the marked fields." not in top
+
+
+def test_the_latest_version_of_each_standard_is_found_past_the_first_page(client, login, apis):
+    old = [{**STANDARD, "id": f"s{n}", "version": 1} for n in range(100)]
+    newest = {**STANDARD, "id": "s-new", "version": 7, "title": "Day care, seventh"}
+    every = [*old, newest]
+
+    def answer(json, params, headers):
+        size, number = params["page_size"], params.get("page", 1)
+        return {"items": every[(number - 1) * size : number * size], "total": len(every)}
+
+    apis.quality.answer("GET", "/standards", answer)
+    login(client, "admin")
+    page = client.get("/admin/standards?service_type=day_care&lang=en")
+    assert "version 7" in page.text and 'value="Day care, seventh"' in page.text
+
+
+def test_the_report_speaks_tajik_and_russian_as_their_speakers_do(client, login, apis):
+    login(client, "admin")
+    page = client.get("/reports/commissioning?on=01.02.2026&lang=tg")
+    assert "Санаи ҳисобот" in page.text and "Рақамҳо ба ҳолати 01.02.2026" in page.text
+    page = client.get("/reports/commissioning?on=01.02.2026&lang=ru")
+    assert "Детей на обслуживании" in page.text and "Сколько детей охватит" in page.text
+    page = client.get("/admin/contracts?lang=ru")
+    assert "Добавить договор" in page.text

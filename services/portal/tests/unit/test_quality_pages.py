@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from services.portal.apis import ApiUnavailable
 from services.portal.tests.conftest import PROVIDER_ID
 from services.portal.tests.fakes import api_error
 
@@ -236,3 +238,151 @@ def test_the_dashboard_compares_providers_with_their_compliance(client, login, f
     rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
     column = rows[0].index("Compliance score")
     assert rows[0][column - 1] == "Decline rate" and rows[1][column] == "88"
+
+
+def test_add_another_action_shows_one_more_row_and_sends_nothing(client, login, quality):
+    token = login(client, "inspector")
+    data = {**FORM, "action_rows": "3", "add": "action", "csrf_token": token}
+    page = client.post("/inspections/new?lang=en", data=data)
+    assert page.status_code == 200
+    assert 'id="action-3"' in page.text and 'name="action_rows" value="4"' in page.text
+    assert "Build a ramp</textarea>" in page.text and "Certificates seen</textarea>" in page.text
+    assert not [c for c in quality.calls if c.method == "POST"]
+    # Enter submits the first button of a form: that must be the save button.
+    assert page.text.index("Save the inspection") < page.text.index('name="add"')
+    quality.answer("POST", "/inspections", {"id": INSPECTION_ID})
+    fourth = {"action.3.criterion": "DC1", "action.3.description": "Train the new nurse",
+              "action.3.due_date": "01.04.2026"}  # fmt: skip
+    answer = client.post(
+        "/inspections/new", data={**FORM, "action_rows": "4", **fourth, "csrf_token": token}
+    )
+    assert answer.status_code == 303
+    sent = [c for c in quality.calls if c.method == "POST"][0].json["required_actions"]
+    assert [a["description"] for a in sent] == ["Build a ramp", "Train the new nurse"]
+
+
+@pytest.mark.parametrize(
+    "refusal,status,said",
+    [
+        (ApiUnavailable("quality"), 503, "The quality service is not reachable"),
+        (api_error(409, "conflict"), 409, "This conflicts with what is already recorded"),
+    ],
+)
+def test_an_inspection_the_api_did_not_take_comes_back_with_what_was_written(
+    client, login, quality, refusal, status, said
+):
+    quality.answer("POST", "/inspections", refusal)
+    token = login(client, "inspector")
+    page = client.post("/inspections/new?lang=en", data={**FORM, "csrf_token": token})
+    assert page.status_code == status
+    assert "This was not saved. What you wrote is still in the form below." in page.text
+    assert said in page.text and 'id="inspection-form"' in page.text
+    assert "Certificates seen</textarea>" in page.text and "Build a ramp</textarea>" in page.text
+
+
+def test_an_answer_the_api_did_not_take_comes_back_with_what_was_written(client, login, quality):
+    quality.answer("POST", f"/actions/{ACTION_ID}/answer", ApiUnavailable("quality"))
+    token = login(client, "provider")
+    path = f"/inspections/{INSPECTION_ID}/actions/{ACTION_ID}/answer?lang=en"
+    data = {f"{ACTION_ID}.response": "Ramp built in March", "csrf_token": token}
+    page = client.post(path, data=data)
+    assert page.status_code == 503 and "This was not saved." in page.text
+    assert "Ramp built in March</textarea>" in page.text and 'id="findings"' in page.text
+    quality.down = True  # not even the inspection can be read: the text is kept all the same
+    page = client.post(path, data=data)
+    assert page.status_code == 503 and "Ramp built in March</textarea>" in page.text
+    assert "Send again" in page.text
+
+
+def test_a_follow_up_refused_with_a_conflict_comes_back_with_the_note(client, login, quality):
+    quality.answer("POST", f"/actions/{ACTION_ID}/follow-up", api_error(409, "conflict"))
+    token = login(client, "inspector")
+    path = f"/inspections/{INSPECTION_ID}/actions/{ACTION_ID}/follow-up?lang=en"
+    data = {f"{ACTION_ID}.outcome": "done", f"{ACTION_ID}.note": "Ramp seen", "csrf_token": token}
+    page = client.post(path, data=data)
+    assert page.status_code == 409 and "This conflicts with what is already recorded" in page.text
+    assert "Ramp seen</textarea>" in page.text
+
+
+def _providers(count: int):
+    everyone = [{"id": f"p{n:03}", "name": f"Provider {n:03}"} for n in range(count)]
+
+    def answer(json, params, headers):
+        size, number = params["page_size"], params.get("page", 1)
+        assert size <= 100  # the API's largest page
+        return {"items": everyone[(number - 1) * size : number * size], "total": count}
+
+    return answer
+
+
+def test_every_provider_of_the_directory_can_be_chosen(client, login, quality, fake_apis):
+    fake_apis.referral.answer("GET", "/providers", _providers(150))
+    login(client, "inspector")
+    page = client.get("/inspections/new?lang=en")
+    assert 'value="p000"' in page.text and 'value="p149"' in page.text
+
+
+def test_an_unreadable_directory_is_said_not_shown_as_an_empty_choice(
+    client, login, quality, fake_apis
+):
+    fake_apis.referral.answer("GET", "/providers", ApiUnavailable("referral"))
+    login(client, "inspector")
+    page = client.get("/inspections/new?lang=en")
+    assert "The referral service is not reachable" in page.text
+
+
+def test_inspections_beyond_the_first_hundred_are_listed(client, login, quality):
+    many = [{**INSPECTION, "id": f"i{n:03}"} for n in range(130)]
+
+    def answer(json, params, headers):
+        size, number = params["page_size"], params.get("page", 1)
+        return {"items": many[(number - 1) * size : number * size], "total": len(many)}
+
+    quality.answer("GET", "/inspections", answer)
+    login(client, "inspector")
+    page = client.get("/inspections?lang=en")
+    assert page.text.count('data-inspection="') == 130
+
+
+def _dushanbe_evening(monkeypatch):
+    """Half past eight in the evening UTC: already tomorrow in Dushanbe (UTC+5)."""
+    from services.portal.web import quality_common
+
+    utc_today = datetime.now(UTC).date()
+    evening = datetime.combine(utc_today, time(20, 30), UTC)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return evening.astimezone(tz) if tz else evening.replace(tzinfo=None)
+
+    monkeypatch.setattr(quality_common, "datetime", Clock)
+    return utc_today
+
+
+def test_an_inspection_on_dushanbes_today_is_not_in_the_future(client, login, quality, monkeypatch):
+    tomorrow = _dushanbe_evening(monkeypatch) + timedelta(days=1)
+    login(client, "inspector")
+    day = tomorrow.strftime("%d.%m.%Y")
+    query = f"provider_id={PROVIDER_ID}&service_type=day_care&inspected_on={day}&lang=en"
+    page = client.get(f"/inspections/new?{query}")
+    assert page.status_code == 200 and "cannot be in the future" not in page.text
+
+
+def test_a_new_due_date_counts_from_dushanbes_today(client, login, quality, monkeypatch):
+    utc_today = _dushanbe_evening(monkeypatch)
+    token = login(client, "inspector")
+    path = f"/inspections/{INSPECTION_ID}/actions/{ACTION_ID}/follow-up?lang=en"
+    data = {f"{ACTION_ID}.outcome": "reopened", f"{ACTION_ID}.due_date":
+            utc_today.strftime("%d.%m.%Y"), "csrf_token": token}  # fmt: skip
+    page = client.post(path, data=data)
+    assert page.status_code == 422 and "Give a new due date from today on." in page.text
+    assert not [c for c in quality.calls if c.method == "POST"]
+
+
+def test_each_criterions_rating_is_named_by_its_criterion(client, login, quality):
+    login(client, "inspector")
+    query = f"provider_id={PROVIDER_ID}&service_type=day_care&inspected_on=01.02.2026&lang=en"
+    page = client.get(f"/inspections/new?{query}")
+    assert "<legend>DC1: what you found <span" in page.text
+    assert "<legend>DC2: what you found <span" in page.text
