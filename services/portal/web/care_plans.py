@@ -150,7 +150,10 @@ def write(referral_id: Any):  # noqa: ANN201
         apis().referral.post(f"/referrals/{referral_id}/care-plan", json=body)
     except ApiError as error:
         return _refused(str(referral_id), error, form, "plan", goals=goals)
-    return _back(referral_id, _("The care plan is saved. The family will be told of the review."))
+    saved = _(
+        "The care plan is saved. If the family agreed to SMS, they will be told of the review."
+    )
+    return _back(referral_id, saved)
 
 
 @bp.get("/referrals/<uuid:referral_id>/care-plan/edit")
@@ -207,7 +210,8 @@ def review(referral_id: Any):  # noqa: ANN201
         apis().referral.post(f"/referrals/{referral_id}/care-plan/reviews", json=body)
     except ApiError as error:
         return _refused(str(referral_id), error, form, "review")
-    return _back(referral_id, _("The review is saved. The family will get an SMS."))
+    saved = _("The review is saved. If the family agreed to SMS, they will be told by SMS.")
+    return _back(referral_id, saved)
 
 
 @bp.post("/referrals/<uuid:referral_id>/care-plan/close")
