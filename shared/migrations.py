@@ -8,7 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from alembic import command, context
+import sqlalchemy as sa
+from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, pool
 from sqlalchemy.types import TypeDecorator
@@ -88,3 +89,17 @@ def main(service: str, argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1]))
+
+
+def add_outbox_failed_state() -> None:
+    """Migration step every service's outbox takes: refusals counted and a failed state."""
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("refusals", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def drop_outbox_failed_state() -> None:
+    """The way back from add_outbox_failed_state."""
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("failed_at")
+        batch_op.drop_column("refusals")
