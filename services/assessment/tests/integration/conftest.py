@@ -9,7 +9,7 @@ def clock():
 
 
 @pytest.fixture
-def assessment(service_harness, clock):
+def service(service_harness, clock):
     """The assessment service on real PostgreSQL and RabbitMQ, its worker running."""
     harness = service_harness(
         "assessment",
@@ -33,13 +33,13 @@ def idle_assessment(service_harness, clock):
 
 
 @pytest.fixture
-def tap(assessment, rabbitmq_url):
+def tap(service, rabbitmq_url):
     """Every event on the test's exchange."""
-    listener = EventTap(rabbitmq_url, assessment.namespace)
+    listener = EventTap(rabbitmq_url, service.namespace)
     yield listener
     listener.close()
 
 
 @pytest.fixture
-def case_manager(assessment):
-    return assessment.auth("case_manager", ["rudaki"], sub="cm-rudaki")
+def case_manager(service):
+    return service.auth("case_manager", ["rudaki"], sub="cm-rudaki")

@@ -13,21 +13,21 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def pending(assessment, clock, case_manager):
+def pending(service, clock, case_manager):
     """A child aged 3 registered in Rudaki, waiting for assessment."""
     event = registered(clock.now)
-    publish(assessment, event)
-    return wait_for_assessment(assessment, event.payload["child_id"], case_manager)
+    publish(service, event)
+    return wait_for_assessment(service, event.payload["child_id"], case_manager)
 
 
-def post(assessment, path, body, headers):
-    return assessment.client.post(path, json=body, headers=headers)
+def post(service, path, body, headers):
+    return service.client.post(path, json=body, headers=headers)
 
 
-def test_scheduling_tells_the_family_and_can_be_repeated(assessment, tap, pending, case_manager):
+def test_scheduling_tells_the_family_and_can_be_repeated(service, tap, pending, case_manager):
     path = f"/assessments/{pending['id']}/schedule"
     when = {"scheduled_for": "2026-12-01T10:00:00+05:00", "place": "home visit"}
-    response = post(assessment, path, when, case_manager)
+    response = post(service, path, when, case_manager)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["status"] == "scheduled"
@@ -40,9 +40,12 @@ def test_scheduling_tells_the_family_and_can_be_repeated(assessment, tap, pendin
     assert datetime.fromisoformat(event["payload"]["scheduled_for"]) == datetime(
         2026, 12, 1, 5, 0, tzinfo=UTC
     )
-    later = {"scheduled_for": "2026-12-02T05:00:00Z", "place": "Rudaki clinic",
-             "place_type": "clinic"}  # fmt: skip
-    assert post(assessment, path, later, case_manager).status_code == 200
+    later = {
+        "scheduled_for": "2026-12-02T05:00:00Z",
+        "place": "Rudaki clinic",
+        "place_type": "clinic",
+    }
+    assert post(service, path, later, case_manager).status_code == 200
     again = tap.wait_for("assessment.scheduled", where=lambda e: e["payload"]["rescheduled"])
     assert again["payload"]["place_type"] == "clinic"
 
@@ -56,21 +59,19 @@ def test_scheduling_tells_the_family_and_can_be_repeated(assessment, tap, pendin
         ({"scheduled_for": "2026-12-01T10:00:00+05:00", "place": "x", "colour": 1}, "colour"),
     ],
 )
-def test_a_bad_schedule_is_refused_and_nothing_changes(
-    assessment, pending, case_manager, body, field
-):
-    response = post(assessment, f"/assessments/{pending['id']}/schedule", body, case_manager)
+def test_a_bad_schedule_is_refused_and_nothing_changes(service, pending, case_manager, body, field):
+    response = post(service, f"/assessments/{pending['id']}/schedule", body, case_manager)
     assert response.status_code == 422
     assert field in response.get_json()["error"]["fields"]
-    again = assessment.client.get(f"/assessments/{pending['id']}", headers=case_manager)
+    again = service.client.get(f"/assessments/{pending['id']}", headers=case_manager)
     assert again.get_json()["status"] == "pending"
 
 
 def test_completing_scores_recommends_and_publishes_results_only(
-    assessment, tap, pending, case_manager
+    service, tap, pending, case_manager
 ):
     body = {"answers": ANSWERS_2_4, "family_context": FAMILY, "notes": "Mother worried."}
-    response = post(assessment, f"/assessments/{pending['id']}/complete", body, case_manager)
+    response = post(service, f"/assessments/{pending['id']}/complete", body, case_manager)
     assert response.status_code == 200, response.get_json()
     result = response.get_json()["result"]
     assert result["instrument"] == "cfm_2_4"
@@ -96,35 +97,46 @@ def test_completing_scores_recommends_and_publishes_results_only(
     text = json.dumps(event, ensure_ascii=False)
     assert "Mother worried" not in text and "CF10" not in text and "answers" not in text
 
-    repeat = post(assessment, f"/assessments/{pending['id']}/complete", body, case_manager)
+    repeat = post(service, f"/assessments/{pending['id']}/complete", body, case_manager)
     assert repeat.status_code == 409
 
 
-def test_wrong_answers_are_named_and_nothing_is_written(assessment, tap, pending, case_manager):
+def test_wrong_answers_are_named_and_nothing_is_written(service, tap, pending, case_manager):
     answers = {**ANSWERS_2_4, "CF2": 1, "CF20": 1}
     del answers["CF14"]
     body = {"answers": answers, "family_context": FAMILY}
-    response = post(assessment, f"/assessments/{pending['id']}/complete", body, case_manager)
+    response = post(service, f"/assessments/{pending['id']}/complete", body, case_manager)
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert set(error["fields"]) == {"answers"}  # one shape: marshmallow's nesting, no copies
     assert set(error["fields"]["answers"]) == {"CF2", "CF14", "CF20"}
     assert error["instrument"] == "cfm_2_4"
-    with assessment.runtime.db.session() as session:
+    with service.runtime.db.session() as session:
         stored = session.get(Assessment, pending["id"])
         assert (stored.status, stored.answers) == ("pending", None)
     assert tap.of_type("assessment.completed") == []
 
 
-def test_a_baby_is_assessed_by_clinical_judgement(assessment, clock, tap, case_manager):
+def test_a_baby_is_assessed_by_clinical_judgement(service, clock, tap, case_manager):
     event = registered(clock.now, born="2025-06-01")
-    publish(assessment, event)
-    item = wait_for_assessment(assessment, event.payload["child_id"], case_manager)
+    publish(service, event)
+    item = wait_for_assessment(service, event.payload["child_id"], case_manager)
     assert item["instrument"] == "clinical_under_2"
-    answers = {d: 1 for d in ("seeing", "hearing", "walking", "fine_motor", "communication",
-                              "learning", "playing", "controlling_behaviour")}  # fmt: skip
+    answers = {
+        d: 1
+        for d in (
+            "seeing",
+            "hearing",
+            "walking",
+            "fine_motor",
+            "communication",
+            "learning",
+            "playing",
+            "controlling_behaviour",
+        )
+    }
     body = {"answers": {**answers, "hearing": 3}, "family_context": FAMILY}
-    response = post(assessment, f"/assessments/{item['id']}/complete", body, case_manager)
+    response = post(service, f"/assessments/{item['id']}/complete", body, case_manager)
     assert response.status_code == 200, response.get_json()
     result = response.get_json()["result"]
     assert (result["instrument"], result["clinical_judgement"]) == ("clinical_under_2", True)
@@ -132,21 +144,21 @@ def test_a_baby_is_assessed_by_clinical_judgement(assessment, clock, tap, case_m
     assert tap.wait_for("assessment.completed")["payload"]["priority"] == "urgent"
 
 
-def test_an_adult_cannot_be_assessed(assessment, clock, case_manager):
+def test_an_adult_cannot_be_assessed(service, clock, case_manager):
     event = registered(clock.now, born="2008-11-25")
-    publish(assessment, event)
-    item = wait_for_assessment(assessment, event.payload["child_id"], case_manager)
+    publish(service, event)
+    item = wait_for_assessment(service, event.payload["child_id"], case_manager)
     body = {"answers": ANSWERS_2_4, "family_context": FAMILY}
-    response = post(assessment, f"/assessments/{item['id']}/complete", body, case_manager)
+    response = post(service, f"/assessments/{item['id']}/complete", body, case_manager)
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "not_eligible"
 
 
-def test_an_override_is_recorded_and_published(assessment, tap, pending, case_manager):
+def test_an_override_is_recorded_and_published(service, tap, pending, case_manager):
     complete = {"answers": ANSWERS_2_4, "family_context": FAMILY}
-    post(assessment, f"/assessments/{pending['id']}/complete", complete, case_manager)
+    post(service, f"/assessments/{pending['id']}/complete", complete, case_manager)
     change = {"priority": "high", "service_types": ["day_care"], "reason": "Mother starts work."}
-    response = post(assessment, f"/assessments/{pending['id']}/override", change, case_manager)
+    response = post(service, f"/assessments/{pending['id']}/override", change, case_manager)
     assert response.status_code == 200, response.get_json()
     result = response.get_json()["result"]
     assert (result["priority"], result["recommended_service_types"]) == ("high", ["day_care"])
@@ -155,54 +167,60 @@ def test_an_override_is_recorded_and_published(assessment, tap, pending, case_ma
     event = tap.wait_for("assessment.completed", where=lambda e: e["payload"]["overridden"])
     assert event["payload"]["priority"] == "high"
     assert "Mother starts work" not in json.dumps(event, ensure_ascii=False)
-    no_reason = post(assessment, f"/assessments/{pending['id']}/override", {"priority": "high"},
-                     case_manager)  # fmt: skip
+    no_reason = post(
+        service, f"/assessments/{pending['id']}/override", {"priority": "high"}, case_manager
+    )
     assert no_reason.status_code == 422
 
 
-def test_a_review_keeps_the_history_and_the_latest_counts(assessment, tap, pending, case_manager):
+def test_a_review_keeps_the_history_and_the_latest_counts(service, tap, pending, case_manager):
     complete = {"answers": ANSWERS_2_4, "family_context": FAMILY}
-    post(assessment, f"/assessments/{pending['id']}/complete", complete, case_manager)
-    review = post(assessment, "/assessments", {"child_id": pending["child_id"]}, case_manager)
+    post(service, f"/assessments/{pending['id']}/complete", complete, case_manager)
+    review = post(service, "/assessments", {"child_id": pending["child_id"]}, case_manager)
     assert review.status_code == 201, review.get_json()
     review_id = review.get_json()["id"]
     assert (review.get_json()["review"], review.get_json()["review_of"]) == (True, pending["id"])
-    twice = post(assessment, "/assessments", {"child_id": pending["child_id"]}, case_manager)
+    twice = post(service, "/assessments", {"child_id": pending["child_id"]}, case_manager)
     assert twice.status_code == 409
     better = {**ANSWERS_2_4, "CF10": 2}
-    done = post(assessment, f"/assessments/{review_id}/complete",
-                {"answers": better, "family_context": FAMILY}, case_manager)  # fmt: skip
+    done = post(
+        service,
+        f"/assessments/{review_id}/complete",
+        {"answers": better, "family_context": FAMILY},
+        case_manager,
+    )
     assert done.get_json()["result"]["functional_difficulty"] is False
     event = tap.wait_for("assessment.completed", where=lambda e: e["payload"]["review"])
     assert event["payload"]["recommended_service_types"] == []
-    first = assessment.client.get(f"/assessments/{pending['id']}", headers=case_manager)
+    first = service.client.get(f"/assessments/{pending['id']}", headers=case_manager)
     assert first.get_json()["superseded"] is True
-    stale = post(assessment, f"/assessments/{pending['id']}/override",
-                 {"priority": "urgent", "reason": "Too late."}, case_manager)  # fmt: skip
+    stale = post(
+        service,
+        f"/assessments/{pending['id']}/override",
+        {"priority": "urgent", "reason": "Too late."},
+        case_manager,
+    )
     assert stale.status_code == 409
-    history = assessment.client.get(
+    history = service.client.get(
         f"/assessments?child_id={pending['child_id']}", headers=case_manager
     ).get_json()
     assert history["total"] == 2
 
 
-def test_only_a_case_manager_of_the_district_may_act(assessment, pending):
+def test_only_a_case_manager_of_the_district_may_act(service, pending):
     body = {"scheduled_for": "2026-12-01T10:00:00+05:00", "place": "home visit"}
     path = f"/assessments/{pending['id']}/schedule"
-    other = assessment.auth("case_manager", ["vahdat"])
-    assert post(assessment, path, body, other).status_code == 404
-    assert post(assessment, path, body, assessment.auth("admin")).status_code == 403
-    assert post(assessment, path, body, assessment.auth("phw", ["rudaki"])).status_code == 403
-    assert post(assessment, path, body, {}).status_code == 401
+    other = service.auth("case_manager", ["vahdat"])
+    assert post(service, path, body, other).status_code == 404
+    assert post(service, path, body, service.auth("admin")).status_code == 403
+    assert post(service, path, body, service.auth("phw", ["rudaki"])).status_code == 403
+    assert post(service, path, body, {}).status_code == 401
     unknown = "/assessments/00000000-0000-0000-0000-000000000000/schedule"
-    assert (
-        post(assessment, unknown, body, assessment.auth("case_manager", ["rudaki"])).status_code
-        == 404
-    )
+    assert post(service, unknown, body, service.auth("case_manager", ["rudaki"])).status_code == 404
 
 
-def test_malformed_json_is_a_bad_request(assessment, pending, case_manager):
-    response = assessment.client.post(
+def test_malformed_json_is_a_bad_request(service, pending, case_manager):
+    response = service.client.post(
         f"/assessments/{pending['id']}/complete",
         data="{not json",
         headers={**case_manager, "Content-Type": "application/json"},
@@ -211,12 +229,12 @@ def test_malformed_json_is_a_bad_request(assessment, pending, case_manager):
     assert response.get_json()["error"]["code"] == "bad_request"
 
 
-def test_the_questionnaires_are_published_for_forms(assessment, case_manager):
-    response = assessment.client.get("/instruments/cfm_5_17", headers=case_manager)
+def test_the_questionnaires_are_published_for_forms(service, case_manager):
+    response = service.client.get("/instruments/cfm_5_17", headers=case_manager)
     body = response.get_json()
     assert body["walking_rule"] == "without_equipment"
     cf9 = next(q for q in body["questions"] if q["code"] == "CF9")
     assert cf9["asked_if"] == {"CF7": [1], "CF8": [2, 3]}
     assert body["domains"]["walking"] == ["CF8", "CF9", "CF12", "CF13"]
-    spec = assessment.client.get("/openapi.json").get_json()
+    spec = service.client.get("/openapi.json").get_json()
     assert "/assessments/{assessment_id}/complete" in spec["paths"]

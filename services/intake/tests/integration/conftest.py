@@ -17,7 +17,7 @@ def clock():
 
 
 @pytest.fixture
-def intake(service_harness, clock):
+def service(service_harness, clock):
     return service_harness(
         "intake",
         clock=clock,
@@ -25,12 +25,12 @@ def intake(service_harness, clock):
 
 
 @pytest.fixture
-def tap(intake, rabbitmq_url):
-    events = EventTap(rabbitmq_url, intake.namespace)
-    intake.start_worker()
+def tap(service, rabbitmq_url):
+    events = EventTap(rabbitmq_url, service.namespace)
+    service.start_worker()
     yield events
     events.close()
-    intake.stop_worker()  # before its database is dropped
+    service.stop_worker()  # before its database is dropped
 
 
 def count(harness, model_or_table) -> int:

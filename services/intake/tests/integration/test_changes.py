@@ -11,17 +11,17 @@ from .helpers import auth, register, registration
 pytestmark = pytest.mark.integration
 
 
-def _patch(intake, child_id, body, role="phw", districts=("rudaki",)):
-    return intake.client.patch(
-        f"/children/{child_id}", json=body, headers=auth(intake, role, districts)
+def _patch(service, child_id, body, role="phw", districts=("rudaki",)):
+    return service.client.patch(
+        f"/children/{child_id}", json=body, headers=auth(service, role, districts)
     )
 
 
-def test_corrections_are_saved_and_published_with_what_changed(intake, tap):
-    child_id = register(intake).get_json()["id"]
+def test_corrections_are_saved_and_published_with_what_changed(service, tap):
+    child_id = register(service).get_json()["id"]
 
     response = _patch(
-        intake,
+        service,
         child_id,
         {
             "child": {
@@ -50,7 +50,7 @@ def test_corrections_are_saved_and_published_with_what_changed(intake, tap):
         },
     }
     assert event["payload"]["updated_by"] == {"sub": "phw-rudaki", "role": "phw"}
-    found = intake.client.get("/children?q=Rahimzoda", headers=auth(intake)).get_json()
+    found = service.client.get("/children?q=Rahimzoda", headers=auth(service)).get_json()
     assert [c["id"] for c in found["items"]] == [child_id]
 
 
@@ -67,33 +67,33 @@ def test_corrections_are_saved_and_published_with_what_changed(intake, tap):
         ({"child": {"nickname": "Фара"}}, "child"),
     ],
 )
-def test_what_cannot_be_changed_is_refused_and_nothing_changes(intake, body, field):
-    before = register(intake).get_json()
+def test_what_cannot_be_changed_is_refused_and_nothing_changes(service, body, field):
+    before = register(service).get_json()
 
-    response = _patch(intake, before["id"], body)
+    response = _patch(service, before["id"], body)
 
     assert response.status_code == 422
     assert field in response.get_json()["error"]["fields"]
-    after = intake.client.get(f"/children/{before['id']}", headers=auth(intake)).get_json()
+    after = service.client.get(f"/children/{before['id']}", headers=auth(service)).get_json()
     assert after == before
 
 
-def test_a_correction_outside_the_workers_districts_is_404(intake):
-    child_id = register(intake).get_json()["id"]
-    response = _patch(intake, child_id, {"child": {"village": "Х"}}, districts=("vahdat",))
+def test_a_correction_outside_the_workers_districts_is_404(service):
+    child_id = register(service).get_json()["id"]
+    response = _patch(service, child_id, {"child": {"village": "Х"}}, districts=("vahdat",))
     assert response.status_code == 404
 
 
-def test_withdrawing_consent_erases_the_personal_data_and_keeps_a_tombstone(intake, tap):
-    created = register(intake, headers={"Idempotency-Key": "k-withdraw"}).get_json()
+def test_withdrawing_consent_erases_the_personal_data_and_keeps_a_tombstone(service, tap):
+    created = register(service, headers={"Idempotency-Key": "k-withdraw"}).get_json()
     child_id = created["id"]
     tap.wait_for("child.registered", where=lambda e: e["correlation_id"] == child_id)
-    wait_for(lambda: _unsent(intake) == 0, message="the registration marked as published")
+    wait_for(lambda: _unsent(service) == 0, message="the registration marked as published")
 
-    response = intake.client.post(
+    response = service.client.post(
         f"/children/{child_id}/withdraw-consent",
         json={"withdrawn_by": "mother"},
-        headers=auth(intake),
+        headers=auth(service),
     )
 
     tombstone = {
@@ -108,66 +108,68 @@ def test_withdrawing_consent_erases_the_personal_data_and_keeps_a_tombstone(inta
     assert response.get_json() == tombstone
     event = tap.wait_for("child.consent_withdrawn", where=lambda e: e["correlation_id"] == child_id)
     assert event["payload"]["child_id"] == child_id
-    assert intake.client.get(f"/children/{child_id}", headers=auth(intake)).get_json() == tombstone
-    listed = intake.client.get("/children", headers=auth(intake)).get_json()["items"]
+    assert (
+        service.client.get(f"/children/{child_id}", headers=auth(service)).get_json() == tombstone
+    )
+    listed = service.client.get("/children", headers=auth(service)).get_json()["items"]
     assert listed == [tombstone]
-    assert intake.client.get("/children?q=Фарзона", headers=auth(intake)).get_json()["total"] == 0
-    replayed = register(intake, headers={"Idempotency-Key": "k-withdraw"})
+    assert service.client.get("/children?q=Фарзона", headers=auth(service)).get_json()["total"] == 0
+    replayed = register(service, headers={"Idempotency-Key": "k-withdraw"})
     assert "Фарзона" not in replayed.get_data(as_text=True)
-    _assert_nothing_personal_is_stored(intake, child_id)
+    _assert_nothing_personal_is_stored(service, child_id)
 
 
-def _unsent(intake):
-    outbox = intake.runtime.tables.outbox
-    with intake.runtime.db.session() as session:
+def _unsent(service):
+    outbox = service.runtime.tables.outbox
+    with service.runtime.db.session() as session:
         return len(
             session.execute(select(outbox.c.id).where(outbox.c.published_at.is_(None))).all()
         )
 
 
-def _assert_nothing_personal_is_stored(intake, child_id):
-    with intake.runtime.db.session() as session:
+def _assert_nothing_personal_is_stored(service, child_id):
+    with service.runtime.db.session() as session:
         child = session.get(Child, child_id)
         stored = [getattr(child, c.key) for c in Child.__table__.columns]
         responses = session.execute(select(IdempotencyKey.response)).scalars().all()
-        outbox = intake.runtime.tables.outbox
+        outbox = service.runtime.tables.outbox
         bodies = session.execute(select(outbox.c.body)).scalars().all()
     text = json.dumps([stored, responses, bodies], default=str, ensure_ascii=False)
     for personal in ("Фарзона", "Раҳимова", "Гулнора", "931234567", "2023-04-12", "Гулистон"):
         assert personal not in text
 
 
-def test_after_withdrawal_the_record_cannot_be_corrected(intake):
-    child_id = register(intake).get_json()["id"]
-    intake.client.post(f"/children/{child_id}/withdraw-consent", headers=auth(intake))
-    response = _patch(intake, child_id, {"child": {"village": "Гулистон"}})
+def test_after_withdrawal_the_record_cannot_be_corrected(service):
+    child_id = register(service).get_json()["id"]
+    service.client.post(f"/children/{child_id}/withdraw-consent", headers=auth(service))
+    response = _patch(service, child_id, {"child": {"village": "Гулистон"}})
     assert response.status_code == 409
 
 
-def test_withdrawing_twice_publishes_one_event(intake, tap):
-    child_id = register(intake).get_json()["id"]
-    wait_for(lambda: _unsent(intake) == 0, message="the registration marked as published")
+def test_withdrawing_twice_publishes_one_event(service, tap):
+    child_id = register(service).get_json()["id"]
+    wait_for(lambda: _unsent(service) == 0, message="the registration marked as published")
     for _ in range(2):
-        response = intake.client.post(
-            f"/children/{child_id}/withdraw-consent", headers=auth(intake)
+        response = service.client.post(
+            f"/children/{child_id}/withdraw-consent", headers=auth(service)
         )
         assert response.status_code == 200
     wait_for(lambda: tap.of_type("child.consent_withdrawn"), message="child.consent_withdrawn")
-    outbox = intake.runtime.tables.outbox
-    with intake.runtime.db.session() as session:
+    outbox = service.runtime.tables.outbox
+    with service.runtime.db.session() as session:
         types = session.execute(select(outbox.c.event_type)).scalars().all()
     assert sorted(types) == ["child.consent_withdrawn", "child.registered"]
 
 
-def test_withdrawal_before_the_relay_ran_leaves_no_unsent_copy_of_the_data(intake):
+def test_withdrawal_before_the_relay_ran_leaves_no_unsent_copy_of_the_data(service):
     body = registration(screening={"urgent": True, "urgent_reason": "Модараш Гулнора бемор аст"})
-    child_id = register(intake, body).get_json()["id"]
-    _patch(intake, child_id, {"guardian": {"phone": "93 555 1234"}})
+    child_id = register(service, body).get_json()["id"]
+    _patch(service, child_id, {"guardian": {"phone": "93 555 1234"}})
 
-    intake.client.post(f"/children/{child_id}/withdraw-consent", headers=auth(intake))
+    service.client.post(f"/children/{child_id}/withdraw-consent", headers=auth(service))
 
-    outbox = intake.runtime.tables.outbox
-    with intake.runtime.db.session() as session:
+    outbox = service.runtime.tables.outbox
+    with service.runtime.db.session() as session:
         types = session.execute(select(outbox.c.event_type)).scalars().all()
     assert types == ["child.consent_withdrawn"]
-    _assert_nothing_personal_is_stored(intake, child_id)
+    _assert_nothing_personal_is_stored(service, child_id)

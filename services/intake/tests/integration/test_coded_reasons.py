@@ -23,41 +23,47 @@ def sent_screening(harness) -> list[dict]:
         return [json.loads(body)["payload"]["screening"] for body in bodies]
 
 
-def test_a_long_urgent_reason_is_kept_and_the_event_carries_its_code(intake):
+def test_a_long_urgent_reason_is_kept_and_the_event_carries_its_code(service):
     body = registration(screening={"urgent": True, "urgent_reason": LONG_REASON})
 
-    response = register(intake, body)
+    response = register(service, body)
 
     assert response.status_code == 201, response.get_json()
     screening = response.get_json()["screening"]
     assert (screening["urgent_reason"], screening["urgent_reason_code"]) == (LONG_REASON, "other")
-    assert sent_screening(intake)[0]["urgent_reason"] == "other"
+    assert sent_screening(service)[0]["urgent_reason"] == "other"
 
 
-def test_a_coded_or_labelled_urgent_reason_travels_as_the_code(intake):
-    register(intake, registration(screening={"urgent": True, "urgent_reason": "danger_signs"}))
+def test_a_coded_or_labelled_urgent_reason_travels_as_the_code(service):
+    register(service, registration(screening={"urgent": True, "urgent_reason": "danger_signs"}))
     second = registration(
         child={"given_name": "Сӯҳроб", "family_name": "Назаров", "sex": "male"},
         guardian={"phone": "92 700 11 22"},
         screening={"urgent": True, "urgent_reason": "Угроза безопасности ребёнка"},
     )
-    assert register(intake, second).status_code == 201
+    assert register(service, second).status_code == 201
 
-    codes = [s["urgent_reason"] for s in sent_screening(intake)]
+    codes = [s["urgent_reason"] for s in sent_screening(service)]
     assert codes == ["danger_signs", "protection_concern"]
 
 
 def test_an_import_row_with_a_long_urgent_reason_does_not_stop_the_import(
-    intake, tmp_path, capsys, monkeypatch
+    service, tmp_path, capsys, monkeypatch
 ):
-    monkeypatch.setenv("DATABASE_URL", intake.config["DATABASE_URL"])
-    monkeypatch.setenv("BROKER_URL", intake.config["BROKER_URL"])
+    monkeypatch.setenv("DATABASE_URL", service.config["DATABASE_URL"])
+    monkeypatch.setenv("BROKER_URL", service.config["BROKER_URL"])
     urgent = {**GOOD, "urgent": "ҳа", "urgent_reason": LONG_REASON}
-    other = {**GOOD, "given_name": "Сӯҳроб", "family_name": "Назаров", "sex": "m",
-             "date_of_birth": "2019-09-01", "guardian_phone": "+992 92 700 11 22"}  # fmt: skip
+    other = {
+        **GOOD,
+        "given_name": "Сӯҳроб",
+        "family_name": "Назаров",
+        "sex": "m",
+        "date_of_birth": "2019-09-01",
+        "guardian_phone": "+992 92 700 11 22",
+    }
 
     exit_code = main([str(_write(tmp_path / "register.csv", [urgent, other]))])
 
     assert "imported 2, invalid 0" in capsys.readouterr().out
     assert exit_code == 0
-    assert [s["urgent_reason"] for s in sent_screening(intake)] == ["other", None]
+    assert [s["urgent_reason"] for s in sent_screening(service)] == ["other", None]

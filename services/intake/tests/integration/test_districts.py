@@ -6,11 +6,11 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize("role", ["phw", "sah_worker", "case_manager", "provider", "admin"])
-def test_every_signed_in_user_gets_all_68_districts_in_one_page(intake, role):
+def test_every_signed_in_user_gets_all_68_districts_in_one_page(service, role):
     provider_id = "5d1c3a8e-0000-4000-8000-000000000001" if role == "provider" else None
     districts = () if role in ("provider", "admin") else ("rudaki",)
-    headers = auth(intake, role, districts, provider_id=provider_id)
-    response = intake.client.get("/districts", headers=headers)
+    headers = auth(service, role, districts, provider_id=provider_id)
+    response = service.client.get("/districts", headers=headers)
 
     assert response.status_code == 200
     page = response.get_json()
@@ -27,14 +27,14 @@ def test_every_signed_in_user_gets_all_68_districts_in_one_page(intake, role):
     assert "Рӯдакӣ".encode() in response.data
 
 
-def test_districts_page_and_filter_by_region(intake):
-    headers = auth(intake, "phw")
-    second = intake.client.get("/districts?page=2&page_size=10", headers=headers).get_json()
+def test_districts_page_and_filter_by_region(service):
+    headers = auth(service, "phw")
+    second = service.client.get("/districts?page=2&page_size=10", headers=headers).get_json()
     assert (second["total"], second["page"], len(second["items"])) == (68, 2, 10)
-    khatlon = intake.client.get("/districts?region_code=TJ-KT", headers=headers).get_json()
+    khatlon = service.client.get("/districts?region_code=TJ-KT", headers=headers).get_json()
     assert khatlon["total"] == len(khatlon["items"]) > 0
     assert {d["region_code"] for d in khatlon["items"]} == {"TJ-KT"}
 
 
-def test_districts_need_a_token(intake):
-    assert intake.client.get("/districts").status_code == 401
+def test_districts_need_a_token(service):
+    assert service.client.get("/districts").status_code == 401

@@ -28,15 +28,33 @@ GOOD = {
 }
 ROWS = [
     GOOD,
-    {**GOOD, "given_name": "Сӯҳроб", "family_name": "Назаров", "sex": "m",
-     "date_of_birth": "2019-09-01", "guardian_phone": "+992 92 700 11 22"},
-    {**GOOD, "given_name": "Farzona", "family_name": "Rakhimova", "date_of_birth": "2023-05-02",
-     "guardian_phone": "90 555 6677"},  # the first child again, in Latin letters
+    {
+        **GOOD,
+        "given_name": "Сӯҳроб",
+        "family_name": "Назаров",
+        "sex": "m",
+        "date_of_birth": "2019-09-01",
+        "guardian_phone": "+992 92 700 11 22",
+    },
+    {
+        **GOOD,
+        "given_name": "Farzona",
+        "family_name": "Rakhimova",
+        "date_of_birth": "2023-05-02",
+        "guardian_phone": "90 555 6677",
+    },  # the first child again, in Latin letters
     {**GOOD, "given_name": "Зарина2", "guardian_phone": "55 123 4567"},
     {**GOOD, "given_name": "Мадина", "date_of_birth": "2031-01-01", "guardian_phone": "12"},
-    {**GOOD, "given_name": "Ҷамшед", "family_name": "Қодиров", "sex": "male",
-     "date_of_birth": "2016-02-29", "guardian_phone": "98 765 4321", "district_code": "vahdat"},
-]  # fmt: skip
+    {
+        **GOOD,
+        "given_name": "Ҷамшед",
+        "family_name": "Қодиров",
+        "sex": "male",
+        "date_of_birth": "2016-02-29",
+        "guardian_phone": "98 765 4321",
+        "district_code": "vahdat",
+    },
+]
 
 
 def _write(path, rows, columns=COLUMNS):
@@ -48,10 +66,10 @@ def _write(path, rows, columns=COLUMNS):
 
 
 @pytest.fixture
-def database(intake, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", intake.config["DATABASE_URL"])
-    monkeypatch.setenv("BROKER_URL", intake.config["BROKER_URL"])
-    return intake
+def database(service, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", service.config["DATABASE_URL"])
+    monkeypatch.setenv("BROKER_URL", service.config["BROKER_URL"])
+    return service
 
 
 def test_good_rows_are_imported_and_bad_rows_reported_by_line(database, tmp_path, capsys):

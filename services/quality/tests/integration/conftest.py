@@ -6,6 +6,11 @@ from shared.testing import FakeClock
 
 
 @pytest.fixture
-def quality(service_harness):
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def service(service_harness, clock):
     """The quality service on a fresh PostgreSQL database, clock in the test's hands."""
-    return service_harness("quality", clock=FakeClock())
+    return service_harness("quality", clock=clock)

@@ -13,6 +13,6 @@ def clock():
 
 
 @pytest.fixture
-def ref(service_harness, clock):
+def service(service_harness, clock):
     """The referral service on a fresh PostgreSQL database, clock in the test's hands."""
     return make_referral_service(service_harness, clock=clock)

@@ -12,91 +12,108 @@ from .support import act, add_provider, assess, feed, provider_user, refer, regi
 pytestmark = pytest.mark.integration
 
 
-def stages(ref, ids, role="phw", districts=("rudaki",), **extra):
+def stages(service, ids, role="phw", districts=("rudaki",), **extra):
     query = "&".join(f"child_id={child_id}" for child_id in ids)
-    headers = ref.auth(role, list(districts), **extra)
-    return ref.client.get(f"/children/stages?{query}", headers=headers)
+    headers = service.auth(role, list(districts), **extra)
+    return service.client.get(f"/children/stages?{query}", headers=headers)
 
 
-def test_a_health_worker_sees_each_child_stage_in_their_district(ref, clock):
-    centre = add_provider(ref, name="Rudaki centre", places=1)
-    waiting, assessed, referred = (register_child(ref) for _ in range(3))
+def test_a_health_worker_sees_each_child_stage_in_their_district(service, clock):
+    centre = add_provider(service, name="Rudaki centre", places=1)
+    waiting, assessed, referred = (register_child(service) for _ in range(3))
     clock.advance(days=1)
-    assess(ref, assessed)
-    assess(ref, referred)
+    assess(service, assessed)
+    assess(service, referred)
     clock.advance(days=1)
-    assert refer(ref, referred, centre["id"]).status_code == 201
-    response = stages(ref, [waiting, assessed, referred, str(uuid.uuid4())])
+    assert refer(service, referred, centre["id"]).status_code == 201
+    response = stages(service, [waiting, assessed, referred, str(uuid.uuid4())])
     assert response.status_code == 200, response.get_data(as_text=True)
     found = {item["child_id"]: item for item in response.get_json()["items"]}
     assert {k: v["stage"] for k, v in found.items()} == {
-        waiting: "registered", assessed: "assessed", referred: "referred",
-    }  # fmt: skip
+        waiting: "registered",
+        assessed: "assessed",
+        referred: "referred",
+    }
     assert found[referred]["stages"]["referred"] is not None
     assert found[waiting]["stages"]["assessed"] is None
     assert set(found[waiting]) == {"child_id", "stage", "stages"}
 
 
-def test_a_scheduled_assessment_is_a_stage_until_it_is_done(ref, clock):
-    child = register_child(ref)
+def test_a_scheduled_assessment_is_a_stage_until_it_is_done(service, clock):
+    child = register_child(service)
     clock.advance(days=1)
-    feed(ref, "assessment.scheduled", {
-        "assessment_id": str(uuid.uuid4()), "child_id": child,
-        "scheduled_for": "2026-12-10T10:00:00+05:00", "place": "Rudaki health centre",
-    }, producer="assessment")  # fmt: skip
-    assert stages(ref, [child]).get_json()["items"][0]["stage"] == "scheduled"
+    feed(
+        service,
+        "assessment.scheduled",
+        {
+            "assessment_id": str(uuid.uuid4()),
+            "child_id": child,
+            "scheduled_for": "2026-12-10T10:00:00+05:00",
+            "place": "Rudaki health centre",
+        },
+        producer="assessment",
+    )
+    assert stages(service, [child]).get_json()["items"][0]["stage"] == "scheduled"
     clock.advance(days=1)
-    assess(ref, child)
-    assert stages(ref, [child]).get_json()["items"][0]["stage"] == "assessed"
+    assess(service, child)
+    assert stages(service, [child]).get_json()["items"][0]["stage"] == "assessed"
 
 
-def test_another_district_child_is_absent(ref):
-    home, away = register_child(ref), register_child(ref, district="khujand")
-    response = stages(ref, [home, away], role="sah_worker")
+def test_another_district_child_is_absent(service):
+    home, away = register_child(service), register_child(service, district="khujand")
+    response = stages(service, [home, away], role="sah_worker")
     assert [item["child_id"] for item in response.get_json()["items"]] == [home]
-    everywhere = stages(ref, [home, away], role="admin", districts=())
+    everywhere = stages(service, [home, away], role="admin", districts=())
     assert {item["child_id"] for item in everywhere.get_json()["items"]} == {home, away}
 
 
-def test_a_declined_child_on_the_waiting_list_shows_as_waiting(ref):
-    centre = add_provider(ref, name="Rudaki centre", places=1)
-    staff = provider_user(ref, centre["id"])
-    child, served = register_child(ref), register_child(ref)
-    assess(ref, child)
-    assess(ref, served)
-    taken = refer(ref, served, centre["id"]).get_json()
-    assert act(ref, taken["id"], "accept", {"start_date": "2026-12-20"}, staff).status_code == 200
-    referral = refer(ref, child, centre["id"]).get_json()
-    assert act(ref, referral["id"], "decline", {"reason": "no_capacity"}, staff).status_code == 200
-    assert stages(ref, [child]).get_json()["items"][0]["stage"] == "declined"
+def test_a_declined_child_on_the_waiting_list_shows_as_waiting(service):
+    centre = add_provider(service, name="Rudaki centre", places=1)
+    staff = provider_user(service, centre["id"])
+    child, served = register_child(service), register_child(service)
+    assess(service, child)
+    assess(service, served)
+    taken = refer(service, served, centre["id"]).get_json()
+    assert (
+        act(service, taken["id"], "accept", {"start_date": "2026-12-20"}, staff).status_code == 200
+    )
+    referral = refer(service, child, centre["id"]).get_json()
+    assert (
+        act(service, referral["id"], "decline", {"reason": "no_capacity"}, staff).status_code == 200
+    )
+    assert stages(service, [child]).get_json()["items"][0]["stage"] == "declined"
     body = {"child_id": child, "service_type": "day_care"}
-    cm = ref.auth("case_manager", ["rudaki"])
-    assert ref.client.post("/waitlist", json=body, headers=cm).status_code == 201
-    assert stages(ref, [child]).get_json()["items"][0]["stage"] == "waitlisted"
+    cm = service.auth("case_manager", ["rudaki"])
+    assert service.client.post("/waitlist", json=body, headers=cm).status_code == 201
+    assert stages(service, [child]).get_json()["items"][0]["stage"] == "waitlisted"
 
 
-def test_a_provider_is_refused_whatever_it_asks(ref):
-    centre = add_provider(ref, name="Rudaki centre", places=1)
-    child = register_child(ref)
-    refused = stages(ref, [child], role="provider", districts=(), provider_id=centre["id"])
+def test_a_provider_is_refused_whatever_it_asks(service):
+    centre = add_provider(service, name="Rudaki centre", places=1)
+    child = register_child(service)
+    refused = stages(service, [child], role="provider", districts=(), provider_id=centre["id"])
     assert refused.status_code == 403
-    assert stages(ref, ["not-an-id"], role="provider", districts=(),
-                  provider_id=centre["id"]).status_code == 403  # fmt: skip
+    assert (
+        stages(
+            service, ["not-an-id"], role="provider", districts=(), provider_id=centre["id"]
+        ).status_code
+        == 403
+    )
 
 
-def test_bad_ids_are_refused_with_field_messages(ref):
-    assert stages(ref, []).status_code == 422
-    bad = stages(ref, ["not-an-id"])
+def test_bad_ids_are_refused_with_field_messages(service):
+    assert stages(service, []).status_code == 422
+    bad = stages(service, ["not-an-id"])
     assert bad.status_code == 422
     assert "child_id" in bad.get_data(as_text=True)
-    too_many = stages(ref, [str(uuid.uuid4()) for _ in range(101)])
+    too_many = stages(service, [str(uuid.uuid4()) for _ in range(101)])
     assert too_many.status_code == 422
 
 
-def test_each_child_shown_is_audited(ref):
-    child = register_child(ref)
-    assert stages(ref, [child]).status_code == 200
-    with ref.runtime.unit_of_work() as uow:
+def test_each_child_shown_is_audited(service):
+    child = register_child(service)
+    assert stages(service, [child]).status_code == 200
+    with service.runtime.unit_of_work() as uow:
         count = uow.session.scalar(
             select(func.count()).select_from(ACCESS_AUDIT).where(ACCESS_AUDIT.c.child_id == child)
         )

@@ -12,66 +12,68 @@ from .support import act, add_provider, case_manager, outbox, provider_user, ref
 pytestmark = pytest.mark.integration
 
 
-def sent_referral(ref):
-    provider = add_provider(ref)
-    return provider, refer(ref, register_child(ref), provider["id"]).get_json()
+def sent_referral(service):
+    provider = add_provider(service)
+    return provider, refer(service, register_child(service), provider["id"]).get_json()
 
 
-def test_one_reminder_24_hours_before_the_deadline(ref, clock):
-    _, referral = sent_referral(ref)
+def test_one_reminder_24_hours_before_the_deadline(service, clock):
+    _, referral = sent_referral(service)
     clock.advance(hours=47, minutes=59)
-    assert remind_due(ref.runtime) == 0
+    assert remind_due(service.runtime) == 0
     clock.advance(minutes=1)
-    assert remind_due(ref.runtime) == 1
+    assert remind_due(service.runtime) == 1
     clock.advance(hours=1)
-    assert remind_due(ref.runtime) == 0
-    [event] = outbox(ref, "referral.reminder")
+    assert remind_due(service.runtime) == 0
+    [event] = outbox(service, "referral.reminder")
     assert event["payload"]["referral_id"] == referral["id"]
     assert event["payload"]["provider"]["phone"] == "+992939021144"
 
 
-def test_expiry_at_respond_by_and_the_need_goes_back(ref, clock):
-    _, referral = sent_referral(ref)
+def test_expiry_at_respond_by_and_the_need_goes_back(service, clock):
+    _, referral = sent_referral(service)
     clock.advance(hours=72, seconds=-1)
-    assert expire_due(ref.runtime) == 0
+    assert expire_due(service.runtime) == 0
     clock.advance(seconds=1)
-    assert expire_due(ref.runtime) == 1
-    read = ref.client.get(f"/referrals/{referral['id']}", headers=case_manager(ref)).get_json()
+    assert expire_due(service.runtime) == 1
+    read = service.client.get(
+        f"/referrals/{referral['id']}", headers=case_manager(service)
+    ).get_json()
     assert (read["status"], read["fhir_status"]) == ("expired", "failed")
-    [event] = outbox(ref, "referral.expired")
+    [event] = outbox(service, "referral.expired")
     assert event["payload"]["provider_id"] == referral["provider_id"]
-    needs = ref.client.get("/needs?status=open", headers=case_manager(ref)).get_json()
+    needs = service.client.get("/needs?status=open", headers=case_manager(service)).get_json()
     assert [n["child_id"] for n in needs["items"]] == [referral["child_id"]]
 
 
-def test_answered_referrals_neither_expire_nor_get_reminders(ref, clock):
-    provider, referral = sent_referral(ref)
+def test_answered_referrals_neither_expire_nor_get_reminders(service, clock):
+    provider, referral = sent_referral(service)
     act(
-        ref,
+        service,
         referral["id"],
         "accept",
         {"start_date": "2026-12-01"},
-        provider_user(ref, provider["id"]),
+        provider_user(service, provider["id"]),
     )
     clock.advance(hours=100)
-    assert remind_due(ref.runtime) == 0
-    assert expire_due(ref.runtime) == 0
+    assert remind_due(service.runtime) == 0
+    assert expire_due(service.runtime) == 0
 
 
-def test_no_reminder_after_expiry(ref, clock):
-    sent_referral(ref)
+def test_no_reminder_after_expiry(service, clock):
+    sent_referral(service)
     clock.advance(hours=80)
-    assert expire_due(ref.runtime) == 1
-    assert remind_due(ref.runtime) == 0
-    assert outbox(ref, "referral.reminder") == []
+    assert expire_due(service.runtime) == 1
+    assert remind_due(service.runtime) == 0
+    assert outbox(service, "referral.reminder") == []
 
 
-def test_several_workers_expire_each_referral_exactly_once(ref, clock):
-    provider = add_provider(ref, places=30)
+def test_several_workers_expire_each_referral_exactly_once(service, clock):
+    provider = add_provider(service, places=30)
     for _ in range(12):
-        refer(ref, register_child(ref), provider["id"])
+        refer(service, register_child(service), provider["id"])
     clock.advance(hours=73)
-    workers = [runtime_from(ref.config) for _ in range(3)]
+    workers = [runtime_from(service.config) for _ in range(3)]
     for runtime in workers:
         runtime.clock = clock
     barrier = threading.Barrier(len(workers))
@@ -89,5 +91,5 @@ def test_several_workers_expire_each_referral_exactly_once(ref, clock):
     for runtime in workers:
         runtime.db.dispose()
     assert sum(done) == 12
-    expired = [e["payload"]["referral_id"] for e in outbox(ref, "referral.expired")]
+    expired = [e["payload"]["referral_id"] for e in outbox(service, "referral.expired")]
     assert len(expired) == len(set(expired)) == 12

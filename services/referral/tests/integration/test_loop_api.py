@@ -32,19 +32,19 @@ PATHS = {
 }
 
 
-def actor(ref, provider_id, action):
-    return case_manager(ref) if action == "cancel" else provider_user(ref, provider_id)
+def actor(service, provider_id, action):
+    return case_manager(service) if action == "cancel" else provider_user(service, provider_id)
 
 
-def referral_in(ref, clock, state):
-    provider = add_provider(ref)
-    referral = refer(ref, register_child(ref), provider["id"]).get_json()
+def referral_in(service, clock, state):
+    provider = add_provider(service)
+    referral = refer(service, register_child(service), provider["id"]).get_json()
     if state == "expired":
         clock.advance(hours=72)
-        assert expire_due(ref.runtime) == 1
+        assert expire_due(service.runtime) == 1
     for action in PATHS[state] or []:
         response = act(
-            ref, referral["id"], action, ACTIONS[action], actor(ref, provider["id"], action)
+            service, referral["id"], action, ACTIONS[action], actor(service, provider["id"], action)
         )
         assert response.status_code == 200, response.get_json()
     return provider, referral
@@ -62,144 +62,176 @@ def referral_in(ref, clock, state):
         ("in_progress", "cancel", "cancelled", "referral.cancelled"),
     ],
 )
-def test_allowed_transition(ref, clock, state, action, reached, event):
-    provider, referral = referral_in(ref, clock, state)
-    response = act(ref, referral["id"], action, ACTIONS[action], actor(ref, provider["id"], action))
+def test_allowed_transition(service, clock, state, action, reached, event):
+    provider, referral = referral_in(service, clock, state)
+    response = act(
+        service, referral["id"], action, ACTIONS[action], actor(service, provider["id"], action)
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] == reached
-    emitted = outbox(ref, event)
+    emitted = outbox(service, event)
     assert [e["payload"]["referral_id"] for e in emitted] == [referral["id"]]
 
 
 @pytest.mark.parametrize("state", list(PATHS))
-def test_impossible_transitions_answer_409_and_change_nothing(ref, clock, state):
-    provider, referral = referral_in(ref, clock, state)
-    before = ref.client.get(f"/referrals/{referral['id']}", headers=case_manager(ref)).get_json()
-    events_before = len(outbox(ref))
+def test_impossible_transitions_answer_409_and_change_nothing(service, clock, state):
+    provider, referral = referral_in(service, clock, state)
+    before = service.client.get(
+        f"/referrals/{referral['id']}", headers=case_manager(service)
+    ).get_json()
+    events_before = len(outbox(service))
     for action in set(ACTIONS) - ALLOWED.get(state, set()):
         response = act(
-            ref, referral["id"], action, ACTIONS[action], actor(ref, provider["id"], action)
+            service, referral["id"], action, ACTIONS[action], actor(service, provider["id"], action)
         )
         assert response.status_code == 409, (state, action, response.get_json())
         assert response.get_json()["error"]["code"] == "transition_not_allowed"
-    after = ref.client.get(f"/referrals/{referral['id']}", headers=case_manager(ref)).get_json()
+    after = service.client.get(
+        f"/referrals/{referral['id']}", headers=case_manager(service)
+    ).get_json()
     assert after == before
-    assert len(outbox(ref)) == events_before
+    assert len(outbox(service)) == events_before
 
 
-def test_events_carry_what_the_family_and_provider_need(ref, clock):
-    provider, referral = referral_in(ref, clock, "in_progress")
-    [accepted] = outbox(ref, "referral.accepted")
+def test_events_carry_what_the_family_and_provider_need(service, clock):
+    provider, referral = referral_in(service, clock, "in_progress")
+    [accepted] = outbox(service, "referral.accepted")
     assert accepted["payload"]["start_date"] == TODAY
     assert accepted["payload"]["provider"]["address"] == "Somoniyon, Istiqlol street 9"
-    act(ref, referral["id"], "complete", ACTIONS["complete"], provider_user(ref, provider["id"]))
-    [completed] = outbox(ref, "referral.completed")
+    act(
+        service,
+        referral["id"],
+        "complete",
+        ACTIONS["complete"],
+        provider_user(service, provider["id"]),
+    )
+    [completed] = outbox(service, "referral.completed")
     assert completed["payload"]["outcome"] == "goals_met"
     assert completed["causation_id"] is None and completed["correlation_id"] == referral["child_id"]
 
 
-def test_decline_other_needs_a_note_and_notes_stay_out_of_events(ref, clock):
-    provider, referral = referral_in(ref, clock, "sent")
-    staff = provider_user(ref, provider["id"])
-    bare = act(ref, referral["id"], "decline", {"reason": "other"}, staff)
+def test_decline_other_needs_a_note_and_notes_stay_out_of_events(service, clock):
+    provider, referral = referral_in(service, clock, "sent")
+    staff = provider_user(service, provider["id"])
+    bare = act(service, referral["id"], "decline", {"reason": "other"}, staff)
     assert bare.status_code == 422
     assert "note" in bare.get_json()["error"]["fields"]
     noted = act(
-        ref, referral["id"], "decline", {"reason": "other", "note": "closed in winter"}, staff
+        service, referral["id"], "decline", {"reason": "other", "note": "closed in winter"}, staff
     )
     assert noted.get_json()["decline_note"] == "closed in winter"
-    [event] = outbox(ref, "referral.declined")
+    [event] = outbox(service, "referral.declined")
     assert event["payload"]["reason"] == "other"
     assert "closed in winter" not in str(event)
 
 
-def test_unknown_decline_reason_is_422(ref, clock):
-    provider, referral = referral_in(ref, clock, "sent")
+def test_unknown_decline_reason_is_422(service, clock):
+    provider, referral = referral_in(service, clock, "sent")
     response = act(
-        ref, referral["id"], "decline", {"reason": "busy"}, provider_user(ref, provider["id"])
+        service,
+        referral["id"],
+        "decline",
+        {"reason": "busy"},
+        provider_user(service, provider["id"]),
     )
     assert response.status_code == 422
     assert "reason" in response.get_json()["error"]["fields"]
 
 
-def test_decline_reopens_the_need_for_another_match(ref, clock):
-    provider, referral = referral_in(ref, clock, "sent")
-    act(ref, referral["id"], "decline", ACTIONS["decline"], provider_user(ref, provider["id"]))
-    needs = ref.client.get("/needs?status=open", headers=case_manager(ref)).get_json()
+def test_decline_reopens_the_need_for_another_match(service, clock):
+    provider, referral = referral_in(service, clock, "sent")
+    act(
+        service,
+        referral["id"],
+        "decline",
+        ACTIONS["decline"],
+        provider_user(service, provider["id"]),
+    )
+    needs = service.client.get("/needs?status=open", headers=case_manager(service)).get_json()
     assert [n["child_id"] for n in needs["items"]] == [referral["child_id"]]
 
 
-def test_provider_cannot_cancel_and_case_manager_cannot_accept(ref, clock):
-    provider, referral = referral_in(ref, clock, "sent")
-    staff = provider_user(ref, provider["id"])
-    assert act(ref, referral["id"], "cancel", ACTIONS["cancel"], staff).status_code == 403
-    accept = act(ref, referral["id"], "accept", ACTIONS["accept"], case_manager(ref))
+def test_provider_cannot_cancel_and_case_manager_cannot_accept(service, clock):
+    provider, referral = referral_in(service, clock, "sent")
+    staff = provider_user(service, provider["id"])
+    assert act(service, referral["id"], "cancel", ACTIONS["cancel"], staff).status_code == 403
+    accept = act(service, referral["id"], "accept", ACTIONS["accept"], case_manager(service))
     assert accept.status_code == 403
 
 
-def test_start_date_before_sending_is_refused(ref, clock):
-    provider, referral = referral_in(ref, clock, "sent")
+def test_start_date_before_sending_is_refused(service, clock):
+    provider, referral = referral_in(service, clock, "sent")
     response = act(
-        ref,
+        service,
         referral["id"],
         "accept",
         {"start_date": "2026-11-01"},
-        provider_user(ref, provider["id"]),
+        provider_user(service, provider["id"]),
     )
     assert response.status_code == 422
     assert "start_date" in response.get_json()["error"]["fields"]
 
 
-def test_needs_can_be_read_for_one_child(ref, clock):
-    provider, referral = referral_in(ref, clock, "sent")
-    other = register_child(ref)
-    refer(ref, other, provider["id"])
-    mine = ref.client.get(f"/needs?child_id={referral['child_id']}", headers=case_manager(ref))
+def test_needs_can_be_read_for_one_child(service, clock):
+    provider, referral = referral_in(service, clock, "sent")
+    other = register_child(service)
+    refer(service, other, provider["id"])
+    mine = service.client.get(
+        f"/needs?child_id={referral['child_id']}", headers=case_manager(service)
+    )
     assert [n["child_id"] for n in mine.get_json()["items"]] == [referral["child_id"]]
 
 
-def test_a_free_text_outcome_is_kept_here_and_travels_as_a_code(ref, clock):
-    provider, referral = referral_in(ref, clock, "in_progress")
+def test_a_free_text_outcome_is_kept_here_and_travels_as_a_code(service, clock):
+    provider, referral = referral_in(service, clock, "in_progress")
     words = "Фарзона қадам мезанад; модараш Гулнора дигар ба марказ намеояд"
     done = act(
-        ref, referral["id"], "complete", {"outcome": words}, provider_user(ref, provider["id"])
+        service,
+        referral["id"],
+        "complete",
+        {"outcome": words},
+        provider_user(service, provider["id"]),
     ).get_json()
     assert (done["outcome"], done["outcome_note"]) == ("other", words)
-    [event] = outbox(ref, "referral.completed")
+    [event] = outbox(service, "referral.completed")
     assert event["payload"]["outcome"] == "other" and "Гулнора" not in str(event)
 
 
-def test_a_cancel_reason_travels_as_a_code_and_its_words_stay_here(ref, clock):
-    provider, referral = referral_in(ref, clock, "sent")
-    labelled = act(ref, referral["id"], "cancel", {"reason": "По просьбе семьи"}, case_manager(ref))
+def test_a_cancel_reason_travels_as_a_code_and_its_words_stay_here(service, clock):
+    provider, referral = referral_in(service, clock, "sent")
+    labelled = act(
+        service, referral["id"], "cancel", {"reason": "По просьбе семьи"}, case_manager(service)
+    )
     assert (labelled.get_json()["cancel_reason"], labelled.get_json()["cancel_note"]) == (
         "family_request",
         None,
     )
-    second = refer(ref, register_child(ref), provider["id"]).get_json()
-    act(ref, second["id"], "cancel", ACTIONS["cancel"], case_manager(ref))
-    reasons = sorted(e["payload"]["reason"] for e in outbox(ref, "referral.cancelled"))
+    second = refer(service, register_child(service), provider["id"]).get_json()
+    act(service, second["id"], "cancel", ACTIONS["cancel"], case_manager(service))
+    reasons = sorted(e["payload"]["reason"] for e in outbox(service, "referral.cancelled"))
     assert reasons == ["family_request", "other"]
-    assert "family moved" not in str(outbox(ref, "referral.cancelled"))
-def test_a_service_cannot_start_before_its_accepted_start_date(ref, clock):
-    provider, referral = referral_in(ref, clock, "sent")
-    staff = provider_user(ref, provider["id"])
-    act(ref, referral["id"], "accept", {"start_date": "2026-11-27"}, staff)
-    shown = ref.client.get(f"/referrals/{referral['id']}", headers=staff).get_json()
+    assert "family moved" not in str(outbox(service, "referral.cancelled"))
+
+
+def test_a_service_cannot_start_before_its_accepted_start_date(service, clock):
+    provider, referral = referral_in(service, clock, "sent")
+    staff = provider_user(service, provider["id"])
+    act(service, referral["id"], "accept", {"start_date": "2026-11-27"}, staff)
+    shown = service.client.get(f"/referrals/{referral['id']}", headers=staff).get_json()
     assert shown["allowed_actions"] == []
-    early = act(ref, referral["id"], "start", {}, staff)
+    early = act(service, referral["id"], "start", {}, staff)
     assert early.status_code == 409
     assert early.get_json()["error"]["code"] == "before_start_date"
     assert early.get_json()["error"]["start_date"] == "2026-11-27"
-    assert outbox(ref, "referral.started") == []
+    assert outbox(service, "referral.started") == []
     clock.advance(days=2)  # 10:00 on 27 November in Dushanbe
     assert (
         "start"
-        in ref.client.get(f"/referrals/{referral['id']}", headers=staff).get_json()[
+        in service.client.get(f"/referrals/{referral['id']}", headers=staff).get_json()[
             "allowed_actions"
         ]
     )
-    assert act(ref, referral["id"], "start", {}, staff).get_json()["status"] == "in_progress"
+    assert act(service, referral["id"], "start", {}, staff).get_json()["status"] == "in_progress"
 
 
 @pytest.mark.parametrize(
@@ -212,15 +244,16 @@ def test_a_service_cannot_start_before_its_accepted_start_date(ref, clock):
     ],
 )
 def test_allowed_actions_list_only_what_the_caller_may_do(
-    ref, clock, state, for_provider, for_case_manager
+    service, clock, state, for_provider, for_case_manager
 ):
-    provider, referral = referral_in(ref, clock, state)
+    provider, referral = referral_in(service, clock, state)
     path = f"/referrals/{referral['id']}"
-    staff = provider_user(ref, provider["id"])
-    assert ref.client.get(path, headers=staff).get_json()["allowed_actions"] == for_provider
-    shown = ref.client.get(path, headers=case_manager(ref)).get_json()["allowed_actions"]
+    staff = provider_user(service, provider["id"])
+    assert service.client.get(path, headers=staff).get_json()["allowed_actions"] == for_provider
+    shown = service.client.get(path, headers=case_manager(service)).get_json()["allowed_actions"]
     assert shown == for_case_manager
     for action in for_provider:
         assert (
-            act(ref, referral["id"], action, ACTIONS[action], case_manager(ref)).status_code == 403
+            act(service, referral["id"], action, ACTIONS[action], case_manager(service)).status_code
+            == 403
         )

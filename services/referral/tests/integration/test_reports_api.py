@@ -14,42 +14,58 @@ NATIONAL = ("rudaki", "khujand", "murghob")
 
 
 @pytest.fixture
-def history(ref, clock):
+def history(service, clock):
     """Three referrals (accepted, declined, expired) and one child waiting where nobody serves."""
-    rudaki = add_provider(ref, name="Rudaki centre")
-    khujand = add_provider(ref, name="Khujand centre", districts_served=["khujand"],
-                           district_code="khujand")  # fmt: skip
-    c1, c2 = register_child(ref), register_child(ref)
-    c3, c4 = register_child(ref, district="khujand"), register_child(ref, district="murghob")
+    rudaki = add_provider(service, name="Rudaki centre")
+    khujand = add_provider(
+        service, name="Khujand centre", districts_served=["khujand"], district_code="khujand"
+    )
+    c1, c2 = register_child(service), register_child(service)
+    c3, c4 = (
+        register_child(service, district="khujand"),
+        register_child(service, district="murghob"),
+    )
     clock.advance(days=2)
     for child in (c1, c2):
-        assess(ref, child)
+        assess(service, child)
     clock.advance(days=1)
-    assess(ref, c4)
+    assess(service, c4)
     clock.advance(days=1)
-    r1 = refer(ref, c1, rudaki["id"]).get_json()
-    r2 = refer(ref, c2, rudaki["id"]).get_json()
-    refer(ref, c3, khujand["id"], districts=("khujand",))
+    r1 = refer(service, c1, rudaki["id"]).get_json()
+    r2 = refer(service, c2, rudaki["id"]).get_json()
+    refer(service, c3, khujand["id"], districts=("khujand",))
     clock.advance(hours=1)
-    act(ref, r2["id"], "decline", {"reason": "no_capacity"}, provider_user(ref, rudaki["id"]))
+    act(
+        service,
+        r2["id"],
+        "decline",
+        {"reason": "no_capacity"},
+        provider_user(service, rudaki["id"]),
+    )
     clock.advance(hours=23)
-    act(ref, r1["id"], "accept", {"start_date": "2026-12-10"}, provider_user(ref, rudaki["id"]))
+    act(
+        service,
+        r1["id"],
+        "accept",
+        {"start_date": "2026-12-10"},
+        provider_user(service, rudaki["id"]),
+    )
     clock.advance(days=1)
     body = {"child_id": c4, "service_type": "day_care"}
-    waited = ref.client.post("/waitlist", json=body, headers=case_manager(ref, ["murghob"]))
+    waited = service.client.post("/waitlist", json=body, headers=case_manager(service, ["murghob"]))
     assert waited.status_code == 201
     clock.advance(days=2)
-    assert expire_due(ref.runtime) == 1
+    assert expire_due(service.runtime) == 1
     return {"rudaki": rudaki, "khujand": khujand}
 
 
-def summary(ref, query="", districts=NATIONAL, role="case_manager"):
-    headers = ref.auth(role, list(districts))
-    return ref.client.get(f"/reports/summary{query}", headers=headers)
+def summary(service, query="", districts=NATIONAL, role="case_manager"):
+    headers = service.auth(role, list(districts))
+    return service.client.get(f"/reports/summary{query}", headers=headers)
 
 
-def test_national_figures(ref, history):
-    body = summary(ref, role="admin").get_json()
+def test_national_figures(service, history):
+    body = summary(service, role="admin").get_json()
     by_status = body["referrals"]["by_status"]
     assert (body["referrals"]["total"], by_status["accepted"]) == (3, 1)
     assert (by_status["declined"], by_status["expired"]) == (1, 1)
@@ -66,50 +82,54 @@ def test_national_figures(ref, history):
         {"region_code": "TJ-GB", "district_code": "murghob", "children": 1, "median_wait_days": 2.0}
     ]
     assert body["coverage_gaps"] == [
-        {"region_code": "TJ-GB", "district_code": "murghob", "service_type": "day_care",
-         "children_waiting": 1}
-    ]  # fmt: skip
+        {
+            "region_code": "TJ-GB",
+            "district_code": "murghob",
+            "service_type": "day_care",
+            "children_waiting": 1,
+        }
+    ]
 
 
-def test_region_and_district_scopes(ref, history):
-    sughd = summary(ref, "?region=TJ-SU", role="admin").get_json()
+def test_region_and_district_scopes(service, history):
+    sughd = summary(service, "?region=TJ-SU", role="admin").get_json()
     assert sughd["referrals"]["total"] == 1
     assert [p["name"] for p in sughd["providers"]] == ["Khujand centre"]
-    rudaki = summary(ref, "?district=rudaki", role="admin").get_json()
+    rudaki = summary(service, "?district=rudaki", role="admin").get_json()
     assert rudaki["referrals"]["total"] == 2
 
 
-def test_period_counts_referrals_sent_in_it(ref, history):
+def test_period_counts_referrals_sent_in_it(service, history):
     # Referrals went out on 29 November (local time); nothing on 1 December.
-    assert summary(ref, "?from=2026-11-29&to=2026-11-29").get_json()["referrals"]["total"] == 3
-    assert summary(ref, "?from=2026-12-01&to=2026-12-02").get_json()["referrals"]["total"] == 0
-    backwards = summary(ref, "?from=2026-12-02&to=2026-12-01")
+    assert summary(service, "?from=2026-11-29&to=2026-11-29").get_json()["referrals"]["total"] == 3
+    assert summary(service, "?from=2026-12-01&to=2026-12-02").get_json()["referrals"]["total"] == 0
+    backwards = summary(service, "?from=2026-12-02&to=2026-12-01")
     assert backwards.status_code == 422
 
 
-def test_case_manager_sees_only_own_districts(ref, history):
-    own = summary(ref, districts=("rudaki",)).get_json()
+def test_case_manager_sees_only_own_districts(service, history):
+    own = summary(service, districts=("rudaki",)).get_json()
     assert own["referrals"]["total"] == 2
     assert own["waiting_list"] == []
-    assert summary(ref, "?district=khujand", districts=("rudaki",)).status_code == 403
+    assert summary(service, "?district=khujand", districts=("rudaki",)).status_code == 403
 
 
-def test_providers_and_field_workers_get_no_report(ref):
-    staff = provider_user(ref, "p")
-    assert ref.client.get("/reports/summary", headers=staff).status_code == 403
-    phw = ref.client.get("/reports/summary", headers=ref.auth("phw", ["rudaki"]))
+def test_providers_and_field_workers_get_no_report(service):
+    staff = provider_user(service, "p")
+    assert service.client.get("/reports/summary", headers=staff).status_code == 403
+    phw = service.client.get("/reports/summary", headers=service.auth("phw", ["rudaki"]))
     assert phw.status_code == 403
 
 
-def test_csv_has_the_same_figures(ref, history):
-    response = summary(ref, "?format=csv", role="admin")
+def test_csv_has_the_same_figures(service, history):
+    response = summary(service, "?format=csv", role="admin")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     figures = {row["district_code"]: row for row in rows}
     assert (figures["rudaki"]["referred"], figures["rudaki"]["declined"]) == ("2", "1")
     assert figures["murghob"]["waiting_list"] == "1"
-    by_header = ref.client.get(
-        "/reports/summary", headers={**ref.auth("admin"), "Accept": "text/csv"}
+    by_header = service.client.get(
+        "/reports/summary", headers={**service.auth("admin"), "Accept": "text/csv"}
     )
     assert by_header.mimetype == "text/csv"

@@ -23,7 +23,7 @@ PROVIDERS = [
 ]
 
 
-def ref(rid, pid, status, sent, due, answered=None, accepted=None, reason=None, **kw):
+def service(rid, pid, status, sent, due, answered=None, accepted=None, reason=None, **kw):
     names = {"p1": "Chashma", "p2": "Ghuncha", "p3": "Mehr"}
     return ReferralRow(
         referral_id=rid,
@@ -43,18 +43,25 @@ def ref(rid, pid, status, sent, due, answered=None, accepted=None, reason=None, 
 
 
 REFERRALS = [
-    ref("r1", "p1", "in_progress", at(1, 10), at(4, 10), at(2, 10), at(2, 10)),
-    ref("r2", "p1", "declined", at(3), at(6), at(7), reason="no_capacity"),
-    ref("r3", "p1", "expired", at(5), at(8)),
-    ref("r4", "p2", "declined", at(2), at(5), at(3), reason="other"),
-    ref("r5", "p2", "cancelled", at(10), at(13), service_type="home_based"),
-    ref("r6", "p2", "sent", at(24), at(30)),
-    ref("r7", "p1", "sent", at(17), at(20)),
-    ref(
-        "r8", "p3", "completed", at(1), at(4), at(1, 12), at(1, 12),
-        district="khujand", region="TJ-SU",
+    service("r1", "p1", "in_progress", at(1, 10), at(4, 10), at(2, 10), at(2, 10)),
+    service("r2", "p1", "declined", at(3), at(6), at(7), reason="no_capacity"),
+    service("r3", "p1", "expired", at(5), at(8)),
+    service("r4", "p2", "declined", at(2), at(5), at(3), reason="other"),
+    service("r5", "p2", "cancelled", at(10), at(13), service_type="home_based"),
+    service("r6", "p2", "sent", at(24), at(30)),
+    service("r7", "p1", "sent", at(17), at(20)),
+    service(
+        "r8",
+        "p3",
+        "completed",
+        at(1),
+        at(4),
+        at(1, 12),
+        at(1, 12),
+        district="khujand",
+        region="TJ-SU",
     ),
-]  # fmt: skip
+]
 
 
 def journey(cid, reg, assessed, referred, accepted, district="rudaki", region="TJ-RA"):
