@@ -55,3 +55,20 @@ OPEN_ASSESSMENT_STATUSES = ASSESSMENT_STATUSES[:2]
 RATINGS = ("met", "partly_met", "not_met")
 COMPLIANCE_LEVELS = ("compliant", "partly_compliant", "non_compliant")
 CONTRACT_STATUSES = ("active", "terminated")
+# Where a referral stands (contract §4): the referral service's state machine moves between them,
+# the portal groups a provider's inbox by them.
+REFERRAL_STATUSES = (
+    "sent",
+    "accepted",
+    "declined",
+    "expired",
+    "in_progress",
+    "completed",
+    "cancelled",
+)
+# Waiting for the provider's answer.
+AWAITING_ANSWER_STATUSES = ("sent",)
+# Accepted and not yet ended: the referral holds one of the provider's places.
+PLACE_TAKING_STATUSES = ("accepted", "in_progress")
+# Not ended yet: still waiting for an answer or holding a place.
+OPEN_REFERRAL_STATUSES = (*AWAITING_ANSWER_STATUSES, *PLACE_TAKING_STATUSES)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-NEW = ("sent",)
-IN_PROGRESS = ("accepted", "in_progress")
+from shared.vocabulary import AWAITING_ANSWER_STATUSES, PLACE_TAKING_STATUSES
+
+NEW = AWAITING_ANSWER_STATUSES
+IN_PROGRESS = PLACE_TAKING_STATUSES
 
 
 @dataclass(frozen=True)

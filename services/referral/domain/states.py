@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from shared.vocabulary import OPEN_REFERRAL_STATUSES, PLACE_TAKING_STATUSES
+
 from .errors import InvalidInput, TransitionNotAllowed
 
 
 class Status(StrEnum):
-    """Where a referral stands."""
+    """Where a referral stands (the values are shared.vocabulary.REFERRAL_STATUSES)."""
 
     SENT = "sent"
     ACCEPTED = "accepted"
@@ -74,8 +76,8 @@ FHIR_TASK_STATUS: dict[Status, str] = {
     Status.CANCELLED: "cancelled",
 }
 
-OPEN_STATES: frozenset[Status] = frozenset({Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS})
-PLACE_TAKING_STATES: frozenset[Status] = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
+OPEN_STATES: frozenset[Status] = frozenset(map(Status, OPEN_REFERRAL_STATUSES))
+PLACE_TAKING_STATES: frozenset[Status] = frozenset(map(Status, PLACE_TAKING_STATUSES))
 FINAL_STATES: frozenset[Status] = frozenset(Status) - OPEN_STATES
 
 

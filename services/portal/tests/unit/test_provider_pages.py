@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from services.portal.domain.inbox import group, time_left
 from services.portal.tests.fakes import api_error
+from services.portal.web.casework_common import REFERRAL_STATUS
+from shared.vocabulary import REFERRAL_STATUSES
 
 RID = "11111111-1111-4111-8111-111111111111"
 SOON = (datetime.now(UTC) + timedelta(hours=5, minutes=30)).isoformat()
@@ -16,6 +18,10 @@ NEW = {
               "district_code": "rudaki", "language": "tg"},
     "guardian": None, "allowed_actions": ["accept", "decline"],
 }  # fmt: skip
+
+
+def test_every_referral_status_has_a_name_on_the_pages():
+    assert set(REFERRAL_STATUS) == set(REFERRAL_STATUSES)
 
 
 def test_time_left_counts_down_and_turns_overdue():

@@ -15,6 +15,7 @@ from services.referral.domain.states import (
     is_open,
     next_status,
 )
+from shared.vocabulary import REFERRAL_STATUSES
 
 ALLOWED = {
     ("sent", "accept"): "accepted",
@@ -75,6 +76,10 @@ def test_final_states_allow_nothing():
 )
 def test_fhir_task_status(status, fhir):
     assert fhir_status(status) == fhir
+
+
+def test_the_states_are_the_platforms_referral_statuses_in_order():
+    assert tuple(Status) == REFERRAL_STATUSES
 
 
 def test_open_states_and_places_taken():
