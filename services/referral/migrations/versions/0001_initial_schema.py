@@ -8,6 +8,8 @@ Create Date: 2026-11-25 15:39:23.555328
 import sqlalchemy as sa
 from alembic import op
 
+from shared.migrations import create_messaging_tables, drop_messaging_tables
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -39,49 +41,7 @@ def upgrade() -> None:
             batch_op.f("ix_children_district_code"), ["district_code"], unique=False
         )
 
-    op.create_table(
-        "outbox",
-        sa.Column(
-            "seq",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("event_type", sa.String(length=100), nullable=False),
-        sa.Column("correlation_id", sa.String(length=100), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("seq"),
-        sa.UniqueConstraint("id"),
-    )
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_outbox_correlation_id"), ["correlation_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_outbox_unsent",
-            ["seq"],
-            unique=False,
-            postgresql_where=sa.text("published_at IS NULL"),
-            sqlite_where=sa.text("published_at IS NULL"),
-        )
-
-    op.create_table(
-        "processed_events",
-        sa.Column("event_id", sa.String(length=64), nullable=False),
-        sa.Column("event_type", sa.String(length=100), nullable=False),
-        sa.Column("correlation_id", sa.String(length=100), nullable=True),
-        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id"),
-    )
-    with op.batch_alter_table("processed_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_processed_events_correlation_id"), ["correlation_id"], unique=False
-        )
+    create_messaging_tables()
 
     op.create_table(
         "providers",
@@ -253,19 +213,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_providers_name"))
 
     op.drop_table("providers")
-    with op.batch_alter_table("processed_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_processed_events_correlation_id"))
-
-    op.drop_table("processed_events")
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_outbox_unsent",
-            postgresql_where=sa.text("published_at IS NULL"),
-            sqlite_where=sa.text("published_at IS NULL"),
-        )
-        batch_op.drop_index(batch_op.f("ix_outbox_correlation_id"))
-
-    op.drop_table("outbox")
+    drop_messaging_tables()
     with op.batch_alter_table("children", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_children_district_code"))
 
