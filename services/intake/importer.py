@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from services.intake.bootstrap import SERVICE
+from services.intake.bootstrap import operator_runtime
 from services.intake.flows import audit, idempotency
 from services.intake.flows.candidates import CandidatePool, as_registered, facts_of
 from services.intake.flows.import_rows import (
@@ -41,8 +41,6 @@ from services.intake.flows.registration import (
     Refused,
     register_child,
 )
-from services.intake.models import TABLES, Base
-from shared.config import load_settings
 from shared.principal import ROLES, Principal
 from shared.runtime import Runtime, UnitOfWork
 
@@ -221,8 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BadFile, UnicodeDecodeError, csv.Error, OSError) as exc:
         print(f"cannot import {args.file}: {exc}", file=sys.stderr)
         return 2
-    # An operator's command on the database: it checks no tokens, so it needs no JWT_SECRET.
-    runtime = Runtime(load_settings(SERVICE), Base.metadata, TABLES)
+    runtime = operator_runtime()
     report = import_rows(runtime, rows, actor, args.batch_size, progress=sys.stderr)
     for line in report.problems:
         print(line)
