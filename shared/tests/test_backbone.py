@@ -300,6 +300,7 @@ def test_two_relays_on_one_outbox_publish_every_row_once(stack):
 
 
 @pytest.mark.faults
+@pytest.mark.alone
 def test_broker_down_state_changes_commit_and_every_event_arrives_once(stack, rabbitmq_url):
     from shared.testing.servers import can_control_rabbitmq, start_rabbitmq, stop_rabbitmq
 

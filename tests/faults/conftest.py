@@ -1,4 +1,4 @@
-"""One running platform for the fault tests, and their counts in the run's final summary."""
+"""One running platform for the fault tests (their counts are summed up by the root conftest)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 
 from tests.e2e.steps import Users
 from tests.e2e.wiring import Chain, chain_running
-from tests.faults.report import REPORT_FILE, summary_lines
 
 # Short retry delays, so an event that failed during a database outage is retried within
 # seconds; their sum (15.5 s) still outlasts the outages these tests cause.
@@ -27,13 +26,3 @@ def chain(postgres_url, rabbitmq_url, tmp_path_factory) -> Iterator[Chain]:
 @pytest.fixture(scope="session")
 def users(chain: Chain) -> Users:
     return Users(chain)
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Show every fault test's counts at the end of the run, whatever the -r options."""
-    lines = summary_lines()
-    if lines:
-        terminalreporter.section("fault counts")
-        for line in lines:
-            terminalreporter.write_line(line)
-        terminalreporter.write_line(f"(also in {REPORT_FILE})")

@@ -20,7 +20,7 @@ from tests.faults.counting import (
 )
 from tests.faults.report import FaultCounts, record
 
-pytestmark = [pytest.mark.faults, pytest.mark.e2e]
+pytestmark = [pytest.mark.faults, pytest.mark.alone, pytest.mark.e2e]
 
 DISTRICT = "panjakent"
 FIRST = 10_000  # registration numbers (and so phones) no other fault test uses

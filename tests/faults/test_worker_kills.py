@@ -29,7 +29,10 @@ from tests.faults.report import FaultCounts, record
 WORKER_SERVICES = tuple(service for service in SERVICES if service != "portal")
 
 
-pytestmark = [pytest.mark.faults, pytest.mark.e2e]
+# Alone: a worker is killed again 0.3-2 s after its restart, so on a machine shared with other
+# tests the restarts (each imports the service anew) would eat that time and no journey would
+# move between kills.
+pytestmark = [pytest.mark.faults, pytest.mark.e2e, pytest.mark.alone]
 
 # Scaled down to fit the suite's budget: on two shared cores 100 journeys under kills took about
 # three minutes. `FAULT_JOURNEYS=500 pytest tests/faults --timeout=1800` runs the full count.
