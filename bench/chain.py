@@ -18,9 +18,10 @@ from bench import platform as bp
 from bench.loadgen import HttpClient, Sample
 from bench.stats import latency_summary
 from bench.tajik_data import completion, registration
-from bench.tasks import Case, TaskQueue
+from bench.tasks import Case, StepQueues, TaskQueue
 
 MAX_ATTEMPTS = 60  # per step; polls back off to 1 s, so a step gives up after about a minute
+CASEWORK = ("assess", "refer", "accept")  # in the chain's order; the last is served first
 SCHEDULE = {"scheduled_for": None, "place": "home visit", "place_type": "home_visit"}
 
 
@@ -50,7 +51,10 @@ class Chain:
         self.registrars = registrars
         # "register": health workers only, each child done once registered (family latency).
         self.through = through
-        self.queues = {"register": TaskQueue(), "casework": TaskQueue()}
+        # Registrations are open loop, on their own pool; casework has one queue per step,
+        # served latest step first, so assessing new children never starves referring or
+        # accepting the ones already assessed.
+        self.queues = {"register": TaskQueue(), "casework": StepQueues(CASEWORK)}
         self.stop = threading.Event()
         self.counts: Counter = Counter()
         self.errors: Counter = Counter()
@@ -62,7 +66,9 @@ class Chain:
     def progress(self) -> dict[str, int]:
         """Return how many children reached each stage (for the sampler)."""
         with self._lock:
-            return {f"chain.{k}": v for k, v in self.counts.items()}
+            counts = {f"chain.{k}": v for k, v in self.counts.items()}
+        waiting = self.queues["casework"].ready()
+        return {**counts, **{f"chain.waiting.{k}": v for k, v in waiting.items()}}
 
     def token(self, role: str, key: str) -> str:
         """Return (and remember) a token: districts for staff, provider_id for providers."""
@@ -104,10 +110,10 @@ class Chain:
                 return
             time.sleep(0.2)
 
-    def _queue(self, step: str) -> TaskQueue:
+    def _queue(self, step: str) -> TaskQueue | StepQueues:
         return self.queues["register" if step == "register" else "casework"]
 
-    def _work(self, queue: TaskQueue) -> None:
+    def _work(self, queue: TaskQueue | StepQueues) -> None:
         samples: list[Sample] = []
         with self._lock:
             self.samples.append(samples)

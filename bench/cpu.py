@@ -30,25 +30,66 @@ def _group(info: dict[str, Any], names: dict[int, str], databases: dict[str, str
     return "other processes"
 
 
-def snapshot(platform: Any) -> dict[int, tuple[str, float]]:
-    """Return {pid: (group, CPU seconds so far)} for every process on the machine."""
+def _reaped_group(info: dict[str, Any], group: str, names: dict[int, str]) -> str:
+    """The group whose exited processes a parent reaped: gunicorn's recycled workers, closed
+    PostgreSQL backends, the driver's finished helpers."""
+    if info["pid"] in names:
+        return f"{names[info['pid']]} (worker)"
+    if group == "benchmark driver":
+        return "other processes"
+    return group if group.startswith("postgres") else "other processes"
+
+
+def snapshot(platform: Any) -> dict[Any, tuple[str, float]]:
+    """Return {key: (group, CPU seconds so far)} for every process on the machine.
+
+    A process that exits between two snapshots would take its CPU with it: a gunicorn worker
+    recycled after `max_requests`, a closed database connection. Its parent's reaped-children
+    times keep it, so each parent also contributes a ("reaped", pid) entry to its children's
+    group.
+    """
     names = {pid: name for name, pid in bp.long_running(platform).items()}
     databases = {url.rsplit("/", 1)[1]: s for s, url in platform.database_urls.items()}
-    seen = {}
+    seen: dict[Any, tuple[str, float]] = {}
     for process in psutil.process_iter(["pid", "ppid", "name", "cmdline", "cpu_times"]):
         info = process.info
         if info["cpu_times"] is None:
             continue
         times = info["cpu_times"]
-        seen[info["pid"]] = (_group(info, names, databases), times.user + times.system)
+        group = _group(info, names, databases)
+        seen[info["pid"]] = (group, times.user + times.system)
+        reaped = times.children_user + times.children_system
+        if reaped:
+            seen["reaped", info["pid"]] = (_reaped_group(info, group, names), reaped)
     return seen
 
 
 def cpu_seconds(
-    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+    before: dict[Any, tuple[str, float]], after: dict[Any, tuple[str, float]]
 ) -> dict[str, float]:
     """Return CPU seconds used between two snapshots, by group, largest first."""
     used: Counter = Counter()
     for pid, (group, seconds) in after.items():
         used[group] += seconds - before.get(pid, (group, 0.0))[1]
     return {group: round(s, 1) for group, s in used.most_common() if s >= 0.05}
+
+
+OUTSIDE = ("benchmark driver", "other processes")  # not the platform's cost
+
+
+def per_child(used: dict[str, float], children: int) -> dict[str, Any]:
+    """Return CPU milliseconds per child: the platform's (every service process, PostgreSQL and
+    RabbitMQ), the driver's and the rest of the machine's, and the platform's split by group."""
+    if not children:
+        return {}
+    platform = {g: s for g, s in used.items() if g not in OUTSIDE}
+
+    def ms(seconds: float) -> float:
+        return round(seconds * 1000 / children, 1)
+
+    return {
+        "platform_ms": ms(sum(platform.values())),
+        "driver_ms": ms(used.get("benchmark driver", 0.0)),
+        "other_ms": ms(used.get("other processes", 0.0)),
+        "split_ms": {g: ms(s) for g, s in platform.items()},
+    }

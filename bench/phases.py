@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from bench import platform as bp
 from bench import profiling
 from bench.chain import Chain
+from bench.cpu import per_child
 from bench.intake_load import registration_load
 from bench.latency import family_latency, guardian_sms, wait_for_acceptance_sms
 from bench.pgactivity import ActivitySampler
@@ -138,6 +139,7 @@ def chain_phase(
         latency_buckets=latency_buckets(timeline, chain.started),
         sampled=series_summary(sampler.rows),
         cpu_seconds=sampler.cpu_seconds,
+        cpu_per_child=per_child(sampler.cpu_seconds, result["completed"]),
         database_activity=activity.summary(),
         peak_rss_mb=dict(sorted(sampler.peak_rss.items())),
         series=sampler.rows,

@@ -53,3 +53,43 @@ class TaskQueue:
                     return step, case
                 self._ready.wait(min(max(wait, 0.001), 0.2))
         return None
+
+
+class StepQueues:
+    """One time-ordered queue per scripted step, served latest step first.
+
+    A case manager who has both a child to refer and a new child to assess refers first, as
+    people finishing work do: under overload the chain keeps moving children to the end instead
+    of starting ever more of them. A step that is not due yet never blocks one that is.
+    """
+
+    def __init__(self, steps: tuple[str, ...]) -> None:
+        self.steps = steps
+        self._heaps: dict[str, list[tuple[float, int, Case]]] = {step: [] for step in steps}
+        self._order = itertools.count()
+        self._ready = threading.Condition()
+
+    def push(self, when: float, step: str, case: Case) -> None:
+        """Schedule a step of a case."""
+        with self._ready:
+            heapq.heappush(self._heaps[step], (when, next(self._order), case))
+            self._ready.notify()
+
+    def ready(self) -> dict[str, int]:
+        """Return how many steps of each kind are waiting (due or not)."""
+        with self._ready:
+            return {step: len(heap) for step, heap in self._heaps.items()}
+
+    def pop(self, stop: threading.Event) -> tuple[str, Case] | None:
+        """Wait for a due step, taking the latest step in the chain first; None once stopped."""
+        with self._ready:
+            while not stop.is_set():
+                now, soonest = time.time(), 0.2
+                for step in reversed(self.steps):
+                    heap = self._heaps[step]
+                    if heap and heap[0][0] <= now:
+                        return step, heapq.heappop(heap)[2]
+                    if heap:
+                        soonest = min(soonest, heap[0][0] - now)
+                self._ready.wait(max(soonest, 0.001))
+        return None

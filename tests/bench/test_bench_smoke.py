@@ -61,6 +61,9 @@ def test_every_child_went_through_the_whole_chain(report):
     assert latency["referral_to_acceptance_sms_record"]["count"] == 20
     assert chain["series"] and "queue.notifications.events" in chain["series"][-1]
     assert "notifications-worker" in chain["cpu_seconds"]
+    cost = chain["cpu_per_child"]
+    assert cost["platform_ms"] > 0 and "benchmark driver" not in cost["split_ms"]
+    assert "CPU per child" in report["paths"][1].read_text()
     assert isinstance(chain["database_activity"], list)
 
 
