@@ -83,17 +83,28 @@ def get_unflushed(session: Session, model: type[T], key: Any) -> T | None:
     """Session.get without flushing first: a row by primary key, also one added in this
     transaction and not yet written. A consumer's batch then writes its rows together at
     commit instead of flushing before every event's first look-up.
+
+    Rows added in this transaction are looked at first: a handler that looks the same new row
+    up twice (a child's registration, then its report row) asks the database once, not twice.
     """
+    pending = _pending(session, model, key)
+    if pending is not None:
+        return pending
     with session.no_autoflush:
-        found = session.get(model, key)
-    if found is not None:
-        return found
+        return session.get(model, key)
+
+
+def _pending(session: Session, model: type[Any], key: Any) -> Any:
+    """The object of `model` with this primary key added in this transaction, if any."""
+    new = session.new
+    if not new:
+        return None
     mapper = inspect(model)
     names = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
     wanted = key if isinstance(key, tuple) else (key,)
-    for pending in session.new:
-        if isinstance(pending, model) and tuple(getattr(pending, n) for n in names) == wanted:
-            return pending
+    for candidate in new:
+        if isinstance(candidate, model) and tuple(getattr(candidate, n) for n in names) == wanted:
+            return candidate
     return None
 
 

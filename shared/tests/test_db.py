@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import Database, get_unflushed
@@ -39,4 +39,19 @@ def test_get_unflushed_finds_committed_and_pending_rows_without_writing(tmp_path
         assert get_unflushed(session, Pair, ("x", "y")) is not None
         assert get_unflushed(session, Pair, ("y", "x")) is None
         assert get_unflushed(session, Thing, "missing") is None
+    db.dispose()
+
+
+def test_a_row_added_in_this_transaction_is_found_without_asking_the_database(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    Base.metadata.create_all(db.engine)
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with db.session() as session:
+        session.add(Thing(id="new", name="pending"))
+        statements.clear()
+        assert get_unflushed(session, Thing, "new").name == "pending"
+        assert get_unflushed(session, Pair, ("new", "x")) is None  # another model: asked
+        assert [s for s in statements if "things" in s] == []
+        assert len([s for s in statements if "pairs" in s]) == 1
     db.dispose()
