@@ -32,6 +32,15 @@ def is_opted_out(uow: UnitOfWork, phone: str | None) -> bool:
     return bool(row and row.opted_out)
 
 
+def opted_out_among(uow: UnitOfWork, phones: set[str]) -> set[str]:
+    """The phones among these that answered STOP (and not START since), in one query."""
+    if not phones:
+        return set()
+    with uow.session.no_autoflush:
+        query = select(OptOut.phone).where(OptOut.phone.in_(sorted(phones)), OptOut.opted_out)
+        return set(uow.session.scalars(query))
+
+
 def create_notification(
     uow: UnitOfWork,
     setup: SmsSetup,

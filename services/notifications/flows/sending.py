@@ -78,7 +78,8 @@ def _reconsidered(
         if n.id in gone:
             records.move(uow, n, st.CANCELLED, f"superseded by a later step ({gone[n.id]})")
     left = [sms for sms in held if sms.id not in gone]
-    sent = {sms.phone: _sent_today(uow, sms.phone) for sms in left if sms.phone}
+    sent = _sent_today_by_phone(uow, [sms.phone for sms in left if sms.phone])
+    sent = {sms.phone: sent.get(sms.phone, 0) for sms in left if sms.phone}
     wait = reconsider.over_cap(left, sent, setup.daily_cap, rules)
     for n in rows:
         if n.id in wait:
@@ -98,15 +99,50 @@ def held_rules() -> reconsider.HeldRules:
 
 
 def _sent_today(uow: UnitOfWork, phone: str) -> int:
+    return _sent_today_by_phone(uow, [phone]).get(phone, 0)
+
+
+def _sent_today_by_phone(uow: UnitOfWork, phones: Sequence[str]) -> dict[str, int]:
+    """SMS sent today (Tajikistan's day) to each of these phones, in one query."""
+    if not phones:
+        return {}
     start, end = local_day_bounds(local_day(uow.now))
-    query = select(func.count(Notification.id)).where(
-        Notification.to == phone, Notification.sent_at >= start, Notification.sent_at < end
+    query = (
+        select(Notification.to, func.count(Notification.id))
+        .where(
+            Notification.to.in_(sorted(set(phones))),
+            Notification.sent_at >= start,
+            Notification.sent_at < end,
+        )
+        .group_by(Notification.to)
     )
-    return uow.session.execute(query).scalar_one()
+    return {phone: count for phone, count in uow.session.execute(query)}
+
+
+@dataclass
+class _BatchFacts:
+    """What the checks before sending read, for a whole claimed batch at once: which phones
+    opted out and how many SMS each phone got today (two queries, not two per SMS)."""
+
+    opted_out: set[str]
+    sent_today: dict[str, int]
+
+    @classmethod
+    def of(cls, uow: UnitOfWork, rows: Sequence[Notification]) -> _BatchFacts:
+        sending = [n for n in rows if n.to and n.step == "send" and n.template not in CONFIRMATIONS]
+        guardians = sorted({str(n.to) for n in sending if n.recipient == GUARDIAN})
+        return cls(
+            records.opted_out_among(uow, {str(n.to) for n in sending}),
+            _sent_today_by_phone(uow, guardians),
+        )
 
 
 def _held_or_cancelled(
-    uow: UnitOfWork, setup: SmsSetup, n: Notification, claimed_for_phone: int = 0
+    uow: UnitOfWork,
+    setup: SmsSetup,
+    n: Notification,
+    claimed_for_phone: int = 0,
+    facts: _BatchFacts | None = None,
 ) -> bool:
     """Apply opt-out, quiet hours and the daily cap just before sending.
 
@@ -117,11 +153,13 @@ def _held_or_cancelled(
         return records.move(uow, n, st.CANCELLED, "the phone was erased")
     if n.template in CONFIRMATIONS:
         return False
-    if records.is_opted_out(uow, n.to):
+    opted_out = n.to in facts.opted_out if facts else records.is_opted_out(uow, n.to)
+    if opted_out:
         return records.move(uow, n, st.CANCELLED, "the phone opted out of SMS")
     if n.recipient != GUARDIAN:
         return False
-    sent_today = _sent_today(uow, n.to) + claimed_for_phone
+    sent = facts.sent_today.get(n.to, 0) if facts else _sent_today(uow, n.to)
+    sent_today = sent + claimed_for_phone
     until = hold_until(uow.now, setup.quiet_hours, sent_today, setup.daily_cap)
     if until is None:
         return False
@@ -162,8 +200,9 @@ def _claim_rows(
     jobs: list[Job] = []
     skipped = 0
     claimed: Counter[str] = Counter()
+    facts = _BatchFacts.of(uow, rows)
     for n in rows:
-        if n.step == "send" and _held_or_cancelled(uow, setup, n, claimed[n.to or ""]):
+        if n.step == "send" and _held_or_cancelled(uow, setup, n, claimed[n.to or ""], facts):
             skipped += 1
             continue
         step = n.step
