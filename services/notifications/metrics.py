@@ -8,25 +8,34 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
 from services.notifications.models import Notification
+from shared.metrics import Cached
 from shared.runtime import Runtime
 
 
 class SmsCollector:
-    """Notifications and billed segments per status and recipient."""
+    """Notifications and billed segments per status and recipient.
+
+    A count over every SMS ever planned: read at most every `TOTALS_MAX_AGE_SECONDS` per
+    process (shared/metrics.py), not on every scrape.
+    """
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self._rows = Cached(self._read)
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def _read(self) -> list:
         query = select(
             Notification.status,
             Notification.recipient,
             func.count(Notification.id),
             func.coalesce(func.sum(Notification.segments), 0),
         ).group_by(Notification.status, Notification.recipient)
+        with self.runtime.db.session() as session:
+            return list(session.execute(query).all())
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         try:
-            with self.runtime.db.session() as session:
-                rows = session.execute(query).all()
+            rows = self._rows.get()
         except Exception:
             return  # a scrape must not fail because the database is away
         count = GaugeMetricFamily(
