@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from shared.localtime import local_day
 from tests.security.expectations import (
     GATEWAY_OPERATIONS,
     ROLE_TABLE,
@@ -39,7 +40,7 @@ def refs(world: World, scope: str, operation: Operation | None = None) -> dict[s
         "provider": world.providers["P" if scope == "in" else "Q"],
         "district": person.district,
         "phone": person.phone,
-        "future_day": (date.today() + timedelta(days=14)).isoformat(),
+        "future_day": (local_day(datetime.now(UTC)) + timedelta(days=14)).isoformat(),
         "standard": world.quality.get("standard"),
         "inspection": quality.get("inspection"),
         "action": quality.get("action"),
@@ -68,7 +69,7 @@ def send(stack: Stack, operation: Operation, ref: dict[str, Any], headers: dict)
     """Call an operation with a valid body and query aimed at the records in ref."""
     query = {p: v for p in operation.query if (v := query_for(p, ref)) is not None}
     kwargs: dict[str, Any] = {"headers": headers}
-    body = body_for(operation.key, ref, date.today().isoformat())
+    body = body_for(operation.key, ref, local_day(datetime.now(UTC)).isoformat())
     if operation.has_body or body is not None:
         kwargs["json"] = body if body is not None else {}
     return stack.call(operation.service, operation.method, operation.url(ref, query), **kwargs)

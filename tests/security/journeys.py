@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.localtime import local_day
 from shared.testing import wait_for
 from tests.security.people import (
     AWAY,
@@ -53,6 +54,8 @@ class Journeys:
         self.stack = stack
         self.world = World({p.key: Person(**p.__dict__) for p in PEOPLE})
         self.now = datetime.now(UTC)
+        # The services judge dates by the calendar in Dushanbe, which runs five hours ahead.
+        self.today = local_day(self.now)
 
     def staff(self, role: str, district: str = HOME) -> dict[str, str]:
         """A staff token for a district."""
@@ -75,7 +78,7 @@ class Journeys:
         self.answer(self.world["B"], "P2", "decline", {"reason": "other", "note": DECLINE_NOTE})
         self.refer(self.world["B"], "P")
         self.answer(self.world["A"], "P", "accept", {"start_date": self.start_date()})
-        today = {"start_date": self.now.date().isoformat()}
+        today = {"start_date": self.today.isoformat()}
         self.answer(self.world["C"], "Q", "accept", today)
         self.answer(self.world["K"], "P", "accept", today)
         for key, provider in (("K", "P"), ("C", "Q")):
@@ -90,7 +93,7 @@ class Journeys:
 
     def start_date(self) -> str:
         """A start date two weeks ahead."""
-        return (self.now.date() + timedelta(days=14)).isoformat()
+        return (self.today + timedelta(days=14)).isoformat()
 
     def add_providers(self) -> None:
         """Create P and P2 serving rudaki and Q serving vahdat, as an admin."""
@@ -108,7 +111,7 @@ class Journeys:
 
     def register(self, person: Person) -> None:
         """Register a child as the person's registering worker."""
-        body = registration(person, self.now.date())
+        body = registration(person, self.today)
         headers = self.staff(person.registered_by, person.district)
         made = expect(
             self.stack.call("intake", "POST", "/children", json=body, headers=headers),
@@ -181,12 +184,12 @@ class Journeys:
         """Start the child's care plan and review it once, as the provider's user."""
         headers = self.stack.tokens.header("provider", provider_id=self.world.providers[provider])
         base = f"/referrals/{person.referral_ids[-1]}/care-plan"
-        later = (self.now.date() + timedelta(days=90)).isoformat()
+        later = (self.today + timedelta(days=90)).isoformat()
         expect(
             self.stack.call("referral", "POST", base, json=care_plan_body(later), headers=headers),
             (201,), f"care plan of {person.key}",
         )  # fmt: skip
-        body = review_body(self.now.date().isoformat(), later)
+        body = review_body(self.today.isoformat(), later)
         expect(
             self.stack.call("referral", "POST", f"{base}/reviews", json=body, headers=headers),
             (201,), f"review of {person.key}'s care plan",
@@ -197,7 +200,7 @@ class Journeys:
         as the provider's user; C's at Q, so the plan the matrix uses in scope stays open."""
         headers = self.stack.tokens.header("provider", provider_id=self.world.providers[provider])
         base = f"/referrals/{person.referral_ids[-1]}/care-plan"
-        moved = (self.now.date() + timedelta(days=60)).isoformat()
+        moved = (self.today + timedelta(days=60)).isoformat()
         expect(
             self.stack.call("referral", "PUT", base, json=revised_plan_body(moved, 1),
                             headers=headers),
@@ -213,7 +216,7 @@ class Journeys:
         """A standard in force since last year; P and Q inspected, each with a contract."""
         admin = self.stack.tokens.header("admin")
         inspector = self.stack.tokens.header("inspector", (HOME, AWAY))
-        today = self.now.date()
+        today = self.today
         since = (today - timedelta(days=365)).isoformat()
         made = expect(
             self.stack.call("quality", "POST", "/standards", json=standard_body(since),

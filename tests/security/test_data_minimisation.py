@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from shared.localtime import local_day
 from shared.testing import token, wait_for
 from tests.security.people import (
     EVIDENCE_NOTE,
@@ -185,7 +186,7 @@ def test_quality_events_carry_no_child_and_no_evidence(stack, world):
 def test_refusals_do_not_repeat_what_was_written(stack, world):
     """A 422 names the fields to put right; it never repeats the evidence, note or answer sent,
     which may name a child."""
-    today = datetime.now(UTC).date().isoformat()
+    today = local_day(datetime.now(UTC)).isoformat()
     k, a = world["K"], world["A"]
     name = f"{a.given_name} {a.family_name} {a.phone}"
     inspection = inspection_body(world.providers["P"], today, today, f"{EVIDENCE_NOTE} {name}")
