@@ -20,8 +20,9 @@ import csv
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
@@ -95,19 +96,29 @@ def read_rows(stream: TextIO) -> Iterator[tuple[int, dict[str, str | None]]]:
 
 def import_rows(
     runtime: Runtime,
-    rows: list[tuple[int, dict[str, str | None]]],
+    rows: Iterable[tuple[int, dict[str, str | None]]],
     actor: Principal,
     batch_size: int = 200,
     progress: TextIO | None = None,
+    total: int | None = None,
 ) -> ImportReport:
-    """Register every good row, in batches of one transaction each; report the rest."""
+    """Register every good row, in batches of one transaction each; report the rest.
+
+    Rows are taken a batch at a time, so a register of any length is held in memory one batch
+    at a time; total (the row count, when known) only feeds the progress line.
+    """
     report = ImportReport()
-    meter = _Progress(len(rows), progress)
-    for start in range(0, len(rows), batch_size):
-        parsed = [parse_row(line, row) for line, row in rows[start : start + batch_size]]
+    if total is None and isinstance(rows, Sized):
+        total = len(rows)
+    meter = _Progress(total, progress)
+    done = 0
+    source = iter(rows)
+    while batch := list(islice(source, batch_size)):
+        parsed = [parse_row(line, row) for line, row in batch]
         with runtime.unit_of_work() as uow:
             _Batch(uow, actor, report, parsed).run()
-        meter.update(min(start + batch_size, len(rows)), report)
+        done += len(batch)
+        meter.update(done, report)
     meter.finish(report)
     return report
 
@@ -177,21 +188,26 @@ class _Batch:
 class _Progress:
     """Prints how far a long import has got, at most every two seconds."""
 
-    def __init__(self, total: int, stream: TextIO | None) -> None:
+    def __init__(self, total: int | None, stream: TextIO | None) -> None:
         self.total, self.stream = total, stream
         self.started = self.last = time.monotonic()
 
     def update(self, done: int, report: ImportReport) -> None:
         now = time.monotonic()
-        if self.stream is None or (now - self.last < 2.0 and done < self.total):
+        finished = self.total is not None and done >= self.total
+        if self.stream is None or (now - self.last < 2.0 and not finished):
             return
         self.last = now
         rate = done / max(now - self.started, 1e-6)
-        left = (self.total - done) / rate if rate else 0
-        self.stream.write(
-            f"{done}/{self.total} rows ({100 * done // max(self.total, 1)}%), "
-            f"{rate:.0f} rows/s, about {left:.0f} s left — {report.summary()}\n"
-        )
+        if self.total is None:
+            line = f"{done} rows, {rate:.0f} rows/s — {report.summary()}\n"
+        else:
+            left = (self.total - done) / rate if rate else 0
+            line = (
+                f"{done}/{self.total} rows ({100 * done // max(self.total, 1)}%), "
+                f"{rate:.0f} rows/s, about {left:.0f} s left — {report.summary()}\n"
+            )
+        self.stream.write(line)
         self.stream.flush()
 
     def finish(self, report: ImportReport) -> None:
@@ -213,14 +229,19 @@ def main(argv: list[str] | None = None) -> int:
     if districts and args.role == "admin":
         parser.error("--districts limits a worker's role: add --role case_manager (or phw …)")
     actor = Principal(sub=args.registered_by, role=args.role, districts=districts)
+    # A first pass reads the whole file without keeping it: a file that is not UTF-8 CSV, or
+    # lacks a column, is refused before any row is written, and the count feeds the progress.
     try:
         with args.file.open(encoding="utf-8-sig", newline="") as stream:
-            rows = list(read_rows(stream))
+            total = sum(1 for _ in read_rows(stream))
     except (BadFile, UnicodeDecodeError, csv.Error, OSError) as exc:
         print(f"cannot import {args.file}: {exc}", file=sys.stderr)
         return 2
     runtime = operator_runtime()
-    report = import_rows(runtime, rows, actor, args.batch_size, progress=sys.stderr)
+    with args.file.open(encoding="utf-8-sig", newline="") as stream:
+        report = import_rows(
+            runtime, read_rows(stream), actor, args.batch_size, progress=sys.stderr, total=total
+        )
     for line in report.problems:
         print(line)
     print(report.summary())

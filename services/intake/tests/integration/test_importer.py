@@ -118,6 +118,28 @@ def test_a_file_without_the_required_columns_is_refused_whole(database, tmp_path
     assert count(database, Child) == 0
 
 
+def test_a_file_that_breaks_late_is_refused_before_any_row_is_written(database, tmp_path, capsys):
+    path = _write(tmp_path / "register.csv", ROWS[:3])
+    with path.open("ab") as stream:
+        stream.write("Зарина,Раҳимова,ж,".encode() + b"\xff\xfe broken\n")
+
+    # Batches of two: the first batch is done long before the broken line is read.
+    assert main([str(path), "--batch-size", "2"]) == 2
+
+    assert "cannot import" in capsys.readouterr().err
+    assert count(database, Child) == 0
+
+
+def test_a_register_longer_than_a_batch_is_imported_whole(database, tmp_path, capsys):
+    path = _write(tmp_path / "register.csv", ROWS)
+
+    assert main([str(path), "--batch-size", "2"]) == 1
+
+    assert "imported 3, invalid 2, duplicate 1, already imported 0" in capsys.readouterr().out
+    assert count(database, Child) == 3
+    assert count(database, database.runtime.tables.outbox) == 3
+
+
 def test_imports_are_recorded_in_the_audit_trail(database, tmp_path):
     main([str(_write(tmp_path / "register.csv", [GOOD])), "--registered-by", "rudaki-register"])
     with database.runtime.db.session() as session:
