@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort
 
 from services.portal.web.dashboard_data import TABLES, Table, gather, read_filters, tables
 from services.portal.web.guards import roles_required
+from shared.localtime import local_day
 from shared.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, Sheet, to_csv, to_xlsx
 
 bp = Blueprint("dashboard_downloads", __name__)
@@ -23,7 +24,7 @@ def download(name: str, fmt: str):  # noqa: ANN201
     if errors:
         abort(400)
     table = tables(gather(chosen, with_months=name == "months"))[name]
-    return table_download(table, fmt, f"{name}-{date.today().isoformat()}.{fmt}")
+    return table_download(table, fmt, f"{name}-{local_day(datetime.now(UTC)).isoformat()}.{fmt}")
 
 
 def table_download(table: Table, fmt: str, filename: str) -> Response:

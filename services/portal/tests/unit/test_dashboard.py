@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 from openpyxl import load_workbook
 
@@ -89,6 +89,23 @@ def test_csv_has_a_bom_and_cyrillic(client, login, fake_apis):
     assert answer.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
     assert rows[0][0] == "Провайдер" and rows[1][0] == "Арча"
+
+
+def test_a_download_is_named_after_the_day_in_dushanbe(client, login, fake_apis, monkeypatch):
+    from services.portal.web import dashboard_downloads
+
+    evening = datetime(2026, 12, 4, 20, 30, tzinfo=UTC)  # already 5 December in Dushanbe
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return evening.astimezone(tz) if tz else evening.replace(tzinfo=None)
+
+    monkeypatch.setattr(dashboard_downloads, "datetime", Clock)
+    _reports(fake_apis)
+    login(client, "admin")
+    answer = client.get("/dashboard/providers.csv?lang=tg")
+    assert "providers-2026-12-05.csv" in answer.headers["Content-Disposition"]
 
 
 def test_xlsx_reads_back(client, login, fake_apis):
