@@ -45,7 +45,7 @@ START = datetime.now(timezone(timedelta(hours=5))).date().isoformat()
 
 
 def kill_until_done(platform: Platform, futures: list[Future], seed: int = 9) -> Counter[str]:
-    """Kill the four workers in random order at random moments until the journeys end.
+    """Kill every worker at least once, then at random moments until the journeys end.
 
     Runs in the main thread on purpose: the harness ties each process's life to the thread that
     started it, so a worker restarted from a short-lived thread would die with that thread.
@@ -53,15 +53,20 @@ def kill_until_done(platform: Platform, futures: list[Future], seed: int = 9) ->
     chance = random.Random(seed)
     kills: Counter[str] = Counter()
     workers = [f"{service}-worker" for service in WORKER_SERVICES]
+    first_round = True
     while True:
         chance.shuffle(workers)  # each round kills every worker once
         for name in workers:
-            if not wait(futures, timeout=chance.uniform(0.3, 2.0)).not_done:
+            # The first round kills every worker, soon, whatever the journeys' pace: on a fast
+            # machine they could end before the last worker's turn, leaving it never killed.
+            pause = chance.uniform(0.1, 0.6) if first_round else chance.uniform(0.3, 2.0)
+            if not wait(futures, timeout=pause).not_done and not first_round:
                 return kills
             platform.kill(name, signal.SIGKILL)
             kills[name] += 1
             wait(futures, timeout=chance.uniform(0.0, 1.0))  # down for a moment
             platform.start(name)
+        first_round = False
 
 
 def journey(users: Users, provider: dict, n: int) -> Family:
