@@ -20,3 +20,26 @@ def pytest_terminal_summary(terminalreporter) -> None:
         for line in lines:
             terminalreporter.write_line(line)
         terminalreporter.write_line(f"(also in {REPORT_FILE})")
+
+
+# How long the longest modules keep one parallel worker busy, in seconds (a rough figure from
+# `--durations`): they are handed out first, so the run does not end with one worker still in a
+# two-minute test while the others have nothing left to do.
+def pytest_collection_modifyitems(config, items) -> None:
+    """Put tests marked `long` first, the longest first; the rest keep their order."""
+
+    def seconds(item) -> float:
+        marker = item.get_closest_marker("long")
+        return -float(marker.kwargs.get("seconds", 60)) if marker else 0.0
+
+    items.sort(key=seconds)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With --dist loadfile, hand out files in the order above (not by how many tests they have),
+    and each test of a module marked to split on its own (`SPLIT_BY_TEST`)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from tests.scheduling import LongFirstFileScheduling
+
+    return LongFirstFileScheduling(config, log)

@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.integration, pytest.mark.e2e, pytest.mark.timeout(330)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.e2e,
+    pytest.mark.timeout(330),
+    pytest.mark.long(seconds=110),
+]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -27,7 +27,7 @@ PREAMBLE = """set -euo pipefail
 curl() { command curl --fail-with-body --max-time 30 "$@"; }
 """
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long(seconds=25)]
 
 
 def bash_blocks(path: Path) -> list[str]:

@@ -23,7 +23,7 @@ from tests.e2e.steps import VISIT_PLACE, Users
 from tests.e2e.wiring import Chain, chain_running
 
 # The unanswered referral is sent before every journey, so its deadline runs out meanwhile.
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("unanswered")]
+pytestmark = [pytest.mark.e2e, pytest.mark.long(seconds=100), pytest.mark.usefixtures("unanswered")]
 
 RESPONSE_HOURS = "0.02"  # 72 s: the 30 s reminder timer always runs inside the last half
 ASSESSED = ["child_registered", "assessment_scheduled", "assessment_completed"]

@@ -23,7 +23,7 @@ from tests.e2e.checks import (
 from tests.e2e.steps import Family, Users
 from tests.e2e.wiring import Chain, chain_running
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long(seconds=20)]
 
 ASSESSED = ["child_registered", "assessment_scheduled", "assessment_completed"]
 START = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()

@@ -12,7 +12,7 @@ from shared.phones import to_e164
 from shared.testing.platform import TEST_SETTINGS, Platform
 from tests.e2e.samples import registration
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long(seconds=27)]
 SENDER = "EarlyHelp"
 
 

@@ -7,7 +7,7 @@ import requests
 
 from tests.e2e.samples import registration
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long(seconds=20)]
 
 
 def test_a_registered_child_gets_a_family_sms(platform):

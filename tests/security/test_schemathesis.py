@@ -117,7 +117,14 @@ def run(schema: Any, totals: report.Totals) -> None:
     totals.failures = list(found.values())
 
 
-@pytest.mark.parametrize("service", SERVICES)
+# How long each service's run keeps a parallel worker busy (the longest are handed out first).
+SECONDS = {"referral": 90, "assessment": 55, "notifications": 40, "intake": 30, "quality": 25}
+
+
+@pytest.mark.parametrize(
+    "service",
+    [pytest.param(s, marks=pytest.mark.long(seconds=SECONDS.get(s, 30))) for s in SERVICES],
+)
 def test_schemathesis_finds_nothing(stack, world, specs, service, wsgi_probes):
     """Generated valid and invalid requests to every operation: every check passes."""
     ops = service_operations(specs, service)

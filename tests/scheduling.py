@@ -1,0 +1,28 @@
+"""How the parallel run hands out its tests: by file, longest first, some files test by test.
+
+pytest-xdist's `--dist loadfile` keeps a file's tests on one worker (their module fixtures, whole
+platforms among them, start once) but orders files by how many tests they have, so the files
+holding a few long tests (schemathesis, the benchmark's smoke run, the expiring referral's
+journey) were handed out last and the run ended with two workers idle.
+"""
+
+from __future__ import annotations
+
+from xdist.scheduler import LoadFileScheduling
+
+# Modules whose tests are each long and independent enough to run on different workers (each
+# worker that gets one sets the module's fixtures up once more).
+SPLIT_BY_TEST = frozenset({"tests/security/test_schemathesis.py"})
+
+
+class LongFirstFileScheduling(LoadFileScheduling):
+    """Files in collection order (the root conftest puts tests marked `long` first)."""
+
+    def __init__(self, config, log=None) -> None:
+        super().__init__(config, log)
+        # Keep the order the collection hook chose instead of "most tests first".
+        config.option.loadscopereorder = False
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return nodeid if path in SPLIT_BY_TEST else path
