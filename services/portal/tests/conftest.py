@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
+from services.portal import accounts
 from services.portal.accounts import create_user
 from services.portal.app import create_app
 from services.portal.settings import PortalSettings
@@ -29,6 +31,22 @@ ROLE_USERS = {
     "admin": {},
     "inspector": {},
 }
+
+
+# Argon2id at the lowest cost it allows. The portal's own hasher costs about 0.2 s of CPU per hash
+# or check, which made up two thirds of these tests' time (162 logins, 35 new passwords). The
+# production hasher's strength is checked on its own (unit/test_password_hashing.py).
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_hasher() -> Iterator[PasswordHasher]:
+    """Hash and check passwords cheaply in these tests; yield the hasher the portal runs with."""
+    with pytest.MonkeyPatch.context() as patch:
+        original = accounts.HASHER
+        patch.setattr(accounts, "HASHER", QUICK_HASHER)
+        patch.setattr(accounts, "_DUMMY_HASH", QUICK_HASHER.hash("not-a-real-password"))
+        yield original
 
 
 @pytest.fixture
