@@ -22,10 +22,12 @@ class ServiceHarness:
         timers: list,
         config: dict[str, Any],
         clock: Any = None,
+        migrate: bool = True,
     ) -> None:
         self.service = service
         self.config = config
-        upgrade(service, config["DATABASE_URL"])
+        if migrate:  # False for a database copied from an already migrated template
+            upgrade(service, config["DATABASE_URL"])
         self.runtime = runtime_from(config)
         if clock is not None:
             self.runtime.clock = clock
