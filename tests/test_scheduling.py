@@ -1,0 +1,44 @@
+"""The parallel run hands out the longest files first and splits schemathesis test by test."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import pytest_collection_modifyitems
+from tests.scheduling import LongFirstFileScheduling
+
+
+class Item:
+    def __init__(self, nodeid: str, seconds: float | None = None) -> None:
+        self.nodeid = nodeid
+        self.marker = None if seconds is None else pytest.mark.long(seconds=seconds).mark
+
+    def get_closest_marker(self, name: str):
+        return self.marker if name == "long" else None
+
+
+def test_long_tests_go_first_longest_first_and_the_rest_keep_their_order():
+    items = [
+        Item("a.py::one"),
+        Item("smoke.py::run", seconds=110),
+        Item("a.py::two"),
+        Item("schemathesis.py::t[quality]", seconds=25),
+        Item("schemathesis.py::t[referral]", seconds=90),
+        Item("b.py::one"),
+    ]
+    pytest_collection_modifyitems(None, items)
+    assert [i.nodeid for i in items] == [
+        "smoke.py::run",
+        "schemathesis.py::t[referral]",
+        "schemathesis.py::t[quality]",
+        "a.py::one",
+        "a.py::two",
+        "b.py::one",
+    ]
+
+
+def test_a_file_is_one_unit_except_schemathesis_whose_tests_are_one_each():
+    scope = LongFirstFileScheduling._split_scope
+    assert scope(None, "tests/e2e/test_journeys.py::test_a[1]") == "tests/e2e/test_journeys.py"
+    test = "tests/security/test_schemathesis.py::test_schemathesis_finds_nothing[referral]"
+    assert scope(None, test) == test
