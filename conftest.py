@@ -26,13 +26,20 @@ def pytest_terminal_summary(terminalreporter) -> None:
 # `--durations`): they are handed out first, so the run does not end with one worker still in a
 # two-minute test while the others have nothing left to do.
 def pytest_collection_modifyitems(config, items) -> None:
-    """Put tests marked `long` first, the longest first; the rest keep their order."""
+    """Put files with tests marked `long` first, the longest first, each file's tests together
+    (its fixtures start once), its longest first; the rest keep their order."""
 
     def seconds(item) -> float:
         marker = item.get_closest_marker("long")
-        return -float(marker.kwargs.get("seconds", 60)) if marker else 0.0
+        return float(marker.kwargs.get("seconds", 60)) if marker else 0.0
 
-    items.sort(key=seconds)
+    def path(item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    longest: dict[str, float] = {}
+    for item in items:
+        longest[path(item)] = max(longest.get(path(item), 0.0), seconds(item))
+    items.sort(key=lambda item: (-longest[path(item)], -seconds(item)))
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -17,12 +17,13 @@ class Item:
         return self.marker if name == "long" else None
 
 
-def test_long_tests_go_first_longest_first_and_the_rest_keep_their_order():
+def test_long_files_go_first_longest_first_each_together_and_the_rest_keep_their_order():
     items = [
         Item("a.py::one"),
         Item("smoke.py::run", seconds=110),
         Item("a.py::two"),
         Item("schemathesis.py::t[quality]", seconds=25),
+        Item("kannel.py::run", seconds=27),
         Item("schemathesis.py::t[referral]", seconds=90),
         Item("b.py::one"),
     ]
@@ -31,6 +32,7 @@ def test_long_tests_go_first_longest_first_and_the_rest_keep_their_order():
         "smoke.py::run",
         "schemathesis.py::t[referral]",
         "schemathesis.py::t[quality]",
+        "kannel.py::run",
         "a.py::one",
         "a.py::two",
         "b.py::one",
