@@ -96,17 +96,19 @@ def rabbitmq_url() -> Iterator[str]:
     _unavailable("RabbitMQ")
 
 
-def create_database(postgres_url: str, prefix: str = "t") -> str:
-    """Create a fresh database on the server and return its URL."""
+def create_database(postgres_url: str, prefix: str = "t", template: str = "template1") -> str:
+    """Create a fresh database on the server (a copy of the template) and return its URL."""
     name = unique(prefix).lower()
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(_create_sql(connection, name)))
-    admin.dispose()
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(_create_sql(connection, name, template)))
+    finally:
+        admin.dispose()
     return f"{postgres_url.rsplit('/', 1)[0]}/{name}"
 
 
-def _create_sql(connection: Any, name: str, template: str = "template1") -> str:
+def _create_sql(connection: Any, name: str, template: str) -> str:
     """CREATE DATABASE copying the template's files (PostgreSQL 15+).
 
     The default since PostgreSQL 15 writes every page of the template to the WAL: about 95 ms
@@ -124,15 +126,7 @@ def migrated_database(postgres_url: str, service: str) -> str:
     It is copied from a template database migrated once per version of the service's migrations
     (`CREATE DATABASE ... TEMPLATE`), which costs a test a fraction of running Alembic again.
     """
-    template = _template(postgres_url, service)
-    name = unique(service).lower()
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(_create_sql(connection, name, template)))
-    finally:
-        admin.dispose()
-    return f"{postgres_url.rsplit('/', 1)[0]}/{name}"
+    return create_database(postgres_url, service, _template(postgres_url, service))
 
 
 _TEMPLATES: dict[tuple[str, str], str] = {}
