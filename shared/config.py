@@ -38,6 +38,7 @@ ENV_NAMES = (
     "BROKER_QUEUE_TYPE",
     "RETRY_DELAYS",
     "OUTBOX_POLL_SECONDS",
+    "OUTBOX_SAFETY_POLL_SECONDS",
     "OUTBOX_BATCH_SIZE",
     "OUTBOX_RETENTION_DAYS",
     "OUTBOX_MAX_REFUSALS",
@@ -110,6 +111,7 @@ class Settings:
     queue_type: str = "quorum"
     retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
     outbox_poll_seconds: float = 0.05
+    outbox_safety_poll_seconds: float = 1.0
     outbox_batch_size: int = 200
     outbox_retention_days: float = 30.0
     outbox_max_refusals: int = 10
@@ -160,6 +162,7 @@ def load_settings(service: str, env: dict[str, str] | None = None) -> Settings:
         queue_type=env.get("BROKER_QUEUE_TYPE", "").strip() or "quorum",
         retry_delays=tuple(float(d) for d in delays.split(",")) if delays else (1.0, 5.0, 30.0),
         outbox_poll_seconds=_float(env, "OUTBOX_POLL_SECONDS", 0.05),
+        outbox_safety_poll_seconds=_float(env, "OUTBOX_SAFETY_POLL_SECONDS", 1.0),
         outbox_batch_size=_int(env, "OUTBOX_BATCH_SIZE", 200),
         outbox_retention_days=_float(env, "OUTBOX_RETENTION_DAYS", 30.0),
         outbox_max_refusals=_int(env, "OUTBOX_MAX_REFUSALS", 10),

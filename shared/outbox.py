@@ -314,8 +314,18 @@ class OutboxRelay:
             .values(attempts=t.c.attempts + 1, last_error=error[:500])
         )
 
-    def run(self, stop: threading.Event, wake: threading.Event, poll_seconds: float) -> None:
-        """Relay until stopped: drain while there is work, then wait for a wake-up or a poll."""
+    def run(
+        self,
+        stop: threading.Event,
+        wake: threading.Event,
+        poll_seconds: float | Callable[[], float],
+    ) -> None:
+        """Relay until stopped: drain while there is work, then wait for a wake-up or a poll.
+
+        poll_seconds may be a function: the wait is then chosen anew each round (long while
+        PostgreSQL's notices wake the relay, short while they do not: shared/outbox_notices.py).
+        """
+        wait_for = poll_seconds if callable(poll_seconds) else (lambda: poll_seconds)
         backoff = 0.5
         while not stop.is_set():
             try:
@@ -335,7 +345,7 @@ class OutboxRelay:
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue
-            wake.wait(poll_seconds)
+            wake.wait(wait_for())
             wake.clear()
 
 

@@ -16,6 +16,10 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from shared.events import Event
 
 _PENDING = "outbox_rows"
+# PostgreSQL delivers `NOTIFY outbox` when the transaction commits (never if it rolls back); the
+# relay's listener wakes on it (shared/outbox_notices.py). Each service has its own database,
+# so one channel name serves them all.
+NOTIFY_CHANNEL = "outbox"
 
 
 def add_to_outbox(session: Session, table: Table, event: Event) -> None:
@@ -45,9 +49,12 @@ def _write_pending(session: Session) -> None:
     by_table: dict[Table, list[dict[str, Any]]] = {}
     for _, table, row in pending:  # emit order is kept: it becomes the order of `seq`
         by_table.setdefault(table, []).append(row)
+    connection = session.connection()
     for table, rows in by_table.items():
         # Straight to the connection: outbox rows need no ORM flush before them.
-        session.connection().execute(insert(table), rows)
+        connection.execute(insert(table), rows)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"NOTIFY {NOTIFY_CHANNEL}")
 
 
 def _drop_pending(session: Session, rolled_back: SessionTransaction) -> None:

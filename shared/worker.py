@@ -15,6 +15,7 @@ from shared.messaging.consumer import EventConsumer
 from shared.messaging.publisher import Publisher
 from shared.messaging.topology import topology_for
 from shared.outbox import OutboxRelay, prune_published
+from shared.outbox_notices import OutboxNotices
 from shared.runtime import Runtime
 from shared.subscriptions import SUBSCRIPTIONS
 
@@ -88,7 +89,20 @@ class Worker:
 
     def start(self) -> None:
         """Start every loop in its own thread."""
-        poll = self.runtime.settings.outbox_poll_seconds
+        settings = self.runtime.settings
+        poll: float | Callable[[], float] = settings.outbox_poll_seconds
+        if not self.runtime.db.is_sqlite:
+            # Woken by PostgreSQL when any process commits events; a look now and then besides.
+            notices = OutboxNotices(
+                settings.database_url, self.runtime.outbox_wake, self.stop_event
+            )
+            self._spawn("outbox-notices", notices.run)
+
+            def poll() -> float:
+                if notices.listening:
+                    return settings.outbox_safety_poll_seconds
+                return settings.outbox_poll_seconds
+
         self._spawn("relay", self.relay.run, self.stop_event, self.runtime.outbox_wake, poll)
         if self.consumer is not None:
             self._spawn("consumer", self.consumer.run)
