@@ -29,7 +29,8 @@ RESULTS = Path(__file__).with_name("results")
 SMOKE = {
     "children": 20,
     "rate": 10.0,
-    "intake_seconds": 3.0,
+    "intake_seconds": 1.0,
+    "concurrency": 4,
     "family_seconds": 2.0,
     "baseline_seconds": 1.5,
     "baseline_scale": 0.02,
