@@ -1,4 +1,4 @@
-"""How the parallel run hands out its tests: by file, longest first, some files test by test.
+"""How parallel runs hand out tests: by file, longest first, some test by test, some by folder.
 
 pytest-xdist's `--dist loadfile` keeps a file's tests on one worker (their module fixtures, whole
 platforms among them, start once) but orders files by how many tests they have, so the files
@@ -13,6 +13,9 @@ from xdist.scheduler import LoadFileScheduling
 # Modules whose tests are each long and independent enough to run on different workers (each
 # worker that gets one sets the module's fixtures up once more).
 SPLIT_BY_TEST = frozenset({"tests/security/test_schemathesis.py"})
+# Folders whose files share one session platform and so run together on one worker: the
+# browser journeys' platform with the portal takes as long to start as a few of their tests.
+TOGETHER = ("tests/browser/",)
 
 
 class LongFirstFileScheduling(LoadFileScheduling):
@@ -25,4 +28,6 @@ class LongFirstFileScheduling(LoadFileScheduling):
 
     def _split_scope(self, nodeid: str) -> str:
         path = nodeid.split("::", 1)[0]
-        return nodeid if path in SPLIT_BY_TEST else path
+        if path in SPLIT_BY_TEST:
+            return nodeid
+        return next((folder for folder in TOGETHER if path.startswith(folder)), path)

@@ -44,3 +44,13 @@ def test_a_file_is_one_unit_except_schemathesis_whose_tests_are_one_each():
     assert scope(None, "tests/e2e/test_journeys.py::test_a[1]") == "tests/e2e/test_journeys.py"
     test = "tests/security/test_schemathesis.py::test_schemathesis_finds_nothing[referral]"
     assert scope(None, test) == test
+
+
+def test_the_browser_journeys_are_one_unit_they_share_one_platform():
+    scope = LongFirstFileScheduling._split_scope
+    assert scope(None, "tests/browser/test_accounts.py::test_a[phw]") == "tests/browser/"
+    assert scope(None, "tests/browser/test_offline.py::test_b") == "tests/browser/"
+    assert (
+        scope(None, "tests/faults/test_poison_messages.py::t")
+        == "tests/faults/test_poison_messages.py"
+    )

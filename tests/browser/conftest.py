@@ -33,10 +33,12 @@ PROVIDER = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test here is a browser test."""
+    """Every test here is a browser test; together they keep a parallel worker busy about
+    130 s, on one worker (`tests/scheduling.py`), so they are handed out first."""
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.long(seconds=130))
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +119,9 @@ def context(browser, platform):
         is_mobile=True,
         has_touch=True,
     )
-    ctx.set_default_timeout(15000)
+    # The journeys run beside the fault tests on two cores: a page may wait its turn. No test
+    # here asserts on speed (page weights and render times: `python -m bench.portal_budget`).
+    ctx.set_default_timeout(30000)
     yield ctx
     ctx.close()
 
