@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from services.notifications.gateways import ConsoleGateway
 from shared.logging import NOISY_LOGGERS, JsonFormatter
 from shared.testing import TEST_JWT_SECRET, EventTap, token, unique
+from shared.testing.fixtures import migrated_database
 from shared.testing.harness import ServiceHarness
 
 SERVICES = ("intake", "assessment", "referral", "notifications", "quality")
@@ -94,6 +95,7 @@ class Stack:
 
 
 def _harness(name: str, config: dict[str, Any]) -> ServiceHarness:
+    """The service on a database already at its latest schema."""
     boot = importlib.import_module(f"services.{name}.bootstrap")
     app = importlib.import_module(f"services.{name}.app")
     handlers = importlib.import_module(f"services.{name}.handlers")
@@ -108,6 +110,7 @@ def _harness(name: str, config: dict[str, Any]) -> ServiceHarness:
         handlers.HANDLERS,
         getattr(handlers, "TIMERS", []),
         config,
+        migrate=False,
     )
 
 
@@ -124,17 +127,17 @@ def start_stack(
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger().addHandler(stack.logs)
     stack.tap = EventTap(rabbitmq_url, namespace)
-    base = postgres_url.rsplit("/", 1)[0]
     for name in SERVICES:
-        database = create_database(postgres_url, name)
-        databases.append(database)
-        config = {
-            **ENV,
-            "DATABASE_URL": f"{base}/{database}",
-            "BROKER_URL": rabbitmq_url,
-            "BROKER_NAMESPACE": namespace,
-        }
         try:
+            # A copy of the service's migrated template (shared/testing/fixtures.py).
+            database_url = migrated_database(postgres_url, name)
+            databases.append(database_url.rsplit("/", 1)[1])
+            config = {
+                **ENV,
+                "DATABASE_URL": database_url,
+                "BROKER_URL": rabbitmq_url,
+                "BROKER_NAMESPACE": namespace,
+            }
             harness = _harness(name, config)
             harness.start_worker()
         except Exception:
@@ -157,16 +160,6 @@ def stop_stack(stack: Stack, postgres_url: str, databases: list[str]) -> None:
         for name in databases:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-
-
-def create_database(postgres_url: str, prefix: str) -> str:
-    """Create an empty database and return its name."""
-    name = unique(f"sec_{prefix}").lower()
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name
 
 
 def new_namespace() -> str:
