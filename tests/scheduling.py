@@ -13,9 +13,16 @@ from xdist.scheduler import LoadFileScheduling
 # Modules whose tests are each long and independent enough to run on different workers (each
 # worker that gets one sets the module's fixtures up once more).
 SPLIT_BY_TEST = frozenset({"tests/security/test_schemathesis.py"})
-# Folders whose files share one session platform and so run together on one worker: the
-# browser journeys' platform with the portal takes as long to start as a few of their tests.
-TOGETHER = ("tests/browser/",)
+# Files that share one session platform run together on one worker (the value names the unit;
+# the key is a folder or a file): the browser journeys, whose platform with the portal takes as
+# long to start as a few of their tests, and the fault tests on the shared chain of
+# tests/faults/conftest.py, which would otherwise start one chain per worker.
+SHARED_CHAIN = "tests/faults/ (the shared chain)"
+TOGETHER = {
+    "tests/browser/": "tests/browser/",
+    "tests/faults/test_database_outage.py": SHARED_CHAIN,
+    "tests/faults/test_poison_messages.py": SHARED_CHAIN,
+}
 
 
 class LongFirstFileScheduling(LoadFileScheduling):
@@ -30,4 +37,4 @@ class LongFirstFileScheduling(LoadFileScheduling):
         path = nodeid.split("::", 1)[0]
         if path in SPLIT_BY_TEST:
             return nodeid
-        return next((folder for folder in TOGETHER if path.startswith(folder)), path)
+        return next((unit for start, unit in TOGETHER.items() if path.startswith(start)), path)

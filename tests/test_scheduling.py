@@ -50,7 +50,13 @@ def test_the_browser_journeys_are_one_unit_they_share_one_platform():
     scope = LongFirstFileScheduling._split_scope
     assert scope(None, "tests/browser/test_accounts.py::test_a[phw]") == "tests/browser/"
     assert scope(None, "tests/browser/test_offline.py::test_b") == "tests/browser/"
-    assert (
-        scope(None, "tests/faults/test_poison_messages.py::t")
-        == "tests/faults/test_poison_messages.py"
+    assert scope(None, "tests/faults/test_rabbitmq_cluster.py::t") == (
+        "tests/faults/test_rabbitmq_cluster.py"
     )
+
+
+def test_the_fault_tests_on_the_shared_chain_are_one_unit():
+    scope = LongFirstFileScheduling._split_scope
+    outage = scope(None, "tests/faults/test_database_outage.py::test_a[intake]")
+    assert outage == scope(None, "tests/faults/test_poison_messages.py::test_b")
+    assert outage != scope(None, "tests/faults/test_postgres_failover.py::test_c")

@@ -102,9 +102,11 @@ def rabbitmq_url() -> Iterator[str]:
     _unavailable("RabbitMQ")
 
 
-def create_database(postgres_url: str, prefix: str = "t", template: str = "template1") -> str:
+def create_database(
+    postgres_url: str, prefix: str = "t", template: str = "template1", name: str | None = None
+) -> str:
     """Create a fresh database on the server (a copy of the template) and return its URL."""
-    name = unique(prefix).lower()
+    name = name or unique(prefix).lower()
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -132,13 +134,13 @@ def migrated_database(postgres_url: str, service: str) -> str:
     It is copied from a template database migrated once per version of the service's migrations
     (`CREATE DATABASE ... TEMPLATE`), which costs a test a fraction of running Alembic again.
     """
-    return create_database(postgres_url, service, _template(postgres_url, service))
+    return create_database(postgres_url, service, migrated_template(postgres_url, service))
 
 
 _TEMPLATES: dict[tuple[str, str], str] = {}
 
 
-def _template(postgres_url: str, service: str) -> str:
+def migrated_template(postgres_url: str, service: str) -> str:
     """Return the name of the service's migrated template, making it first if it is missing.
 
     The name carries a digest of the migrations, so a changed migration gets a new template;

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from shared.config import ENV_NAMES
 from shared.testing import TEST_JWT_SECRET, token, unique, wait_for
 from shared.testing.compose import compose_default, compose_processes, local_argv
-from shared.testing.fixtures import delete_namespace
+from shared.testing.fixtures import create_database, delete_namespace, migrated_template
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "assessment", "referral", "notifications", "quality", "portal")
@@ -72,8 +72,20 @@ def _die_with_parent() -> None:
 class Platform:
     """The running platform: base URLs, tokens, polling, logs, and control over each process."""
 
-    def __init__(self, postgres_url: str, broker_url: str, workdir: Path, **overrides: str):
+    def __init__(
+        self,
+        postgres_url: str,
+        broker_url: str,
+        workdir: Path,
+        *,
+        migrate: bool = True,
+        **overrides: str,
+    ):
+        """migrate=False: each database is a copy of the service's migrated template (see
+        shared.testing.fixtures.migrated_template) instead of being migrated by the compose
+        file's migration processes; for platforms whose tests are about something else."""
         self.postgres_url = postgres_url
+        self.migrate = migrate
         self.broker_url = broker_url
         self.namespace = unique("e2e")
         self.workdir = workdir
@@ -152,6 +164,8 @@ class Platform:
         for name, spec in specs.items():
             self.processes[name] = self._process(name, spec)
         migrations = [p for p in self.processes.values() if p.name.endswith("-migrate")]
+        if not self.migrate:
+            migrations = []  # the databases are copies of migrated templates
         for process in migrations:
             self._spawn(process)
         for process in migrations:
@@ -255,7 +269,12 @@ class Platform:
         address, _, query = self.postgres_url.partition("?")
         base, query = address.rsplit("/", 1)[0], f"?{query}" if query else ""
         names = {service: f"{self.namespace}_{service}".lower() for service in SERVICES}
-        _admin_sql(self.postgres_url, [f'CREATE DATABASE "{n}"' for n in names.values()])
+        if self.migrate:
+            _admin_sql(self.postgres_url, [f'CREATE DATABASE "{n}"' for n in names.values()])
+        else:
+            for service, name in names.items():
+                template = migrated_template(self.postgres_url, service)
+                create_database(self.postgres_url, name=name, template=template)
         self.database_urls = {s: f"{base}/{name}{query}" for s, name in names.items()}
 
     def _drop_databases(self) -> None:
@@ -281,10 +300,10 @@ def _answers_200(url: str) -> bool:
 
 @contextlib.contextmanager
 def running_platform(
-    postgres_url: str, broker_url: str, workdir: Path, **overrides: str
+    postgres_url: str, broker_url: str, workdir: Path, *, migrate: bool = True, **overrides: str
 ) -> Iterator[Platform]:
     """Run the platform for the duration of a with-block, and always clean up."""
-    platform = Platform(postgres_url, broker_url, workdir, **overrides)
+    platform = Platform(postgres_url, broker_url, workdir, migrate=migrate, **overrides)
     try:
         yield platform.up()
     finally:

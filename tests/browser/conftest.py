@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -56,14 +57,29 @@ def chromium_path() -> str:
 def platform(
     postgres_url: str, rabbitmq_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    """The portal, four APIs and four workers on fresh databases and a private namespace."""
-    with running_platform(postgres_url, rabbitmq_url, tmp_path_factory.mktemp("portal")) as up:
+    """The portal, four APIs and four workers on fresh databases and a private namespace.
+
+    The databases are copies of the migrated templates; the end-to-end tests' platform runs
+    the migration processes as deployed.
+    """
+    workdir = tmp_path_factory.mktemp("portal")
+    with running_platform(postgres_url, rabbitmq_url, workdir, migrate=False) as up:
         yield up
 
 
-def _create_user(platform: Platform, *args: str) -> None:
+# The users command-line tool, run once for several users: one Python process, not one each.
+CREATE_USERS = """
+import json, sys
+from services.portal.users import main
+for argv in json.loads(sys.argv[1]):
+    if main(["create", *argv]) != 0:
+        sys.exit(1)
+"""
+
+
+def _create_users(platform: Platform, commands: list[list[str]]) -> None:
     env = dict(platform.processes["portal-api"].env)
-    argv = [sys.executable, "-m", "services.portal.users", "create", *args]
+    argv = [sys.executable, "-c", CREATE_USERS, json.dumps(commands)]
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
@@ -80,13 +96,15 @@ def users(platform: Platform) -> PortalUsers:
     assert answer.status_code == 201, answer.text
     provider_id = answer.json()["id"]
     names = PortalUsers()
+    commands = []
     for username, role in names.roles.items():
         args = ["--username", username, "--password", PASSWORD, "--role", role]
         if role in ("phw", "sah_worker", "case_manager"):
             args += ["--districts", "rudaki"]
         if role == "provider":
             args += ["--provider-id", provider_id]
-        _create_user(platform, *args, "--name", f"Тест {role}")
+        commands.append([*args, "--name", f"Тест {role}"])
+    _create_users(platform, commands)
     return names
 
 

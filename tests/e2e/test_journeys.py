@@ -46,7 +46,11 @@ def chain(postgres_url, rabbitmq_url, tmp_path_factory) -> Iterator[Chain]:
     """The platform with a stand-in SMS gateway and a 72-second answer window for providers."""
     workdir = tmp_path_factory.mktemp("journeys")
     with chain_running(
-        postgres_url, rabbitmq_url, workdir, REFERRAL_RESPONSE_HOURS=RESPONSE_HOURS
+        postgres_url,
+        rabbitmq_url,
+        workdir,
+        migrate=False,  # the platform of tests/e2e/conftest.py migrates as deployed
+        REFERRAL_RESPONSE_HOURS=RESPONSE_HOURS,
     ) as running:
         yield running
 

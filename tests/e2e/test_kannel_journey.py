@@ -23,7 +23,7 @@ def kannel_platform(postgres_url, rabbitmq_url, tmp_path):
     (tmp_path / "kannel").mkdir()
     box = kannel.KannelBox(tmp_path / "kannel", inbound_url="")
     platform = Platform(
-        postgres_url, rabbitmq_url, tmp_path,
+        postgres_url, rabbitmq_url, tmp_path, migrate=False,
         SMS_GATEWAY="kannel", KANNEL_SENDSMS_URL=box.sendsms_url,
         KANNEL_USERNAME=kannel.USERNAME, KANNEL_PASSWORD=kannel.PASSWORD, KANNEL_SENDER=SENDER,
         KANNEL_CALLBACK_BASE_URL="http://127.0.0.1:9",  # the worker's is set once the API runs

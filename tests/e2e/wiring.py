@@ -49,9 +49,11 @@ class TunedPlatform(Platform):
         broker_url: str,
         workdir: Path,
         extra_env: dict[str, str] | None = None,
+        *,
+        migrate: bool = True,
         **overrides: str,
     ) -> None:
-        super().__init__(postgres_url, broker_url, workdir, **overrides)
+        super().__init__(postgres_url, broker_url, workdir, migrate=migrate, **overrides)
         self.extra_env = dict(extra_env or {})
 
     def _process(self, name: str, spec: dict[str, Any]) -> Any:
@@ -100,11 +102,13 @@ def chain_running(
     workdir: Path,
     extra_env: dict[str, str] | None = None,
     tap: bool = True,
+    migrate: bool = True,
     **overrides: str,
 ) -> Iterator[Chain]:
     """Run the eight processes with SMS going to a local stand-in gateway; always clean up.
 
-    tap=False leaves out the event tap. A cluster test should run what production runs: the
+    migrate=False starts on copies of the migrated templates (see Platform). tap=False leaves
+    out the event tap. A cluster test should run what production runs: the
     tap's queue is a classic one on a single node, and RabbitMQ may refuse a publish routed to
     a queue whose node is down, even when every other queue took it.
     """
@@ -120,7 +124,12 @@ def chain_running(
         **overrides,
     }
     platform = TunedPlatform(
-        postgres_url, broker_url, workdir, {**FAST_SMS, **(extra_env or {})}, **settings
+        postgres_url,
+        broker_url,
+        workdir,
+        {**FAST_SMS, **(extra_env or {})},
+        migrate=migrate,
+        **settings,
     )
     chain: Chain | None = None
     try:

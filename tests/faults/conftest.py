@@ -16,10 +16,14 @@ RETRY_DELAYS = "0.5,1,2,4,8"
 
 @pytest.fixture(scope="session")
 def chain(postgres_url, rabbitmq_url, tmp_path_factory) -> Iterator[Chain]:
-    """The eight processes on fresh databases, SMS going to a stand-in gateway."""
+    """The eight processes on fresh databases, SMS going to a stand-in gateway.
+
+    The databases are copies of the migrated templates: these tests are about faults, and the
+    migration processes are run as deployed by the end-to-end tests' platform.
+    """
     workdir = tmp_path_factory.mktemp("faults")
     extra = {"RETRY_DELAYS": RETRY_DELAYS}
-    with chain_running(postgres_url, rabbitmq_url, workdir, extra) as running:
+    with chain_running(postgres_url, rabbitmq_url, workdir, extra, migrate=False) as running:
         yield running
 
 

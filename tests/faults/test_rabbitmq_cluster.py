@@ -44,7 +44,8 @@ def cluster_chain(cluster, postgres_url, tmp_path_factory) -> Iterator[Chain]:
     """The eight processes on the cluster's failover URL and fresh databases."""
     workdir = tmp_path_factory.mktemp("rabbitmq-cluster")
     extra = {"RETRY_DELAYS": RETRY_DELAYS}
-    with chain_running(postgres_url, cluster.failover_url(), workdir, extra, tap=False) as running:
+    broker = cluster.failover_url()
+    with chain_running(postgres_url, broker, workdir, extra, tap=False, migrate=False) as running:
         yield running
 
 
