@@ -34,7 +34,7 @@ class OutboxNotices:
         wake: threading.Event,
         stop: threading.Event,
         *,
-        wait_seconds: float = 0.25,
+        wait_seconds: float = 1.0,
         ping_seconds: float = 30.0,
         engine: Any = None,
     ) -> None:

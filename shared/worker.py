@@ -56,9 +56,13 @@ class Worker:
         runtime: Runtime,
         handlers: dict[str, Handler],
         timers: Sequence[Timer] = (),
+        stop_within: float = 1.0,
     ) -> None:
+        """stop_within: the longest an idle loop waits before it sees a stop (and so how long a
+        stop may take); shorter costs an idle worker more wake-ups."""
         self.runtime = runtime
         self.handlers = handlers
+        self.stop_within = stop_within
         self.timers = [*timers, OUTBOX_RETENTION]
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
@@ -85,6 +89,7 @@ class Worker:
                 handle_batch=lambda events: handle_many(runtime, handlers, events),
                 batch_size=settings.consumer_batch_size,
                 database_answers=lambda: database_answers(runtime),
+                idle_wait=stop_within,
             )
 
     def start(self) -> None:
@@ -94,7 +99,10 @@ class Worker:
         if not self.runtime.db.is_sqlite:
             # Woken by PostgreSQL when any process commits events; a look now and then besides.
             notices = OutboxNotices(
-                settings.database_url, self.runtime.outbox_wake, self.stop_event
+                settings.database_url,
+                self.runtime.outbox_wake,
+                self.stop_event,
+                wait_seconds=self.stop_within,
             )
             self._spawn("outbox-notices", notices.run)
 

@@ -23,9 +23,10 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS_HEADER = "x-attempts"
 REASON_HEADER = "x-dead-reason"
-# An idle consumer looks at its stop event this often, so a stop (SIGTERM, a rolling restart, a
-# test's teardown) never waits longer; each look is one select() and costs next to nothing.
-IDLE_WAIT_SECONDS = 0.25
+# An idle consumer looks at its stop event this often, so a stop (SIGTERM, a rolling restart)
+# never waits longer. Each look costs little, but a worker idles all day: tests that stop a
+# worker after every test ask for a shorter wait (Worker(stop_within=...)).
+IDLE_WAIT_SECONDS = 1.0
 
 
 class EventConsumer:
@@ -42,8 +43,10 @@ class EventConsumer:
         handle_batch: Callable[[list[Event]], list[Any]] | None = None,
         batch_size: int = 1,
         database_answers: Callable[[], bool] | None = None,
+        idle_wait: float = IDLE_WAIT_SECONDS,
     ) -> None:
         self.service = service
+        self.idle_wait = idle_wait
         self.broker_url = broker_url
         self.topology = topology
         self.handle = handle
@@ -100,7 +103,7 @@ class EventConsumer:
                 while not self.stop.is_set():
                     try:
                         # Messages already on their way are gathered for a moment, no longer.
-                        connection.drain_events(timeout=0.005 if self._batch else IDLE_WAIT_SECONDS)
+                        connection.drain_events(timeout=0.005 if self._batch else self.idle_wait)
                     except TimeoutError:
                         if self._batch:
                             self._handle_batch()

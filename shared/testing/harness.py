@@ -43,8 +43,13 @@ class ServiceHarness:
         return self.config.get("BROKER_NAMESPACE", "")
 
     def start_worker(self, timers: list | None = None) -> Worker:
-        """Start the consumer, relay and timers in background threads."""
-        self.worker = Worker(self.runtime, self.handlers, self.timers if timers is None else timers)
+        """Start the consumer, relay and timers in background threads.
+
+        Its idle loops look for a stop four times a second (a deployed worker: once), so the
+        test's teardown does not wait a second for them.
+        """
+        chosen = self.timers if timers is None else timers
+        self.worker = Worker(self.runtime, self.handlers, chosen, stop_within=0.25)
         self.worker.start()
         return self.worker
 
