@@ -249,7 +249,11 @@ def lend_migrated_database(postgres_url: str, service: str) -> str:
         return spare.pop()
     url = migrated_database(postgres_url, service)
     if key not in _FRESH:
-        _FRESH[key] = _fingerprint(url)
+        try:
+            _FRESH[key] = _fingerprint(url)
+        except Exception:
+            drop_database(postgres_url, url)  # not left behind on the server
+            raise
     return url
 
 
