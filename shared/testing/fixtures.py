@@ -285,9 +285,13 @@ def _fingerprint(database_url: str) -> str:
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            return connection.execute(text(_FINGERPRINT_SQL)).scalar_one()
+            return _fingerprint_on(connection)
     finally:
         engine.dispose()
+
+
+def _fingerprint_on(connection: Any) -> str:
+    return connection.execute(text(_FINGERPRINT_SQL)).scalar_one()
 
 
 def _emptied(database_url: str, fresh: str) -> bool:
@@ -300,7 +304,7 @@ def _emptied(database_url: str, fresh: str) -> bool:
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
             )
-            if connection.execute(text(_FINGERPRINT_SQL)).scalar_one() != fresh:
+            if _fingerprint_on(connection) != fresh:
                 return False
             tables = (
                 connection.execute(

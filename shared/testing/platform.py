@@ -84,6 +84,10 @@ class Platform:
         """migrate=False: each database is a copy of the service's migrated template (see
         shared.testing.fixtures.migrated_template) instead of being migrated by the compose
         file's migration processes; for platforms whose tests are about something else."""
+        if not migrate and "?" in postgres_url:
+            # Templates are made and copied on one plain server URL; a URL with a query (the
+            # hosts of a primary and its standby) gets its schema from the migration processes.
+            raise ValueError("migrate=False needs a plain server URL, without a query")
         self.postgres_url = postgres_url
         self.migrate = migrate
         self.broker_url = broker_url

@@ -82,13 +82,15 @@ def _exists(postgres_url: str, url: str) -> bool:
 
 def test_a_database_given_back_is_lent_again_empty(postgres_url):
     first = lend_migrated_database(postgres_url, "intake")
-    # A connection the test left open does not keep the rows alive.
-    leftover = create_engine(first).connect()
     _execute(
         first,
         "INSERT INTO processed_events (event_id, event_type, handled_at)"
         " VALUES ('e-1', 'child.registered', now())",
     )
+    # A connection the test left in an open transaction, holding a lock on the table, is
+    # disconnected: it neither keeps the rows nor blocks the emptying.
+    leftover = create_engine(first).connect()
+    leftover.execute(text("SELECT count(*) FROM processed_events"))
     give_back_database(postgres_url, "intake", first)
     second = lend_migrated_database(postgres_url, "intake")
     try:

@@ -108,9 +108,9 @@ def chain_running(
     """Run the eight processes with SMS going to a local stand-in gateway; always clean up.
 
     migrate=False starts on copies of the migrated templates (see Platform). tap=False leaves
-    out the event tap. A cluster test should run what production runs: the
-    tap's queue is a classic one on a single node, and RabbitMQ may refuse a publish routed to
-    a queue whose node is down, even when every other queue took it.
+    out the event tap. A cluster test should run what production runs: the tap's queue is a
+    classic one on a single node, and RabbitMQ may refuse a publish routed to a queue whose node
+    is down, even when every other queue took it.
     """
     gateway = StandInGateway().start()
     settings = {
