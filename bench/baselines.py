@@ -15,7 +15,6 @@ from bench import broker_baselines as broker
 from bench.baseline_app import OutboxRow, Record, create_tables
 from bench.loadgen import HttpClient, run_load
 from bench.servers import (
-    free_port,
     start_gunicorn,
     stop_process,
     throwaway_database,
@@ -24,6 +23,7 @@ from bench.servers import (
 )
 from bench.stats import latency_summary
 from shared.messaging.connection import connect
+from shared.testing.ports import free_port
 
 RECORD = {
     "given_name": "Фарзона",

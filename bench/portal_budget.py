@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,18 +25,14 @@ from pathlib import Path
 
 import requests
 
+from shared.testing.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 TWO_G = {"offline": False, "latency": 800, "downloadThroughput": 280_000 / 8,
          "uploadThroughput": 256_000 / 8}  # fmt: skip
 PASSWORD = "measure-pages-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_portal(data_dir: Path) -> tuple[subprocess.Popen, str]:
@@ -55,7 +50,7 @@ def start_portal(data_dir: Path) -> tuple[subprocess.Popen, str]:
     subprocess.run([python, "-m", "services.portal.users", "create", "--username", "budget",
                     "--password", PASSWORD, "--role", "phw", "--districts", "rudaki"],
                    cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
-    port = _free_port()
+    port = free_port()
     gunicorn = str(Path(python).with_name("gunicorn"))
     argv = [
         gunicorn,

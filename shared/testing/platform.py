@@ -6,7 +6,6 @@ import contextlib
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from shared.config import ENV_NAMES
 from shared.testing import TEST_JWT_SECRET, token, unique, wait_for
 from shared.testing.compose import compose_default, compose_processes, local_argv
 from shared.testing.fixtures import create_database, delete_namespace, migrated_template
+from shared.testing.ports import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "assessment", "referral", "notifications", "quality", "portal")
@@ -52,13 +52,6 @@ class Process:
     log: Path
     port: int | None = None
     popen: subprocess.Popen | None = field(default=None, repr=False)
-
-
-def free_port() -> int:
-    """Return a TCP port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _die_with_parent() -> None:
@@ -164,7 +157,8 @@ class Platform:
         self._start_default_gateway()
         self._create_databases()
         specs = compose_processes()
-        self.ports = {n.rsplit("-", 1)[0]: free_port() for n in specs if n.endswith("-api")}
+        apis = [n.rsplit("-", 1)[0] for n in specs if n.endswith("-api")]
+        self.ports = dict(zip(apis, free_ports(len(apis)), strict=True))
         for name, spec in specs.items():
             self.processes[name] = self._process(name, spec)
         migrations = [p for p in self.processes.values() if p.name.endswith("-migrate")]

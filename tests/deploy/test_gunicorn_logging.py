@@ -14,7 +14,7 @@ import pytest
 
 from shared.config import ENV_NAMES
 from shared.testing import wait_for
-from shared.testing.platform import free_port
+from shared.testing.ports import free_port
 from tests.deploy.entrypoints import ROOT
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from shared.testing import wait_for
-from shared.testing.platform import free_port
+from shared.testing.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "assessment", "referral", "notifications", "quality")

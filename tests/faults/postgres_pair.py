@@ -17,7 +17,6 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.testing import answers, wait_for
+from shared.testing.ports import free_ports
 
 
 def _newest_server_binaries() -> Path:
@@ -85,7 +85,7 @@ class PostgresPair:
         os.chmod(base, 0o755)  # the postgres user must reach its folders inside
         (base / "sockets").mkdir(exist_ok=True)
         _give_to_postgres(base)
-        first, second = _free_ports(2)
+        first, second = free_ports(2)
         pair = cls(base, Server("primary", first, base / "primary"),
                    Server("standby", second, base / "standby"))  # fmt: skip
         pair.save()
@@ -218,17 +218,6 @@ def _children(pid: int) -> list[int]:
                 if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
                     found.append(int(entry.name))
     return found
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def main(argv: list[str] | None = None) -> int:

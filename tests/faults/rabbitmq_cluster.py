@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.testing import answers, wait_for
+from shared.testing.ports import free_ports
 
 SBIN = Path("/usr/lib/rabbitmq/bin")
 USER = "rabbitmq"
@@ -72,7 +73,7 @@ class RabbitCluster:
         base.mkdir(parents=True, exist_ok=True)
         os.chmod(base, 0o755)  # the rabbitmq user must reach its folders inside
         tag = secrets.token_hex(3)
-        ports = iter(_free_ports(2 * NODES))
+        ports = iter(free_ports(2 * NODES))
         nodes = [
             Node(f"{prefix}-{tag}-{i}@localhost", next(ports), next(ports), base / f"n{i}")
             for i in range(1, NODES + 1)
@@ -247,19 +248,6 @@ def _give_to_server_user(base: Path) -> None:
         for name in [folder, *(os.path.join(folder, d) for d in dirs),
                      *(os.path.join(folder, f) for f in files)]:  # fmt: skip
             os.chown(name, account.pw_uid, account.pw_gid)
-
-
-def _free_ports(count: int) -> list[int]:
-    import socket
-
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def _reap(server: subprocess.Popen, timeout: float = 60.0) -> None:
