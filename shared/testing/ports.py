@@ -18,13 +18,13 @@ _RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
 _given: set[int] = set()  # never hand the same port out twice in one process
 
 
-def outgoing_range() -> tuple[int, int]:
-    """The kernel's range for outgoing connections' local ports (Linux's default if unknown)."""
+def outgoing_start() -> int:
+    """Where the kernel's range for outgoing connections' local ports starts (Linux's default
+    if unknown)."""
     try:
-        low, high = (int(part) for part in _RANGE_FILE.read_text().split())
-        return low, high
-    except (OSError, ValueError):
-        return 32_768, 60_999
+        return int(_RANGE_FILE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
 
 
 def _bindable(port: int) -> bool:
@@ -39,7 +39,7 @@ def _bindable(port: int) -> bool:
 def free_ports(count: int, rng: random.Random | None = None) -> list[int]:
     """Return `count` different ports nothing listens on now, below the outgoing range."""
     rng = rng or random.SystemRandom()
-    low, _ = outgoing_range()
+    low = outgoing_start()
     if low - LOWEST < 1_000:  # a machine whose outgoing range starts low: let the kernel choose
         return [_kernel_port() for _ in range(count)]
     ports: list[int] = []

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from kombu.exceptions import OperationalError
 
 from shared.messaging.connection import connect, ensure_connected
 from shared.testing import unique
+from shared.testing.ports import free_port  # a port nothing listens on: a stopped node
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    """A local port nothing listens on (a stopped node)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_a_failover_url_skips_every_node_that_is_down(rabbitmq_url):

@@ -1,5 +1,4 @@
 import logging
-import socket
 
 import pytest
 
@@ -20,6 +19,7 @@ from services.notifications.gateways.base import (
     UNKNOWN,
 )
 from services.notifications.gateways.http_gateway import parse_field_map
+from shared.testing.ports import free_port
 from shared.testing.sms_gateway import FakeSmsGateway
 
 PHONE = "+992931234567"
@@ -145,12 +145,6 @@ def test_without_a_configured_status_url_nothing_is_guessed(fake):
     assert gateway.config.resolved_status_url is None
     gateway.send("n-1", PHONE, TEXT, "UCS-2")
     assert gateway.query_status("n-1").status == QUERY_UNKNOWN
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_refused_connection_is_transient_because_nothing_was_sent():
