@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from shared.testing import wait_for
+from shared.testing.fixtures import IN_CI
 from shared.testing.ports import free_port
 
 BEARERBOX = "/usr/sbin/bearerbox"
@@ -41,7 +42,7 @@ def require_kannel() -> None:
     if not missing:
         return
     message = f"Kannel is missing ({', '.join(missing)}): apt-get install kannel kannel-extras"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if IN_CI:
         pytest.fail(f"CI: {message}", pytrace=False)
     pytest.skip(message)
 
