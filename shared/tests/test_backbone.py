@@ -17,7 +17,8 @@ from shared.messaging.topology import Names, Topology
 from shared.testing import EventTap, wait_for
 from shared.tests import backbone_app as app
 
-pytestmark = pytest.mark.integration
+# Mostly waiting on redeliveries and restarts: started early, it fills a worker nobody needs.
+pytestmark = [pytest.mark.integration, pytest.mark.long(seconds=25)]
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, inspect
 
 from shared.migrations import alembic_config
 
-pytestmark = pytest.mark.integration
+# Six services migrated up, down and up again, on two backends: one of the longest files.
+pytestmark = [pytest.mark.integration, pytest.mark.long(seconds=25)]
 
 SERVICES = ["intake", "assessment", "referral", "notifications", "quality", "portal"]
 
