@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from shared.config import load_settings
-from shared.db import Database, lock_for_update
+from shared.db import Database, lock_for_update, walk_queue_in_order
 from shared.messaging.publisher import Outgoing, Publisher, PublishError
 from shared.messaging.topology import Topology
 from shared.subscriptions import is_routed
@@ -221,6 +221,7 @@ class OutboxRelay:
             query = query.where(t.c.id.not_in(held))
         failure: PublishError | None = None
         with self.db.session() as session:
+            walk_queue_in_order(session)
             rows = session.execute(lock_for_update(query, self.db)).all()
             if not rows:
                 return 0
