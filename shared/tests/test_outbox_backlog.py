@@ -21,6 +21,9 @@ from shared.outbox import OutboxRelay, outbox_table
 
 pytestmark = pytest.mark.integration
 BACKLOG = 2000  # waiting in a new database's outbox
+# Twenty batches first: psycopg prepares a statement at its 5th run, and PostgreSQL may keep
+# one plan for it after 5 more, whatever a later transaction's settings.
+FIRST_BACKLOG = 4000
 BATCH = 200
 NOW = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
 
@@ -72,15 +75,23 @@ def test_each_batch_of_a_backlog_reads_about_a_batch_of_rows(make_database):
     db = Database(make_database("backlog"))
     table = outbox_table(MetaData())
     table.metadata.create_all(db.engine)
+    relay = OutboxRelay(db, table, Broker(), Topology("t"), batch_size=BATCH)
+    # A first backlog drains: the relay's statements are prepared and their plans cached, as
+    # on a connection that has served for a while. Then the broker is away again.
+    with db.engine.begin() as connection:
+        connection.execute(insert(table), rows(FIRST_BACKLOG))
+    while relay.relay_once():
+        pass
     with db.engine.begin() as connection:
         connection.execute(insert(table), rows(BACKLOG))
-    relay = OutboxRelay(db, table, Broker(), Topology("t"), batch_size=BATCH)
     read = rows_read_per_batch(db)
 
     while relay.relay_once():
         pass
 
-    assert relay.published == BACKLOG
+    assert relay.published == FIRST_BACKLOG + BACKLOG
     assert len(read) == BACKLOG // BATCH + 1  # the last look finds nothing
-    assert max(read) <= BATCH, f"a batch read {max(read)} rows of a {BACKLOG}-row backlog"
+    # The first look finds the backlog (it reads all of it, once); every batch after it reads
+    # about a batch.
+    assert max(read[1:]) <= BATCH, f"a batch read {max(read[1:])} rows of a {BACKLOG}-row backlog"
     db.dispose()
