@@ -1,0 +1,152 @@
+"""The outbox relay on a backlog, beside the same publisher with no database, in one run.
+
+    python -m bench.relay_backlog [--events 20000] [--batch 200] [--rounds 2]
+
+Each round publishes the same number of event-sized messages (routed as `child.registered`, to
+every queue that takes it) three ways: the relay's publisher alone, in batches (the ceiling);
+the relay draining an outbox PostgreSQL has not analyzed yet (a new service's database, the
+minute after an import); the relay after `ANALYZE`. Events/s, and the relay's CPU seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from kombu import Connection
+from sqlalchemy import MetaData, insert, text
+
+from bench.servers import rabbitmq_url, throwaway_database, unique_name
+from shared.db import Database
+from shared.messaging.publisher import Outgoing, Publisher
+from shared.messaging.topology import Topology
+from shared.outbox import OutboxRelay, outbox_table
+from shared.subscriptions import is_routed
+
+EVENT_TYPE = "child.registered"
+BODY = json.dumps({"type": EVENT_TYPE, "payload": {"pad": "x" * 900}})  # about 1 KB
+
+
+def timed(run: Callable[[], int]) -> dict[str, float]:
+    """Run once; return events/s and the CPU seconds this process spent."""
+    started, cpu = time.perf_counter(), time.process_time()
+    events = run()
+    seconds = time.perf_counter() - started
+    return {
+        "events": events,
+        "events_per_s": round(events / seconds),
+        "cpu_s": round(time.process_time() - cpu, 2),
+    }
+
+
+class Bench:
+    """One outbox database and one broker namespace for every round."""
+
+    def __init__(self, database_url: str, broker_url: str, events: int, batch: int) -> None:
+        self.broker_url, self.events, self.batch = broker_url, events, batch
+        self.db = Database(database_url)
+        self.table = outbox_table(MetaData())
+        self.table.metadata.create_all(self.db.engine)
+        self.topology = Topology(unique_name("relaybench"))
+        with Connection(broker_url) as connection:
+            self.topology.declare(connection)
+
+    def publisher_alone(self) -> int:
+        publisher = Publisher(self.broker_url)
+        messages = [
+            Outgoing(BODY, self.topology.events, EVENT_TYPE, str(uuid.uuid4()),
+                     mandatory=is_routed(EVENT_TYPE), headers={"event_type": EVENT_TYPE})
+            for _ in range(self.events)
+        ]  # fmt: skip
+        try:
+            for start in range(0, self.events, self.batch):
+                publisher.publish(messages[start : start + self.batch])
+        finally:
+            publisher.close()
+        return self.events
+
+    def fill(self, analyze: bool) -> None:
+        """A fresh outbox (dropped and made again: no statistics) holding the backlog."""
+        self.table.metadata.drop_all(self.db.engine)
+        self.table.metadata.create_all(self.db.engine)
+        now = datetime.now(UTC)
+        rows = [
+            {"id": str(uuid.uuid4()), "event_type": EVENT_TYPE, "correlation_id": str(i),
+             "body": BODY, "created_at": now, "attempts": 0}
+            for i in range(self.events)
+        ]  # fmt: skip
+        with self.db.engine.begin() as connection:
+            for start in range(0, len(rows), 1000):
+                connection.execute(insert(self.table), rows[start : start + 1000])
+        if analyze:
+            with self.db.engine.begin() as connection:
+                connection.execute(text("ANALYZE outbox"))
+
+    def relay(self) -> int:
+        relay = OutboxRelay(
+            self.db, self.table, Publisher(self.broker_url), self.topology, batch_size=self.batch
+        )
+        try:
+            while relay.relay_once():
+                pass
+        finally:
+            relay.publisher.close()
+        return relay.published
+
+    def purge(self) -> None:
+        with Connection(self.broker_url) as connection:
+            for queue in self.topology.all_queues():
+                queue(connection.channel()).purge()
+
+    def remove(self) -> None:
+        with Connection(self.broker_url) as connection:
+            channel = connection.channel()
+            for queue in self.topology.all_queues():
+                channel.queue_delete(queue.name)
+            for exchange in (self.topology.events, self.topology.dead, self.topology.retry,
+                             self.topology.requeue):  # fmt: skip
+                channel.exchange_delete(exchange.name)
+        self.db.dispose()
+
+
+def run(events: int, batch: int, rounds: int) -> list[dict[str, Any]]:
+    """Measure each way `rounds` times, alternating; return one row per measurement."""
+    results = []
+    with throwaway_database("relaybench") as database_url:
+        bench = Bench(database_url, rabbitmq_url(), events, batch)
+        try:
+            for round_ in range(1, rounds + 1):
+                for way, analyze in (("publisher alone", None), ("relay, not analyzed", False),
+                                     ("relay, analyzed", True)):  # fmt: skip
+                    bench.purge()
+                    if analyze is None:
+                        figures = timed(bench.publisher_alone)
+                    else:
+                        bench.fill(analyze)
+                        figures = timed(bench.relay)
+                    results.append({"round": round_, "way": way, **figures})
+        finally:
+            bench.purge()
+            bench.remove()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.relay_backlog", description=__doc__)
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=200, help="the relay's batch size")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args(argv)
+    for row in run(args.events, args.batch, args.rounds):
+        print(f"round {row['round']}  {row['way']:<20} {row['events_per_s']:>7,} events/s"
+              f"  CPU {row['cpu_s']:.2f} s")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
