@@ -11,7 +11,10 @@ minute after an import); the relay after `ANALYZE`. Events/s, and the relay's CP
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -51,9 +54,12 @@ class Bench:
         self.broker_url, self.events, self.batch = broker_url, events, batch
         self.db = Database(database_url)
         self.table = outbox_table(MetaData())
-        self.table.metadata.create_all(self.db.engine)
         self.topology = Topology(unique_name("relaybench"))
-        with Connection(broker_url) as connection:
+
+    def declare(self) -> None:
+        """The outbox table, and the platform's queues and exchanges in a namespace of its own."""
+        self.table.metadata.create_all(self.db.engine)
+        with Connection(self.broker_url) as connection:
             self.topology.declare(connection)
 
     def publisher_alone(self) -> int:
@@ -104,14 +110,21 @@ class Bench:
                 queue(connection.channel()).purge()
 
     def remove(self) -> None:
-        with Connection(self.broker_url) as connection:
-            channel = connection.channel()
-            for queue in self.topology.all_queues():
-                channel.queue_delete(queue.name)
-            for exchange in (self.topology.events, self.topology.dead, self.topology.retry,
-                             self.topology.requeue):  # fmt: skip
-                channel.exchange_delete(exchange.name)
-        self.db.dispose()
+        """Delete every queue and exchange of the namespace (each tried, whatever the others do)."""
+        try:
+            with Connection(self.broker_url) as connection:
+                names = [("queue", q.name) for q in self.topology.all_queues()] + [
+                    ("exchange", x.name)
+                    for x in (self.topology.events, self.topology.dead, self.topology.retry,
+                              self.topology.requeue)
+                ]  # fmt: skip
+                for kind, name in names:
+                    with contextlib.suppress(Exception):  # a refused delete closes its channel
+                        channel = connection.channel()
+                        getattr(channel, f"{kind}_delete")(name)
+                        channel.close()
+        finally:
+            self.db.dispose()
 
 
 def run(events: int, batch: int, rounds: int) -> list[dict[str, Any]]:
@@ -120,6 +133,7 @@ def run(events: int, batch: int, rounds: int) -> list[dict[str, Any]]:
     with throwaway_database("relaybench") as database_url:
         bench = Bench(database_url, rabbitmq_url(), events, batch)
         try:
+            bench.declare()
             for round_ in range(1, rounds + 1):
                 for way, analyze in (("publisher alone", None), ("relay, not analyzed", False),
                                      ("relay, analyzed", True)):  # fmt: skip
@@ -131,7 +145,6 @@ def run(events: int, batch: int, rounds: int) -> list[dict[str, Any]]:
                         figures = timed(bench.relay)
                     results.append({"round": round_, "way": way, **figures})
         finally:
-            bench.purge()
             bench.remove()
     return results
 
@@ -142,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=200, help="the relay's batch size")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the database and the namespace's queues are removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     for row in run(args.events, args.batch, args.rounds):
         print(f"round {row['round']}  {row['way']:<20} {row['events_per_s']:>7,} events/s"
               f"  CPU {row['cpu_s']:.2f} s")  # fmt: skip

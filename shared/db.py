@@ -109,14 +109,14 @@ def _pending(session: Session, model: type[Any], key: Any) -> Any:
 
 
 def walk_queue_in_order(session: Session) -> None:
-    """Make this transaction read a queue table's next batch along its partial index (PostgreSQL).
+    """Let this transaction read a queue table's next batch along its index (PostgreSQL).
 
-    A queue table's statistics are wrong exactly when it matters. Normally almost every row is
-    done, so the planner expects one waiting row: it fetches every waiting row, sorts them and
-    keeps the batch. Over a backlog (after a broker or gateway outage) each batch then reads the
-    whole backlog, and draining it costs the backlog's square. Without sorting, the planner walks
-    the partial index in its order and stops at the batch's size. Call it before the batch's
-    SELECT; it lasts until the transaction ends.
+    A queue table PostgreSQL has not analyzed yet (a new service's database, the first minute
+    after an import) has no statistics, and the planner expects one waiting row: it fetches
+    every waiting row, sorts them and keeps the batch. Over a backlog each batch then reads the
+    whole backlog, and draining it costs the backlog's square. With sorting off, the planner
+    walks the index in the order asked for and stops at the batch's size. Call it before the
+    batch's SELECT; it lasts until the transaction ends.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL enable_sort = off"))
