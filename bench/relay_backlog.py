@@ -11,7 +11,6 @@ minute after an import); the relay after `ANALYZE`. Events/s, and the relay's CP
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import signal
 import sys
@@ -30,6 +29,7 @@ from shared.messaging.publisher import Outgoing, Publisher
 from shared.messaging.topology import Topology
 from shared.outbox import OutboxRelay, outbox_table
 from shared.subscriptions import is_routed
+from shared.testing.fixtures import delete_namespace
 
 EVENT_TYPE = "child.registered"
 BODY = json.dumps({"type": EVENT_TYPE, "payload": {"pad": "x" * 900}})  # about 1 KB
@@ -54,7 +54,8 @@ class Bench:
         self.broker_url, self.events, self.batch = broker_url, events, batch
         self.db = Database(database_url)
         self.table = outbox_table(MetaData())
-        self.topology = Topology(unique_name("relaybench"))
+        self.namespace = unique_name("relaybench")
+        self.topology = Topology(self.namespace)
 
     def declare(self) -> None:
         """The outbox table, and the platform's queues and exchanges in a namespace of its own."""
@@ -110,19 +111,9 @@ class Bench:
                 queue(connection.channel()).purge()
 
     def remove(self) -> None:
-        """Delete every queue and exchange of the namespace (each tried, whatever the others do)."""
+        """Delete the namespace's queues and exchanges, and let go of the database."""
         try:
-            with Connection(self.broker_url) as connection:
-                names = [("queue", q.name) for q in self.topology.all_queues()] + [
-                    ("exchange", x.name)
-                    for x in (self.topology.events, self.topology.dead, self.topology.retry,
-                              self.topology.requeue)
-                ]  # fmt: skip
-                for kind, name in names:
-                    with contextlib.suppress(Exception):  # a refused delete closes its channel
-                        channel = connection.channel()
-                        getattr(channel, f"{kind}_delete")(name)
-                        channel.close()
+            delete_namespace(self.broker_url, self.namespace)
         finally:
             self.db.dispose()
 
