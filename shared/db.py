@@ -58,6 +58,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
         # Events emitted in a transaction are written as it commits (shared/outbox_writes.py).
         attach_outbox_writes(self.sessions)
+        _keep_rows_read(self.sessions)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -77,6 +78,36 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+_READ = "rows_read"
+
+
+def _keep_rows_read(sessions: sessionmaker) -> None:
+    """Keep every row a transaction has read until the transaction ends.
+
+    The session finds a row it already holds by its key without asking the database, but it
+    holds unchanged rows only weakly: a row one function read and let go was read again by the
+    next (the provider locked to accept a referral, then shown in the answer). Every session
+    here lasts one transaction, so the rows go with it.
+
+    A row read again under a lock (FOR UPDATE) is refreshed: what a transaction decides under
+    a lock it decides on the row as it is now, not as an earlier read left it.
+    """
+
+    @event.listens_for(sessions, "loaded_as_persistent")
+    def _keep(session: Session, instance: Any) -> None:
+        session.info.setdefault(_READ, []).append(instance)
+
+    @event.listens_for(sessions, "after_transaction_end")
+    def _let_go(session: Session, transaction: Any) -> None:
+        if transaction.parent is None:
+            session.info.pop(_READ, None)
+
+    @event.listens_for(sessions, "do_orm_execute")
+    def _fresh_under_lock(state: Any) -> None:
+        if state.is_select and getattr(state.statement, "_for_update_arg", None) is not None:
+            state.update_execution_options(populate_existing=True)
 
 
 def get_unflushed(session: Session, model: type[T], key: Any) -> T | None:

@@ -1,8 +1,12 @@
-"""Looking rows up without flushing: committed, pending, missing; composite keys."""
+"""Looking rows up without flushing: committed, pending, missing; composite keys. Rows read
+once in a transaction are not read again, except under a lock."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, event
+import gc
+import weakref
+
+from sqlalchemy import String, event, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import Database, get_unflushed
@@ -54,4 +58,56 @@ def test_a_row_added_in_this_transaction_is_found_without_asking_the_database(tm
         assert get_unflushed(session, Pair, ("new", "x")) is None  # another model: asked
         assert [s for s in statements if "things" in s] == []
         assert len([s for s in statements if "pairs" in s]) == 1
+    db.dispose()
+
+
+def _things_asked(statements: list[str]) -> int:
+    return len([s for s in statements if "things" in s and s.lstrip().upper().startswith("SELECT")])
+
+
+def test_a_row_read_and_let_go_is_not_read_again_in_the_same_transaction(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    Base.metadata.create_all(db.engine)
+    with db.session() as session:
+        session.add(Thing(id="old", name="committed"))
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with db.session() as session:
+        assert session.scalars(select(Thing).where(Thing.id == "old")).one().name == "committed"
+        gc.collect()  # nobody holds the row any more
+        assert session.get(Thing, "old").name == "committed"
+        assert _things_asked(statements) == 1
+    with db.session() as session:  # a new transaction reads it afresh
+        assert session.get(Thing, "old") is not None
+        assert _things_asked(statements) == 2
+    db.dispose()
+
+
+def test_a_row_read_under_a_lock_is_the_row_as_it_is_now(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    Base.metadata.create_all(db.engine)
+    with db.session() as session:
+        session.add(Thing(id="old", name="before"))
+    with db.session() as session:
+        thing = session.get(Thing, "old")
+        # Changed behind the session's back (as another transaction would, before the lock).
+        session.execute(update(Thing.__table__).values(name="after"))
+        assert session.get(Thing, "old").name == "before"  # an unlocked read keeps what it has
+        locked = session.scalars(select(Thing).where(Thing.id == "old").with_for_update()).one()
+        assert locked is thing and thing.name == "after"
+        assert session.get(Thing, "old", with_for_update=True).name == "after"
+    db.dispose()
+
+
+def test_the_rows_a_transaction_read_are_let_go_when_it_ends(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    Base.metadata.create_all(db.engine)
+    with db.session() as session:
+        session.add(Thing(id="old", name="committed"))
+    with db.session() as session:
+        row = weakref.ref(session.get(Thing, "old"))
+        gc.collect()
+        assert row() is not None  # kept while the transaction lasts
+    gc.collect()
+    assert row() is None
     db.dispose()
