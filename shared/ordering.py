@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 
 from shared.events import Event, parse_event, parse_time
 
+# session.info key: the children this transaction has locked, with the savepoint that did.
+_LOCKED = "children_locked"
 # The payload sections whose fields carry per-field versions.
 SECTIONS = ("child", "guardian", "consent", "screening")
 
@@ -71,11 +73,23 @@ class ChildOrdering:
         self.parked = parked
 
     def lock(self, session: Session, child_id: str) -> None:
-        """Serialise this child's handlers across workers (PostgreSQL; SQLite locks writes)."""
-        if session.get_bind().dialect.name == "postgresql":
-            key = zlib.crc32(child_id.encode()) - 2**31
-            with session.no_autoflush:  # the caller's new row may not be complete yet
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        """Serialise this child's handlers across workers (PostgreSQL; SQLite locks writes).
+
+        Asked once per child in a transaction (or savepoint): a handler that locks the child
+        and then reads its versions does not ask again for a lock it holds. A savepoint rolled
+        back gives its locks up, so a lock is remembered with the savepoint that took it.
+        """
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        where = session.get_nested_transaction() or session.get_transaction()
+        held = session.info.setdefault(_LOCKED, {})
+        taken = held.get(child_id)
+        if taken is not None and taken is where and where.is_active:
+            return
+        key = zlib.crc32(child_id.encode()) - 2**31
+        with session.no_autoflush:  # the caller's new row may not be complete yet
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        held[child_id] = where
 
     def newer_parts(
         self, session: Session, child_id: str, parts: dict[str, Any], event: Event
