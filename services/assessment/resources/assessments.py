@@ -64,10 +64,11 @@ def _detail(uow: UnitOfWork, assessment_id: uuid.UUID) -> dict:
 
 
 def _detail_of(uow: UnitOfWork, assessment: Assessment, child: Child | None) -> dict:
-    latest = latest_completed(uow.session, assessment.child_id)
-    superseded = (
-        latest is not None and assessment.status == "completed" and latest.id != assessment.id
-    )
+    # Only a completed assessment can be superseded: the others need no look at the latest.
+    superseded = False
+    if assessment.status == "completed":
+        latest = latest_completed(uow.session, assessment.child_id)
+        superseded = latest is not None and latest.id != assessment.id
     return detail_view(assessment, child, local_date(uow.now), superseded)
 
 
@@ -188,4 +189,3 @@ class InstrumentByName(MethodView):
         not_found_unless(name in load_instruments(), "instrument")
         rule = assessment_settings(current_runtime()).walking_rule
         return instrument_view(get_instrument(name), rule)
-
