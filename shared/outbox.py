@@ -334,13 +334,19 @@ class OutboxRelay:
 
         poll_seconds may be a function: the wait is then chosen anew each round (long while
         PostgreSQL's notices wake the relay, short while they do not: shared/outbox_notices.py).
+
+        A batch that was not full took every row committed before it: the relay then waits
+        instead of looking again at once (a look that finds nothing is a transaction too, one
+        per wake-up). A row committed after that look sets `wake` (its notice, or this
+        process's commit) after the wait's previous clear, so the wait returns at once.
         """
         wait_for = poll_seconds if callable(poll_seconds) else (lambda: poll_seconds)
         backoff = 0.5
         while not stop.is_set():
             try:
-                while not stop.is_set() and self.relay_once() > 0:
-                    pass
+                self.relay_once()
+                while not stop.is_set() and self._draining:
+                    self.relay_once()
                 backoff = 0.5
                 self.publisher.heartbeat()
             except PublishError as exc:
