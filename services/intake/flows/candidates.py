@@ -26,8 +26,22 @@ def facts_of(data: dict[str, Any]) -> ChildFacts:
     )
 
 
+# What duplicate detection reads of a registered child: plain rows, no ORM objects. A candidate
+# is only compared, never changed, and a batch of an import may read thousands of them.
+_COLUMNS = (
+    Child.given_name,
+    Child.family_name,
+    Child.date_of_birth,
+    Child.district_code,
+    Child.guardian_phone,
+    Child.id,
+    Child.sex,
+    Child.village,
+    Child.registered_at,
+)
+
 # Built once: only the values change between registrations.
-_CANDIDATES = select(Child).where(
+_CANDIDATES = select(*_COLUMNS).where(
     Child.status == ACTIVE,
     or_(
         and_(
@@ -53,11 +67,11 @@ def registered_candidates(session: Session, facts: ChildFacts) -> list[Registere
             "blocks": sorted(candidate_blocks(facts.given_name, facts.family_name)),
         },
     )
-    return [as_registered(c) for c in rows.scalars()]
+    return [as_registered(c) for c in rows]
 
 
-def as_registered(child: Child) -> RegisteredChild:
-    """Return a stored child as a duplicate candidate."""
+def as_registered(child: Any) -> RegisteredChild:
+    """Return a stored child (a Child, or a row of its candidate columns) as a candidate."""
     return RegisteredChild(
         given_name=child.given_name or "",
         family_name=child.family_name or "",
@@ -92,14 +106,14 @@ class CandidatePool:
             return cls()
         blocks = {(f.district_code, b) for f in batch for b in _blocks(f)}
         births = {(f.date_of_birth, f.guardian_phone) for f in batch}
-        query = select(Child).where(
+        query = select(*_COLUMNS).where(
             Child.status == ACTIVE,
             or_(
                 tuple_(Child.district_code, Child.family_block).in_(sorted(blocks)),
                 tuple_(Child.date_of_birth, Child.guardian_phone).in_(sorted(births)),
             ),
         )
-        return cls(as_registered(c) for c in session.execute(query).scalars())
+        return cls(as_registered(c) for c in session.execute(query))
 
     def add(self, child: RegisteredChild) -> None:
         """Make a child a candidate for the registrations that follow."""
