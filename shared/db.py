@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Select, TypeDecorator, create_engine, event, inspect, text
+from sqlalchemy import (
+    DateTime,
+    Select,
+    TypeDecorator,
+    create_engine,
+    event,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -81,6 +90,8 @@ class Database:
 
 
 _READ = "rows_read"
+# session.info key: (model, key) of rows `read_rows_ahead` found missing, until the tx ends.
+_ABSENT = "rows_absent"
 
 
 def _keep_rows_read(sessions: sessionmaker) -> None:
@@ -99,15 +110,57 @@ def _keep_rows_read(sessions: sessionmaker) -> None:
     def _keep(session: Session, instance: Any) -> None:
         session.info.setdefault(_READ, []).append(instance)
 
+    # A row this transaction added and flushed is held too: found again without a query, and
+    # never taken for missing after `read_rows_ahead` found it missing.
+    event.listen(sessions, "pending_to_persistent", _keep)
+
     @event.listens_for(sessions, "after_transaction_end")
     def _let_go(session: Session, transaction: Any) -> None:
         if transaction.parent is None:
             session.info.pop(_READ, None)
+            session.info.pop(_ABSENT, None)
 
     @event.listens_for(sessions, "do_orm_execute")
     def _fresh_under_lock(state: Any) -> None:
         if state.is_select and getattr(state.statement, "_for_update_arg", None) is not None:
             state.update_execution_options(populate_existing=True)
+
+
+def read_rows_ahead(session: Session, model: type[Any], keys: Iterable[Any]) -> None:
+    """Read the rows of `model` with these primary keys in one query, for `get_unflushed`.
+
+    A consumer's batch handles many children's events: reading each child's row one event at
+    a time is one statement per event. Read ahead, the rows are held until the transaction
+    ends, and `get_unflushed` also knows, without asking again, which of them do not exist.
+    Only for rows a concurrent transaction cannot add meanwhile (the caller holds the lock
+    their writers take); a row added all the same is found missing when inserted again, and
+    the batch is then handled one event at a time. Single-column primary keys only.
+    """
+    mapper = inspect(model)
+    (column,) = mapper.primary_key
+    wanted = {key for key in keys if key is not None}
+    wanted -= {key for key in wanted if _held(session, model, key) is not None}
+    if not wanted:
+        return
+    name = mapper.get_property_by_column(column).key
+    with session.no_autoflush:
+        found = {
+            getattr(row, name)
+            for row in session.scalars(select(model).where(column.in_(sorted(wanted))))
+        }
+    absent = session.info.setdefault(_ABSENT, set())
+    absent.update((model, key) for key in wanted - found)
+
+
+def _held(session: Session, model: type[Any], key: Any) -> Any:
+    """The row the session holds for this key (added in this transaction, or read), if any."""
+    pending = _pending(session, model, key)
+    if pending is not None:
+        return pending
+    identity = inspect(model).identity_key_from_primary_key(
+        key if isinstance(key, tuple) else (key,)
+    )
+    return session.identity_map.get(identity)
 
 
 def get_unflushed(session: Session, model: type[T], key: Any) -> T | None:
@@ -121,6 +174,9 @@ def get_unflushed(session: Session, model: type[T], key: Any) -> T | None:
     pending = _pending(session, model, key)
     if pending is not None:
         return pending
+    if (model, key) in session.info.get(_ABSENT, ()):
+        # Not there when read ahead: only one added since can be here now.
+        return _held(session, model, key)
     with session.no_autoflush:
         return session.get(model, key)
 

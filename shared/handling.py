@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from shared.events import Event
 from shared.inbox import already_handled, handled_among, record_all_handled, record_handled
 from shared.runtime import Runtime, UnitOfWork
 
 Handler = Callable[[UnitOfWork, Event], None]
+ReadAhead = Callable[[Session, Sequence[Event]], None]
+
+
+class Handlers(dict[str, Handler]):
+    """A service's handlers by event type, and what a batch of their events reads ahead.
+
+    `read_ahead(session, events)` runs once per batch, before the first handler, in the
+    batch's transaction: it reads in a few statements what the handlers would otherwise ask
+    for one event at a time (a child's lock, versions, the service's copy of the child).
+    """
+
+    def __init__(self, handlers: Mapping[str, Handler], read_ahead: ReadAhead | None = None):
+        super().__init__(handlers)
+        self.read_ahead = read_ahead
+
+
+def child_ids(events: Iterable[Event], prefix: str = "") -> list[str]:
+    """The children these events are about (of the types starting with `prefix`), in order."""
+    found = (e.payload.get("child_id") for e in events if e.type.startswith(prefix))
+    return list(dict.fromkeys(child for child in found if isinstance(child, str)))
 
 
 class NoHandler(LookupError):
@@ -66,6 +87,9 @@ def handle_many(
         if fresh:
             # Inserted first, as in handle_once: a concurrent duplicate blocks here and fails.
             record_all_handled(session, table, fresh, now)
+            read_ahead = getattr(handlers, "read_ahead", None)
+            if read_ahead is not None:
+                read_ahead(session, fresh)
         for event in fresh:
             uow = UnitOfWork(session=session, runtime=runtime, cause=event, now=now)
             handlers[event.type](uow, event)

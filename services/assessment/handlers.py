@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
 from services.assessment.flows import children, corrections, replies
+from services.assessment.models import ORDERING, Child
+from shared.db import read_rows_ahead
 from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
-from shared.handling import Handler
+from shared.handling import Handlers, child_ids
 from shared.runtime import UnitOfWork
 from shared.worker import Timer
 
@@ -47,14 +53,24 @@ def family_reply_answered(uow: UnitOfWork, event: Event) -> None:
     replies.answered(uow, p["child_id"], p["message_ids"], parse_time(event.occurred_at))
 
 
-HANDLERS: dict[str, Handler] = {
-    "child.registered": child_registered,
-    "child.updated": child_updated,
-    "child.consent_withdrawn": child_consent_withdrawn,
-    "child.corrected": child_corrected,
-    "child.merged": child_merged,
-    "family.replied": family_replied,
-    "family.reply_answered": family_reply_answered,
-}
+def read_ahead(session: Session, events: Sequence[Event]) -> None:
+    """A batch's children, locked, with their versions, parked updates and the copy kept here,
+    in four statements for the batch (see shared/handling.py)."""
+    ORDERING.read_ahead(session, child_ids(events, "child."))
+    read_rows_ahead(session, Child, child_ids(events))
+
+
+HANDLERS = Handlers(
+    {
+        "child.registered": child_registered,
+        "child.updated": child_updated,
+        "child.consent_withdrawn": child_consent_withdrawn,
+        "child.corrected": child_corrected,
+        "child.merged": child_merged,
+        "family.replied": family_replied,
+        "family.reply_answered": family_reply_answered,
+    },
+    read_ahead=read_ahead,
+)
 
 TIMERS: list[Timer] = [dead_letter_erasure(children.erased_among)]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
 from services.notifications.flows import children, corrections, notify
 from services.notifications.flows.sending import TIMERS as SENDING_TIMERS
+from services.notifications.models import ORDERING, Contact, OptOut
+from shared.db import get_unflushed, read_rows_ahead
 from shared.erasure import dead_letter_erasure
 from shared.events import Event
-from shared.handling import Handler
+from shared.handling import Handler, Handlers, child_ids
 from shared.runtime import UnitOfWork
 from shared.subscriptions import SUBSCRIPTIONS
 
@@ -70,10 +76,37 @@ _ALL: dict[str, Handler] = {
 
 TIMERS = [*SENDING_TIMERS, dead_letter_erasure(children.erased_among)]
 
+
+def read_ahead(session: Session, events: Sequence[Event]) -> None:
+    """A batch's children, locked, with their versions, parked updates and contacts, and whether
+    the phones the batch will text opted out: five statements for the batch, not five per child
+    (see shared/handling.py). An opt-out that arrives meanwhile still stops the SMS: the sender
+    checks again just before sending."""
+    ORDERING.read_ahead(session, child_ids(events, "child."))
+    children_here = child_ids(events)
+    read_rows_ahead(session, Contact, children_here)
+    phones = {_guardian_phone(event) for event in events}
+    for child_id in children_here:
+        contact = get_unflushed(session, Contact, child_id)
+        phones.add(contact.phone if contact is not None else None)
+    read_rows_ahead(session, OptOut, phones)
+
+
+def _guardian_phone(event: Event) -> str | None:
+    """The family's phone a registration or an update of the child brings."""
+    sections = event.payload.get("changes") if event.type == "child.updated" else event.payload
+    guardian = (sections or {}).get("guardian") if isinstance(sections, dict) else None
+    phone = guardian.get("phone") if isinstance(guardian, dict) else None
+    return phone if isinstance(phone, str) else None
+
+
 # Handle exactly the platform's subscription row (the contract lists assessment.completed for this
 # service; it is handled as soon as the row routes it here).
-HANDLERS: dict[str, Handler] = {
-    event_type: handler
-    for event_type, handler in _ALL.items()
-    if event_type in SUBSCRIPTIONS["notifications"]
-}
+HANDLERS = Handlers(
+    {
+        event_type: handler
+        for event_type, handler in _ALL.items()
+        if event_type in SUBSCRIPTIONS["notifications"]
+    },
+    read_ahead=read_ahead,
+)

@@ -12,6 +12,7 @@ from services.notifications.domain.planning import CONFIRMATIONS, Draft
 from services.notifications.domain.sms import analyse
 from services.notifications.models import Notification, OptOut, StatusChange
 from services.notifications.settings import SmsSetup
+from shared.db import get_unflushed
 from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 
@@ -26,9 +27,8 @@ def is_opted_out(uow: UnitOfWork, phone: str | None) -> bool:
     if not phone:
         return False
     # Opt-outs come from the gateway's inbound messages, never from this transaction: nothing
-    # pending needs flushing before the look-up.
-    with uow.session.no_autoflush:
-        row = uow.session.get(OptOut, phone)
+    # pending needs flushing before the look-up (a consumer's batch may have read it ahead).
+    row = get_unflushed(uow.session, OptOut, phone)
     return bool(row and row.opted_out)
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
 from services.referral.flows import children, corrections, quality, stages
 from services.referral.flows.timers import expire_due, remind_due
+from services.referral.models import ORDERING, ChildRecord, ReportChild
+from shared.db import read_rows_ahead
 from shared.erasure import dead_letter_erasure
 from shared.events import Event, parse_time
-from shared.handling import Handler
+from shared.handling import Handlers, child_ids
 from shared.runtime import UnitOfWork
 from shared.worker import Timer
 
@@ -61,18 +67,30 @@ def contract_told(uow: UnitOfWork, event: Event) -> None:
     quality.contract_told(uow, event.payload)
 
 
-HANDLERS: dict[str, Handler] = {
-    "child.registered": child_registered,
-    "child.updated": child_updated,
-    "child.consent_withdrawn": child_consent_withdrawn,
-    "child.corrected": child_corrected,
-    "child.merged": child_merged,
-    "assessment.scheduled": assessment_scheduled,
-    "assessment.completed": assessment_completed,
-    "provider.inspected": provider_inspected,
-    "contract.signed": contract_told,
-    "contract.changed": contract_told,
-}
+def read_ahead(session: Session, events: Sequence[Event]) -> None:
+    """A batch's children, locked, with their versions, parked updates, records and report rows,
+    in five statements for the batch (see shared/handling.py)."""
+    ORDERING.read_ahead(session, child_ids(events, "child."))
+    children_here = child_ids(events)
+    read_rows_ahead(session, ChildRecord, children_here)
+    read_rows_ahead(session, ReportChild, children_here)
+
+
+HANDLERS = Handlers(
+    {
+        "child.registered": child_registered,
+        "child.updated": child_updated,
+        "child.consent_withdrawn": child_consent_withdrawn,
+        "child.corrected": child_corrected,
+        "child.merged": child_merged,
+        "assessment.scheduled": assessment_scheduled,
+        "assessment.completed": assessment_completed,
+        "provider.inspected": provider_inspected,
+        "contract.signed": contract_told,
+        "contract.changed": contract_told,
+    },
+    read_ahead=read_ahead,
+)
 
 TIMERS: list[Timer] = [
     Timer("expire-referrals", 5.0, expire_due),

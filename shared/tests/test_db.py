@@ -9,7 +9,7 @@ import weakref
 from sqlalchemy import String, event, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import Database, get_unflushed
+from shared.db import Database, get_unflushed, read_rows_ahead
 
 
 class Base(DeclarativeBase):
@@ -110,4 +110,32 @@ def test_the_rows_a_transaction_read_are_let_go_when_it_ends(tmp_path):
         assert row() is not None  # kept while the transaction lasts
     gc.collect()
     assert row() is None
+    db.dispose()
+
+
+def test_rows_read_ahead_are_found_and_missing_ones_known_missing_without_asking_again(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    Base.metadata.create_all(db.engine)
+    with db.session() as session:
+        session.add_all([Thing(id="a", name="first"), Thing(id="b", name="second")])
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with db.session() as session:
+        read_rows_ahead(session, Thing, ["a", "b", "c", "d"])
+        gc.collect()  # the rows read ahead are held, not only weakly
+        assert _things_asked(statements) == 1
+        assert get_unflushed(session, Thing, "a").name == "first"
+        assert get_unflushed(session, Thing, "b").name == "second"
+        assert get_unflushed(session, Thing, "c") is None
+        assert _things_asked(statements) == 1
+        # Added, written by a flush and let go: found, not taken for missing.
+        session.add(Thing(id="c", name="new"))
+        session.flush()
+        gc.collect()
+        assert get_unflushed(session, Thing, "c").name == "new"
+        assert get_unflushed(session, Thing, "e") is None  # not read ahead: asked
+        assert _things_asked(statements) == 2
+    with db.session() as session:  # what was missing is asked again in the next transaction
+        assert get_unflushed(session, Thing, "d") is None
+        assert _things_asked(statements) == 3
     db.dispose()

@@ -4,8 +4,10 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 
 from services.notifications.handlers import HANDLERS
+from services.notifications.models import OptOut
 from services.notifications.tests.integration import events as ev
 from services.notifications.tests.integration.support import drain, emitted, handle, only, rows
 from shared.handling import handle_many
@@ -231,3 +233,24 @@ def test_a_late_welcome_promises_a_call_counted_from_today(service, clock):
     handle(service, ev.updated(child_id, guardian={"phone": "+992901112233", "sms_capable": True}))
 
     assert "03.01.2027" in only(rows(service, child_id=child_id)).text
+
+
+def test_a_batch_of_registrations_asks_for_contacts_and_opt_outs_once(service):
+    # Eight families, one of which answered STOP before: the batch reads what it needs ahead.
+    batch = [ev.registered(phone=f"+99290700000{i}") for i in range(8)]
+    with service.runtime.db.session() as session:
+        session.add(OptOut(phone="+992907000003", opted_out=True, changed_at=service.clock.now))
+    statements: list[str] = []
+    listen = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(service.runtime.db.engine, "before_cursor_execute", listen)
+    try:
+        assert handle_many(service.runtime, HANDLERS, batch) == [True] * 8
+    finally:
+        event.remove(service.runtime.db.engine, "before_cursor_execute", listen)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len([s for s in selects if "FROM contacts" in s]) == 1
+    assert len([s for s in selects if "FROM opt_outs" in s]) == 1
+    assert len([s for s in selects if "FROM child_versions" in s]) == 1
+    sent = {n.to: n.status for n in rows(service)}
+    assert sent.pop("+992907000003") == "cancelled"
+    assert set(sent.values()) == {"pending"} and len(sent) == 7

@@ -1,0 +1,119 @@
+"""A consumer's batch reads its children's locks, versions and parked updates ahead: three
+statements for the batch instead of three per child, with the same outcome per event.
+
+The batch's own writes keep what was read current (a second event of a child in the same batch
+sees the first one's versions); inside a savepoint the child's next reads ask the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import MetaData, event, text
+
+from shared.db import Database
+from shared.ordering import ChildOrdering, ordering_tables
+from shared.testing.stories import child_story
+
+pytestmark = pytest.mark.integration
+T0 = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(make_database):
+    database = Database(make_database("read_ahead"))
+    ordering = ChildOrdering(*ordering_tables(MetaData()))
+    ordering.versions.metadata.create_all(database.engine)
+    database.ordering = ordering
+    yield database
+    database.dispose()
+
+
+def _asked(statements: list[str], word: str) -> int:
+    return len([s for s in statements if word in s])
+
+
+def _advisory_locks_elsewhere(db: Database) -> int:
+    with db.engine.connect() as other:
+        return other.execute(
+            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+        ).scalar_one()
+
+
+def _at(event_, seconds: int):
+    return replace(event_, occurred_at=(T0 + timedelta(seconds=seconds)).isoformat())
+
+
+def test_a_batch_reads_its_children_ahead_and_decides_as_it_would_one_by_one(db):
+    ordering: ChildOrdering = db.ordering
+    stories = [child_story(start=T0) for _ in range(5)]
+    children = [story[0].payload["child_id"] for story in stories]
+    # One child already has versions, another an update parked before its registration.
+    _, first_update, second_update, _ = stories[0]
+    with db.session() as session:
+        ordering.newer_parts(
+            session, children[0], {"guardian": {"phone": "+992931110009"}}, _at(first_update, 10)
+        )
+        ordering.park(session, _at(second_update, 30), children[1])
+        ordering.park(session, _at(first_update, 20), children[1])
+
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with db.session() as session:
+        ordering.read_ahead(session, children)
+        assert _advisory_locks_elsewhere(db) == 5  # every child of the batch is locked
+        read = len(statements)
+        # An older change of a field a newer event set is refused, from what was read ahead.
+        older = {"guardian": {"phone": "+992931110001", "name": "Гулнора"}}
+        assert ordering.newer_parts(session, children[0], older, _at(second_update, 5)) == {
+            "guardian": {"name": "Гулнора"}
+        }
+        parked = ordering.take_parked(session, children[1])
+        assert [e.occurred_at for e in parked] == [
+            _at(first_update, 20).occurred_at,
+            _at(second_update, 30).occurred_at,
+        ]
+        for child_id in children[2:]:
+            assert ordering.take_parked(session, child_id) == []
+            fresh = {"guardian": {"phone": "+992931110002"}}
+            assert ordering.newer_parts(session, child_id, fresh, _at(first_update, 40)) == fresh
+        # A second event of the same child in the batch sees what the first one wrote.
+        again = {"guardian": {"phone": "+992931110003"}}
+        assert ordering.newer_parts(session, children[2], again, _at(first_update, 35)) == {}
+        after = statements[read:]
+        assert _asked(after, "pg_advisory_xact_lock") == 0
+        assert [s for s in after if s.lstrip().upper().startswith("SELECT")] == []
+    assert _advisory_locks_elsewhere(db) == 0
+    with db.session() as session:  # what the batch wrote is what the database holds
+        stored = session.execute(text("SELECT count(*) FROM child_versions")).scalar_one()
+        assert stored == 4
+        assert session.execute(text("SELECT count(*) FROM parked_events")).scalar_one() == 0
+
+
+def test_inside_a_savepoint_a_child_is_read_from_the_database_again(db):
+    ordering: ChildOrdering = db.ordering
+    story = child_story(start=T0)
+    child_id = story[0].payload["child_id"]
+    first = {"guardian": {"phone": "+992931110002"}}
+    with db.session() as session:
+        ordering.read_ahead(session, [child_id])
+        savepoint = session.begin_nested()
+        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == first
+        savepoint.rollback()  # the versions written in it are gone
+        # Read again, not taken from what the savepoint wrote: the change is new again.
+        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == first
+
+
+def test_what_a_savepoint_kept_is_what_the_child_is_read_as_after_it(db):
+    ordering: ChildOrdering = db.ordering
+    story = child_story(start=T0)
+    child_id = story[0].payload["child_id"]
+    first = {"guardian": {"phone": "+992931110002"}}
+    with db.session() as session:
+        ordering.read_ahead(session, [child_id])
+        with session.begin_nested():
+            assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == first
+        # The savepoint was kept: the same change again is nothing new.
+        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == {}
