@@ -78,14 +78,15 @@ TIMERS = [*SENDING_TIMERS, dead_letter_erasure(children.erased_among)]
 
 
 def read_ahead(session: Session, events: Sequence[Event]) -> None:
-    """A batch's children, locked, with their versions, parked updates and contacts, and whether
-    the phones the batch will text opted out: five statements for the batch, not five per child
-    (see shared/handling.py). An opt-out that arrives meanwhile still stops the SMS: the sender
-    checks again just before sending."""
+    """A batch's children, locked, with their versions, parked updates and contacts, and
+    whether the phones the batch will text (families', providers') opted out: five statements
+    for the batch, not five per child (see shared/handling.py). An opt-out that arrives
+    meanwhile still stops the SMS: the sender checks again just before sending."""
     ORDERING.read_ahead(session, child_ids(events, "child."))
     children_here = child_ids(events)
     read_rows_ahead(session, Contact, children_here)
     phones = {_guardian_phone(event) for event in events}
+    phones |= {_provider_phone(event) for event in events}
     for child_id in children_here:
         contact = get_unflushed(session, Contact, child_id)
         phones.add(contact.phone if contact is not None else None)
@@ -97,6 +98,13 @@ def _guardian_phone(event: Event) -> str | None:
     sections = event.payload.get("changes") if event.type == "child.updated" else event.payload
     guardian = (sections or {}).get("guardian") if isinstance(sections, dict) else None
     phone = guardian.get("phone") if isinstance(guardian, dict) else None
+    return phone if isinstance(phone, str) else None
+
+
+def _provider_phone(event: Event) -> str | None:
+    """The provider's phone a referral's event brings (it is texted about the referral)."""
+    provider = event.payload.get("provider")
+    phone = provider.get("phone") if isinstance(provider, dict) else None
     return phone if isinstance(phone, str) else None
 
 

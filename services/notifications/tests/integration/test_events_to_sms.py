@@ -235,22 +235,27 @@ def test_a_late_welcome_promises_a_call_counted_from_today(service, clock):
     assert "03.01.2027" in only(rows(service, child_id=child_id)).text
 
 
-def test_a_batch_of_registrations_asks_for_contacts_and_opt_outs_once(service):
-    # Eight families, one of which answered STOP before: the batch reads what it needs ahead.
+def test_a_batch_asks_for_contacts_and_opt_outs_once_and_still_honours_every_stop(service):
+    # Eight families, one of which answered STOP before, and a referral to a provider whose
+    # phone answered STOP too: the batch reads what it needs ahead.
     batch = [ev.registered(phone=f"+99290700000{i}") for i in range(8)]
+    batch.append(ev.referral_sent(batch[0].payload["child_id"]))
     with service.runtime.db.session() as session:
-        session.add(OptOut(phone="+992907000003", opted_out=True, changed_at=service.clock.now))
+        for phone in ("+992907000003", ev.PROVIDER_PHONE):
+            session.add(OptOut(phone=phone, opted_out=True, changed_at=service.clock.now))
     statements: list[str] = []
     listen = lambda *a: statements.append(a[2])  # noqa: E731
     event.listen(service.runtime.db.engine, "before_cursor_execute", listen)
     try:
-        assert handle_many(service.runtime, HANDLERS, batch) == [True] * 8
+        assert handle_many(service.runtime, HANDLERS, batch) == [True] * 9
     finally:
         event.remove(service.runtime.db.engine, "before_cursor_execute", listen)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len([s for s in selects if "FROM contacts" in s]) == 1
     assert len([s for s in selects if "FROM opt_outs" in s]) == 1
     assert len([s for s in selects if "FROM child_versions" in s]) == 1
-    sent = {n.to: n.status for n in rows(service)}
-    assert sent.pop("+992907000003") == "cancelled"
-    assert set(sent.values()) == {"pending"} and len(sent) == 7
+    stopped = {("guardian", "+992907000003"), ("provider", ev.PROVIDER_PHONE)}
+    sms = [((n.recipient, n.to), n.status) for n in rows(service)]
+    assert {status for to, status in sms if to in stopped} == {"cancelled"}
+    assert len([to for to, _ in sms if to in stopped]) == 2
+    assert {status for to, status in sms if to not in stopped} == {"pending"}
