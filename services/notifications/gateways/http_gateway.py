@@ -25,6 +25,7 @@ from .base import (
     SendResult,
     StatusResult,
 )
+from .sessions import gateway_session
 
 log = logging.getLogger("services.notifications.gateways.http")
 
@@ -112,7 +113,7 @@ class HttpGateway:
 
     def __init__(self, config: HttpGatewayConfig, session: requests.Session | None = None) -> None:
         self.config = config
-        self._session = session or requests.Session()
+        self._session = session or gateway_session()
         # Set once the status endpoint has answered a real transaction's status.
         self._status_verified = False
         self._last_accepted: str | None = None

@@ -18,6 +18,7 @@ from shared.phones import mask_phones_in_text
 from ..domain.kannel import DLR_MASK, coding_of, is_url_safe
 from ..domain.retry import classify_status_code
 from .base import ACCEPTED, QUERY_UNKNOWN, TRANSIENT, UNKNOWN, SendResult, StatusResult
+from .sessions import gateway_session
 
 log = logging.getLogger("services.notifications.gateways.kannel")
 
@@ -67,7 +68,7 @@ class KannelGateway:
 
     def __init__(self, config: KannelConfig, session: requests.Session | None = None) -> None:
         self.config = config
-        self._session = session or requests.Session()
+        self._session = session or gateway_session()
 
     def params(self, message_id: str, to: str, text: str, encoding: str) -> dict[str, str]:
         """The sendsms query: text as UTF-8 with Kannel told which coding to send it in."""
