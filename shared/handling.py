@@ -29,8 +29,14 @@ class Handlers(dict[str, Handler]):
 
 
 def child_ids(events: Iterable[Event], prefix: str = "") -> list[str]:
-    """The children these events are about (of the types starting with `prefix`), in order."""
-    found = (e.payload.get("child_id") for e in events if e.type.startswith(prefix))
+    """The children these events are about (of the types starting with `prefix`), in order:
+    a merge is about both children, the one merged and the one it was merged into."""
+    found = (
+        child
+        for e in events
+        if e.type.startswith(prefix)
+        for child in (e.payload.get("child_id"), e.payload.get("into"))
+    )
     return list(dict.fromkeys(child for child in found if isinstance(child, str)))
 
 

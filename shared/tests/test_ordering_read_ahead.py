@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import MetaData, event, text
 
 from shared.db import Database
+from shared.handling import child_ids
 from shared.ordering import ChildOrdering, ordering_tables
 from shared.testing.stories import child_story
 
@@ -117,3 +118,20 @@ def test_what_a_savepoint_kept_is_what_the_child_is_read_as_after_it(db):
             assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == first
         # The savepoint was kept: the same change again is nothing new.
         assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == {}
+
+
+def test_a_merge_in_a_batch_locks_both_children_with_the_rest_in_one_order(db):
+    ordering: ChildOrdering = db.ordering
+    gone, kept = child_story(start=T0), child_story(start=T0)
+    merged = replace(
+        gone[0],
+        type="child.merged",
+        payload={"child_id": gone[0].payload["child_id"], "into": kept[0].payload["child_id"]},
+    )
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with db.session() as session:
+        ordering.read_ahead(session, child_ids([merged], "child."))
+        assert _advisory_locks_elsewhere(db) == 2
+        ordering.lock(session, kept[0].payload["child_id"])  # the merge's handler: held already
+        assert _asked(statements, "pg_advisory_xact_lock") == 1
