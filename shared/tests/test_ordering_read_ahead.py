@@ -93,7 +93,8 @@ def test_a_batch_reads_its_children_ahead_and_decides_as_it_would_one_by_one(db)
         assert session.execute(text("SELECT count(*) FROM parked_events")).scalar_one() == 0
 
 
-def test_inside_a_savepoint_a_child_is_read_from_the_database_again(db):
+@pytest.mark.parametrize("kept", [True, False], ids=["savepoint kept", "savepoint rolled back"])
+def test_after_a_savepoint_a_child_is_read_as_the_savepoint_left_it(db, kept):
     ordering: ChildOrdering = db.ordering
     story = child_story(start=T0)
     child_id = story[0].payload["child_id"]
@@ -102,22 +103,14 @@ def test_inside_a_savepoint_a_child_is_read_from_the_database_again(db):
         ordering.read_ahead(session, [child_id])
         savepoint = session.begin_nested()
         assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == first
-        savepoint.rollback()  # the versions written in it are gone
-        # Read again, not taken from what the savepoint wrote: the change is new again.
-        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == first
-
-
-def test_what_a_savepoint_kept_is_what_the_child_is_read_as_after_it(db):
-    ordering: ChildOrdering = db.ordering
-    story = child_story(start=T0)
-    child_id = story[0].payload["child_id"]
-    first = {"guardian": {"phone": "+992931110002"}}
-    with db.session() as session:
-        ordering.read_ahead(session, [child_id])
-        with session.begin_nested():
-            assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == first
-        # The savepoint was kept: the same change again is nothing new.
-        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == {}
+        if kept:
+            savepoint.commit()
+        else:
+            savepoint.rollback()  # the versions written in it are gone
+        # Kept: the same change again is nothing new. Rolled back: it is new again, read from
+        # the database, not from what the savepoint wrote.
+        expected = {} if kept else first
+        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == expected
 
 
 def test_a_merge_in_a_batch_locks_both_children_with_the_rest_in_one_order(db):
