@@ -39,7 +39,11 @@ def _asked(statements: list[str], word: str) -> int:
 def _advisory_locks_elsewhere(db: Database) -> int:
     with db.engine.connect() as other:
         return other.execute(
-            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+            # pg_locks shows the whole server's locks: count this test's database only.
+            text(
+                "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+                " WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()"
+            )
         ).scalar_one()
 
 
