@@ -155,8 +155,11 @@ def read_rows_ahead(session: Session, model: type[Any], keys: Iterable[Any]) -> 
 def _held(session: Session, model: type[Any], key: Any) -> Any:
     """The row the session holds for this key (added in this transaction, or read), if any."""
     pending = _pending(session, model, key)
-    if pending is not None:
-        return pending
+    return pending if pending is not None else _in_identity_map(session, model, key)
+
+
+def _in_identity_map(session: Session, model: type[Any], key: Any) -> Any:
+    """The row of this key the session holds as read or written, without asking the database."""
     identity = inspect(model).identity_key_from_primary_key(
         key if isinstance(key, tuple) else (key,)
     )
@@ -175,8 +178,8 @@ def get_unflushed(session: Session, model: type[T], key: Any) -> T | None:
     if pending is not None:
         return pending
     if (model, key) in session.info.get(_ABSENT, ()):
-        # Not there when read ahead: only one added since can be here now.
-        return _held(session, model, key)
+        # Not there when read ahead: only one added and written since can be here now.
+        return _in_identity_map(session, model, key)
     with session.no_autoflush:
         return session.get(model, key)
 
