@@ -27,7 +27,7 @@ def _locks_asked(statements: list[str]) -> int:
     return len([s for s in statements if "pg_advisory_xact_lock" in s])
 
 
-def _held_elsewhere(db: Database) -> int:
+def advisory_locks_held(db: Database) -> int:
     """How many advisory locks other sessions see held."""
     with db.engine.connect() as other:
         return other.execute(
@@ -47,17 +47,17 @@ def test_a_lock_held_is_not_asked_for_again_and_one_rolled_back_is(db):
         ordering.lock(session, "child-1")
         ordering.lock(session, "child-1")
         assert _locks_asked(statements) == 1
-        assert _held_elsewhere(db) == 1
+        assert advisory_locks_held(db) == 1
         savepoint = session.begin_nested()
         ordering.lock(session, "child-2")
         ordering.lock(session, "child-2")
         assert _locks_asked(statements) == 2
         savepoint.rollback()
-        assert _held_elsewhere(db) == 1  # child-2's lock went with its savepoint
+        assert advisory_locks_held(db) == 1  # child-2's lock went with its savepoint
         ordering.lock(session, "child-2")
         assert _locks_asked(statements) == 3
-        assert _held_elsewhere(db) == 2
-    assert _held_elsewhere(db) == 0
+        assert advisory_locks_held(db) == 2
+    assert advisory_locks_held(db) == 0
     with db.session() as session:  # a new transaction asks afresh
         ordering.lock(session, "child-1")
         assert _locks_asked(statements) == 4

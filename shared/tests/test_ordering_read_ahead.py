@@ -17,6 +17,7 @@ from shared.db import Database
 from shared.handling import child_ids
 from shared.ordering import ChildOrdering, ordering_tables
 from shared.testing.stories import child_story
+from shared.tests.test_ordering_locks import advisory_locks_held
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
@@ -34,17 +35,6 @@ def db(make_database):
 
 def _asked(statements: list[str], word: str) -> int:
     return len([s for s in statements if word in s])
-
-
-def _advisory_locks_elsewhere(db: Database) -> int:
-    with db.engine.connect() as other:
-        return other.execute(
-            # pg_locks shows the whole server's locks: count this test's database only.
-            text(
-                "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
-                " WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()"
-            )
-        ).scalar_one()
 
 
 def _at(event_, seconds: int):
@@ -68,7 +58,7 @@ def test_a_batch_reads_its_children_ahead_and_decides_as_it_would_one_by_one(db)
     event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     with db.session() as session:
         ordering.read_ahead(session, children)
-        assert _advisory_locks_elsewhere(db) == 5  # every child of the batch is locked
+        assert advisory_locks_held(db) == 5  # every child of the batch is locked
         read = len(statements)
         # An older change of a field a newer event set is refused, from what was read ahead.
         older = {"guardian": {"phone": "+992931110001", "name": "Гулнора"}}
@@ -90,7 +80,7 @@ def test_a_batch_reads_its_children_ahead_and_decides_as_it_would_one_by_one(db)
         after = statements[read:]
         assert _asked(after, "pg_advisory_xact_lock") == 0
         assert [s for s in after if s.lstrip().upper().startswith("SELECT")] == []
-    assert _advisory_locks_elsewhere(db) == 0
+    assert advisory_locks_held(db) == 0
     with db.session() as session:  # what the batch wrote is what the database holds
         stored = session.execute(text("SELECT count(*) FROM child_versions")).scalar_one()
         assert stored == 4
@@ -129,6 +119,6 @@ def test_a_merge_in_a_batch_locks_both_children_with_the_rest_in_one_order(db):
     event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     with db.session() as session:
         ordering.read_ahead(session, child_ids([merged], "child."))
-        assert _advisory_locks_elsewhere(db) == 2
+        assert advisory_locks_held(db) == 2
         ordering.lock(session, kept[0].payload["child_id"])  # the merge's handler: held already
         assert _asked(statements, "pg_advisory_xact_lock") == 1
