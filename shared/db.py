@@ -184,6 +184,48 @@ def get_unflushed(session: Session, model: type[T], key: Any) -> T | None:
         return session.get(model, key)
 
 
+def find_unflushed(session: Session, model: type[T], **equal: Any) -> list[T]:
+    """Rows of `model` whose attributes equal these values (or are among them, for a tuple,
+    list or set), without flushing first: what an autoflushing query would find, on the rows
+    as this transaction has left them.
+
+    A consumer's batch that asked with autoflush wrote the earlier events' new rows a few at a
+    time before every such look-up; left for the commit, they are written together. The
+    database is asked on its rows; rows this transaction added, changed or deleted are then
+    judged on their values in memory. Plain equality only: compare with values of the
+    attribute's own Python type.
+    """
+    query = select(model)
+    for name, value in equal.items():
+        column = getattr(model, name)
+        query = query.where(column.in_(value) if _is_many(value) else column == value)
+    with session.no_autoflush:
+        found = list(session.scalars(query))
+    changed = [row for row in (*session.new, *session.dirty) if isinstance(row, model)]
+    if not changed and not session.deleted:
+        return found
+    deleted = session.deleted
+
+    def matches(row: Any) -> bool:
+        for name, value in equal.items():
+            have = getattr(row, name)
+            if not (have in value if _is_many(value) else have == value):
+                return False
+        return True
+
+    return [row for row in dict.fromkeys([*found, *changed]) if row not in deleted and matches(row)]
+
+
+def first_unflushed(session: Session, model: type[T], **equal: Any) -> T | None:
+    """One row `find_unflushed` finds, or None."""
+    found = find_unflushed(session, model, **equal)
+    return found[0] if found else None
+
+
+def _is_many(value: Any) -> bool:
+    return isinstance(value, tuple | list | set | frozenset)
+
+
 def _pending(session: Session, model: type[Any], key: Any) -> Any:
     """The object of `model` with this primary key added in this transaction, if any."""
     new = session.new

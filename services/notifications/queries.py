@@ -12,7 +12,7 @@ from services.notifications.domain.planning import CONFIRMATIONS, Draft
 from services.notifications.domain.sms import analyse
 from services.notifications.models import Notification, OptOut, StatusChange
 from services.notifications.settings import SmsSetup
-from shared.db import get_unflushed
+from shared.db import find_unflushed, get_unflushed
 from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 
@@ -141,11 +141,10 @@ def _emit_status(uow: UnitOfWork, n: Notification, status: str) -> None:
 
 
 def open_notifications(uow: UnitOfWork, **filters: str) -> list[Notification]:
-    """Return pending or held notifications matching column filters."""
-    query = select(Notification).where(Notification.status.in_(OPEN))
-    for column, value in filters.items():
-        query = query.where(getattr(Notification, column) == value)
-    return list(uow.session.scalars(query))
+    """Return pending or held notifications matching column filters, also those this
+    transaction added or changed and has not written yet (a batch writes its rows together at
+    commit, not before every look-up)."""
+    return find_unflushed(uow.session, Notification, status=OPEN, **filters)
 
 
 def cancel(uow: UnitOfWork, notifications: list[Notification], reason: str) -> int:

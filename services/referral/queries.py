@@ -11,6 +11,7 @@ from services.referral.domain import matching
 from services.referral.domain.states import OPEN_STATES, PLACE_TAKING_STATES, Status
 from services.referral.domain.waitlist import WaitingChild
 from services.referral.models import ChildRecord, Provider, Referral, WaitlistEntry
+from shared.db import first_unflushed
 
 PLACE_TAKING = [s.value for s in PLACE_TAKING_STATES]
 
@@ -59,12 +60,9 @@ def open_referral(session: Session, child_id: str, service_type: str) -> Referra
 
 def waiting_entry(session: Session, child_id: str, service_type: str) -> WaitlistEntry | None:
     """Return the child's waiting-list entry for a service type, if the child waits."""
-    query = select(WaitlistEntry).where(
-        WaitlistEntry.child_id == child_id,
-        WaitlistEntry.service_type == service_type,
-        WaitlistEntry.status == "waiting",
+    return first_unflushed(
+        session, WaitlistEntry, child_id=child_id, service_type=service_type, status="waiting"
     )
-    return session.execute(query).scalars().first()
 
 
 def waiting_with_children(

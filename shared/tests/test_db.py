@@ -9,7 +9,7 @@ import weakref
 from sqlalchemy import String, event, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import Database, get_unflushed, read_rows_ahead
+from shared.db import Database, find_unflushed, first_unflushed, get_unflushed, read_rows_ahead
 
 
 class Base(DeclarativeBase):
@@ -20,6 +20,13 @@ class Thing(Base):
     __tablename__ = "things"
     id: Mapped[str] = mapped_column(String(10), primary_key=True)
     name: Mapped[str] = mapped_column(String(20))
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id: Mapped[str] = mapped_column(String(10), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))
 
 
 class Pair(Base):
@@ -138,4 +145,61 @@ def test_rows_read_ahead_are_found_and_missing_ones_known_missing_without_asking
     with db.session() as session:  # what was missing is asked again in the next transaction
         assert get_unflushed(session, Thing, "d") is None
         assert _things_asked(statements) == 3
+    db.dispose()
+
+
+def _found(rows) -> list[str]:
+    return sorted(row.id for row in rows)
+
+
+def _lookups(session) -> dict[str, list[str]]:
+    return {
+        "mine, open": _found(find_unflushed(session, Task, owner="me", status=("new", "held"))),
+        "yours": _found(find_unflushed(session, Task, owner="you")),
+        "held": _found(find_unflushed(session, Task, status=["held"])),
+    }
+
+
+def _autoflushed(session) -> dict[str, list[str]]:
+    def ask(query):
+        return _found(session.scalars(query))
+
+    return {
+        "mine, open": ask(select(Task).where(Task.owner == "me", Task.status.in_(("new", "held")))),
+        "yours": ask(select(Task).where(Task.owner == "you")),
+        "held": ask(select(Task).where(Task.status == "held")),
+    }
+
+
+def test_rows_found_without_flushing_are_what_an_autoflushing_query_finds(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    Base.metadata.create_all(db.engine)
+    with db.session() as session:
+        session.add_all([
+            Task(id="t1", owner="me", status="new"),
+            Task(id="t2", owner="me", status="held"),
+            Task(id="t3", owner="you", status="new"),
+            Task(id="t4", owner="me", status="done"),
+        ])  # fmt: skip
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with db.session() as session:
+        task = {row.id: row for row in session.scalars(select(Task))}
+        # Changed in memory, not written yet:
+        session.add(Task(id="t5", owner="me", status="new"))  # added
+        task["t1"].status = "done"  # no longer open
+        task["t3"].owner = "me"  # now mine
+        task["t4"].status = "held"  # open again
+        session.delete(task["t2"])  # gone
+        statements.clear()
+        without_flush = _lookups(session)
+        assert not [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
+        assert first_unflushed(session, Task, owner="nobody") is None
+        assert first_unflushed(session, Task, id="t5").owner == "me"
+        assert without_flush == {
+            "mine, open": ["t3", "t4", "t5"],
+            "yours": [],
+            "held": ["t4"],
+        }
+        assert without_flush == _autoflushed(session)  # the same as after writing
     db.dispose()

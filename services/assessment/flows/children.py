@@ -16,7 +16,7 @@ from services.assessment.domain.worklist import CANCELLED, OPEN_STATUSES, PENDIN
 from services.assessment.flows.corrections import child_corrected
 from services.assessment.models import ORDERING, Assessment, Child
 from services.assessment.settings import assessment_settings
-from shared.db import get_unflushed
+from shared.db import first_unflushed, get_unflushed
 from shared.events import Event, parse_time
 from shared.outbox import erase_child_events
 from shared.runtime import UnitOfWork
@@ -77,10 +77,8 @@ def registered(uow: UnitOfWork, event: Event) -> None:
         uow.session.add(child)
     _apply_changes(child, ORDERING.newer_parts(uow.session, child.id, payload, event))
     child.updated_at = uow.now
-    existing = uow.session.execute(
-        select(Assessment.id).where(Assessment.child_id == child.id)
-    ).first()
-    if existing is None:
+    # Not flushing the batch's earlier rows first: they are written together at commit.
+    if first_unflushed(uow.session, Assessment, child_id=child.id) is None:
         targets = assessment_settings(uow.runtime).due_targets
         uow.session.add(
             Assessment(

@@ -15,7 +15,7 @@ from services.referral.domain.states import Status
 from services.referral.domain.waitlist import choose_for_provider, position_of
 from services.referral.models import ChildRecord, Need, Provider, Referral, WaitlistEntry
 from services.referral.settings import deadline_policy, local_today
-from shared.db import lock_for_update
+from shared.db import first_unflushed, lock_for_update
 from shared.runtime import UnitOfWork
 
 SYSTEM = "system"
@@ -23,8 +23,7 @@ SYSTEM = "system"
 
 def need_for(uow: UnitOfWork, child: ChildRecord, service_type: str) -> Need:
     """Return the child's need for a service type, opening one when there is none."""
-    query = select(Need).where(Need.child_id == child.id, Need.service_type == service_type)
-    need = uow.session.execute(query).scalar_one_or_none()
+    need = first_unflushed(uow.session, Need, child_id=child.id, service_type=service_type)
     if need is None:
         need = Need(
             id=str(uuid.uuid4()),
