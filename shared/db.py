@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Select,
     TypeDecorator,
+    bindparam,
     create_engine,
     event,
     inspect,
@@ -64,7 +65,9 @@ class Database:
         self.engine = create_engine(url, **options)
         if self.is_sqlite:
             _sqlite_hooks(self.engine)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
+        self.sessions = sessionmaker(
+            self.engine, expire_on_commit=False, future=True, info={_TRACKED: True}
+        )
         # Events emitted in a transaction are written as it commits (shared/outbox_writes.py).
         attach_outbox_writes(self.sessions)
         _keep_rows_read(self.sessions)
@@ -92,6 +95,9 @@ class Database:
 _READ = "rows_read"
 # session.info key: (model, key) of rows `read_rows_ahead` found missing, until the tx ends.
 _ABSENT = "rows_absent"
+# The rows each transaction added, by model: looked through for rows not written yet.
+_ADDED = "rows_added"
+_TRACKED = "tracks_rows_added"  # a session of ours, whose added rows `_ADDED` holds
 
 
 def _keep_rows_read(sessions: sessionmaker) -> None:
@@ -114,11 +120,17 @@ def _keep_rows_read(sessions: sessionmaker) -> None:
     # never taken for missing after `read_rows_ahead` found it missing.
     event.listen(sessions, "pending_to_persistent", _keep)
 
+    @event.listens_for(sessions, "transient_to_pending")
+    def _added(session: Session, instance: Any) -> None:
+        added = session.info.setdefault(_ADDED, {})
+        added.setdefault(type(instance), []).append(instance)
+
     @event.listens_for(sessions, "after_transaction_end")
     def _let_go(session: Session, transaction: Any) -> None:
         if transaction.parent is None:
             session.info.pop(_READ, None)
             session.info.pop(_ABSENT, None)
+            session.info.pop(_ADDED, None)
 
     @event.listens_for(sessions, "do_orm_execute")
     def _fresh_under_lock(state: Any) -> None:
@@ -195,13 +207,18 @@ def find_unflushed(session: Session, model: type[T], **equal: Any) -> list[T]:
     judged on their values in memory. Plain equality only: compare with values of the
     attribute's own Python type.
     """
-    query = select(model)
-    for name, value in equal.items():
-        column = getattr(model, name)
-        query = query.where(column.in_(value) if _is_many(value) else column == value)
+    if any(value is None for value in equal.values()):
+        query = select(model)  # compared with IS NULL, not with a parameter
+        for name, value in equal.items():
+            column = getattr(model, name)
+            query = query.where(column.in_(value) if _is_many(value) else column == value)
+        params: dict[str, Any] = {}
+    else:
+        query = _lookup_statement(model, tuple((n, _is_many(v)) for n, v in equal.items()))
+        params = {n: sorted(v) if _is_many(v) else v for n, v in equal.items()}
     with session.no_autoflush:
-        found = list(session.scalars(query))
-    changed = [row for row in (*session.new, *session.dirty) if isinstance(row, model)]
+        found = list(session.scalars(query, params))
+    changed = [*_added_of(session, model), *(r for r in session.dirty if isinstance(r, model))]
     if not changed and not session.deleted:
         return found
     deleted = session.deleted
@@ -226,16 +243,49 @@ def _is_many(value: Any) -> bool:
     return isinstance(value, tuple | list | set | frozenset)
 
 
+_LOOKUPS: dict[tuple[type[Any], tuple[tuple[str, bool], ...]], Select] = {}
+
+
+def _lookup_statement(model: type[Any], shape: tuple[tuple[str, bool], ...]) -> Select:
+    """One statement per model and set of compared attributes, built once with parameters:
+    building the comparisons anew was most of a look-up's own CPU."""
+    statement = _LOOKUPS.get((model, shape))
+    if statement is None:
+        statement = select(model)
+        for name, many in shape:
+            column = getattr(model, name)
+            wanted = bindparam(name, expanding=True) if many else bindparam(name)
+            statement = statement.where(column.in_(wanted) if many else column == wanted)
+        _LOOKUPS[(model, shape)] = statement
+    return statement
+
+
+def _added_of(session: Session, model: type[Any]) -> list[Any]:
+    """The rows of `model` this transaction added and has not written yet."""
+    if not session.info.get(_TRACKED):
+        return [row for row in session.new if isinstance(row, model)]
+    added = session.info.get(_ADDED)
+    if not added:
+        return []
+    return [
+        row
+        for cls, rows in added.items()
+        if issubclass(cls, model)
+        for row in rows
+        if inspect(row).pending
+    ]
+
+
 def _pending(session: Session, model: type[Any], key: Any) -> Any:
     """The object of `model` with this primary key added in this transaction, if any."""
-    new = session.new
-    if not new:
+    added = _added_of(session, model)
+    if not added:
         return None
     mapper = inspect(model)
     names = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
     wanted = key if isinstance(key, tuple) else (key,)
-    for candidate in new:
-        if isinstance(candidate, model) and tuple(getattr(candidate, n) for n in names) == wanted:
+    for candidate in added:
+        if tuple(getattr(candidate, n) for n in names) == wanted:
             return candidate
     return None
 

@@ -27,6 +27,7 @@ class Task(Base):
     id: Mapped[str] = mapped_column(String(10), primary_key=True)
     owner: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class Pair(Base):
@@ -202,4 +203,24 @@ def test_rows_found_without_flushing_are_what_an_autoflushing_query_finds(tmp_pa
             "held": ["t4"],
         }
         assert without_flush == _autoflushed(session)  # the same as after writing
+    db.dispose()
+
+
+def test_rows_found_without_flushing_compare_with_null_and_forget_a_rolled_back_savepoint(
+    tmp_path,
+):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    Base.metadata.create_all(db.engine)
+    with db.session() as session:
+        session.add_all([Task(id="t1", owner="me", status="new", note="hi"),
+                         Task(id="t2", owner="me", status="new")])  # fmt: skip
+    with db.session() as session:
+        assert _found(find_unflushed(session, Task, note=None)) == ["t2"]
+        assert _found(find_unflushed(session, Task, owner="me", note=None)) == ["t2"]
+        savepoint = session.begin_nested()
+        session.add(Task(id="t3", owner="me", status="new"))
+        assert _found(find_unflushed(session, Task, note=None)) == ["t2", "t3"]
+        savepoint.rollback()
+        assert _found(find_unflushed(session, Task, owner="me")) == ["t1", "t2"]
+        assert get_unflushed(session, Task, "t3") is None
     db.dispose()
