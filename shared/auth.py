@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -24,6 +26,9 @@ DEFAULT_MAX_LIFETIME = 86400
 LEEWAY_SECONDS = 30
 # What every refused token is told: the reason stays in the server's log, never in the answer.
 INVALID_TOKEN_MESSAGE = "the bearer token is missing, invalid or expired"
+# Tokens verified lately, so that a client's next requests are not verified again (see
+# decode_token); bounded, the oldest forgotten first.
+VERIFIED_KEPT = 2048
 
 
 class AuthError(Exception):
@@ -68,7 +73,39 @@ def decode_token(
     issuer: str = DEFAULT_ISSUER,
     max_lifetime: int = DEFAULT_MAX_LIFETIME,
 ) -> Principal:
-    """Verify a token and return its principal, or raise AuthError (contract §2)."""
+    """Verify a token and return its principal, or raise AuthError (contract §2).
+
+    A token verified once is not verified again while it lives: every request of a session
+    carries the same token, and checking its signature and claims each time cost a few percent
+    of an API's CPU. What verification decided cannot change with time except expiry (a token
+    issued or valid-from a moment ago only becomes more valid), so a token found here is still
+    checked against its expiry. Only tokens that passed are kept; a refused one is refused anew.
+    """
+    key = (token, secret, issuer, max_lifetime)
+    kept = _VERIFIED.get(key)
+    if kept is not None:
+        principal, expires = kept
+        if expires > time.time() - LEEWAY_SECONDS:
+            return principal
+        _forget(key)
+    principal, expires = _verify(token, secret, issuer=issuer, max_lifetime=max_lifetime)
+    with _VERIFIED_LOCK:
+        while len(_VERIFIED) >= VERIFIED_KEPT:
+            _VERIFIED.pop(next(iter(_VERIFIED)))
+        _VERIFIED[key] = (principal, expires)
+    return principal
+
+
+_VERIFIED: dict[tuple[str, str, str, int], tuple[Principal, float]] = {}
+_VERIFIED_LOCK = threading.Lock()
+
+
+def _forget(key: tuple[str, str, str, int]) -> None:
+    with _VERIFIED_LOCK:
+        _VERIFIED.pop(key, None)
+
+
+def _verify(token: str, secret: str, *, issuer: str, max_lifetime: int) -> tuple[Principal, float]:
     try:
         claims = jwt.decode(
             token,
@@ -90,12 +127,13 @@ def decode_token(
     provider_id = claims.get("provider_id")
     if role == "provider" and not provider_id:
         raise AuthError("a provider token needs provider_id")
-    return Principal(
+    principal = Principal(
         sub=str(claims["sub"]),
         role=role,
         districts=tuple(str(d) for d in districts),
         provider_id=str(provider_id) if provider_id else None,
     )
+    return principal, float(claims["exp"])
 
 
 def _check_lifetime(claims: dict[str, Any], max_lifetime: int) -> None:

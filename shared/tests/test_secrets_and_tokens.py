@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from flask.views import MethodView
 from sqlalchemy import MetaData
 
-from shared.auth import AuthError, decode_token, issue_token, main
+from shared.auth import LEEWAY_SECONDS, AuthError, decode_token, issue_token, main
 from shared.config import DEV_JWT_SECRET, ConfigError
 from shared.runtime import build_runtime, messaging_tables
 from shared.web import Blueprint, build_app
@@ -131,6 +132,44 @@ def test_about_thirty_seconds_of_clock_skew_is_tolerated():
     now = int(datetime.now(UTC).timestamp())
     assert decode_token(signed(iat=now - 3600, exp=now - 10), SECRET).sub == "u-1"
     assert decode_token(signed(iat=now + 10, exp=now + 3600), SECRET).sub == "u-1"
+
+
+def test_a_token_verified_once_is_not_verified_again_while_it_lives(monkeypatch):
+    verified = []
+    real = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: verified.append(1) or real(*a, **k))
+    token = signed(sub="u-kept", exp=int(time.time()) + 3600)
+    first = decode_token(token, SECRET)
+    assert decode_token(token, SECRET) == first
+    assert len(verified) == 1
+    # Only for the same secret, issuer and lifetime it was verified with.
+    with pytest.raises(AuthError):
+        decode_token(token, "another-secret-that-is-long-enough-for-hs256")
+    with pytest.raises(AuthError):
+        decode_token(token, SECRET, issuer="someone-else")
+
+
+def test_a_kept_token_is_refused_once_it_expires():
+    # Valid for about a second more, within the thirty seconds of skew tolerated.
+    now = int(time.time())
+    token = signed(sub="u-expiring", iat=now - 60, exp=now - LEEWAY_SECONDS + 2)
+    assert decode_token(token, SECRET).sub == "u-expiring"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            decode_token(token, SECRET)
+        except AuthError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("an expired token was still accepted")
+
+
+def test_a_refused_token_is_refused_every_time():
+    forged = jwt.encode(claims(sub="u-forged"), "not-the-secret-not-the-secret-00", "HS256")
+    for _ in range(2):
+        with pytest.raises(AuthError):
+            decode_token(forged, SECRET)
 
 
 def test_the_issuer_and_lifetime_come_from_the_settings(tmp_path):
