@@ -34,9 +34,17 @@ def page_of(item_schema: type[Schema] | Schema, name: str | None = None) -> type
 
 
 def paginate(session: Session, query: Select, page: int, page_size: int) -> dict[str, Any]:
-    """Run a query for one page (the query must have a stable ORDER BY) and count the total."""
-    total = session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    rows = session.execute(query.limit(page_size).offset((page - 1) * page_size)).scalars().all()
+    """Run a query for one page (the query must have a stable ORDER BY) and count the total.
+
+    A page that is not full and not empty is the last one: the total is known without counting
+    (a filtered list, such as one child's assessments, is mostly one short first page).
+    """
+    offset = (page - 1) * page_size
+    rows = session.execute(query.limit(page_size).offset(offset)).scalars().all()
+    if 0 < len(rows) < page_size or (page == 1 and not rows):
+        total = offset + len(rows)
+    else:
+        total = session.execute(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        ).scalar_one()
     return {"items": rows, "total": total, "page": page, "page_size": page_size}
