@@ -138,6 +138,10 @@ _KEEP = 4
 
 def _country_prefix(phone: str, digits: str) -> str:
     """Return "+<country code>" of a number, or "" when it is not written internationally."""
+    if phone.startswith(f"+{COUNTRY_CODE}") and len(digits) == 3 + _NATIONAL_LENGTH:
+        # A Tajik number as stored: what parsing it would say, without its cost (every SMS
+        # and every log line with a phone is masked).
+        return f"+{COUNTRY_CODE}"
     if phone.startswith("+"):
         try:
             return f"+{phonenumbers.parse(phone, None).country_code}"
