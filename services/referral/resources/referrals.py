@@ -112,12 +112,13 @@ def _check_referral(session, child: ChildRecord, provider: Provider | None, kind
     if why_not:
         error(422, f"the provider cannot take this child: {'; '.join(why_not)}",
               code="provider_ineligible", fields={"provider_id": why_not})  # fmt: skip
-    if repo.open_referral(session, child.id, kind) is not None:
-        _open_referral_refusal(session, child.id, kind)
+    # An open referral for the same service type is refused by the database's unique index
+    # when the new one is written (_send): not asked for first on every referral.
 
 
 def _send(uow, child, provider, kind: str, by: str) -> Referral:
-    """Send the referral; a need the worker opened at the same moment is read and reused."""
+    """Send the referral; a need the worker opened at the same moment is read and reused, and
+    an open referral for the same service type (the unique index) is refused with a 422."""
     for _attempt in range(3):
         try:
             with uow.session.begin_nested():
