@@ -164,6 +164,13 @@ def read_rows_ahead(session: Session, model: type[Any], keys: Iterable[Any]) -> 
     absent.update((model, key) for key in wanted - found)
 
 
+def held(session: Session, model: type[Any], key: Any) -> Any:
+    """The row of this primary key the session holds, added in this transaction or read, if
+    any: without asking the database. A statement that changes the row without the ORM must
+    not run while the session holds it, or the session's copy and the row disagree."""
+    return _held(session, model, key)
+
+
 def _held(session: Session, model: type[Any], key: Any) -> Any:
     """The row the session holds for this key (added in this transaction, or read), if any."""
     pending = _pending(session, model, key)

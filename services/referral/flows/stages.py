@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_, case, literal, or_, update
+
 from services.referral.models import ChildRecord, ReportChild
 from services.referral.settings import region_of
-from shared.db import get_unflushed
+from shared.db import get_unflushed, held
 from shared.events import Event, parse_time
 from shared.runtime import UnitOfWork
 
@@ -44,10 +46,30 @@ def record(uow: UnitOfWork, event: Event) -> None:
     elif event.type == "referral.waitlisted":
         _waitlisted(_row(uow, payload["child_id"]), at)
     elif event.type in REFERRAL_STAGES:
+        if _date_unread(uow, payload["child_id"], event.type, at):
+            return
         row = _row(uow, payload["child_id"])
         _first(row, REFERRAL_STAGES[event.type], at)
         if event.type == "referral.sent" and row.waitlisted and row.left_waitlist is None:
             row.left_waitlist = at
+
+
+def _date_unread(uow: UnitOfWork, child_id: str, event_type: str, at: datetime) -> bool:
+    """Date a referral stage on a row this transaction has not read, in one UPDATE that does
+    not read it first: the referral API dates two stages of every child (sent, accepted), and
+    reading the row before each was a statement of its own. False, and nothing written, when
+    the session holds the row (it is changed there) or there is no row yet (it is created)."""
+    if held(uow.session, ReportChild, child_id) is not None:
+        return False
+    table = ReportChild.__table__
+    stage = table.c[REFERRAL_STAGES[event_type]]
+    when = literal(at, stage.type)
+    values = {stage.key: case((or_(stage.is_(None), stage > when), when), else_=stage)}
+    if event_type == "referral.sent":
+        waiting = and_(table.c.waitlisted.is_not(None), table.c.left_waitlist.is_(None))
+        values["left_waitlist"] = case((waiting, when), else_=table.c.left_waitlist)
+    done = uow.session.execute(update(table).where(table.c.child_id == child_id).values(values))
+    return done.rowcount == 1
 
 
 def _registered(uow: UnitOfWork, payload: dict[str, Any], at: datetime) -> None:

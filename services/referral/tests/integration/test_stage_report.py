@@ -13,6 +13,7 @@ from .support import (
     assess,
     case_manager,
     feed,
+    outbox,
     provider_user,
     refer,
     register_child,
@@ -145,3 +146,60 @@ def test_xlsx_carries_the_same_table(service, history):
         1,
     )
     assert row["waiting_list"] == 1
+
+
+def _report_row(service, child_id):
+    from services.referral.models import ReportChild
+
+    with service.runtime.db.session() as session:
+        row = session.get(ReportChild, child_id)
+        return {name: getattr(row, name) for name in ("referred", "accepted", "left_waitlist")}
+
+
+def test_referral_stages_are_dated_without_reading_the_row_and_keep_the_first_time(service, clock):
+    from sqlalchemy import event
+
+    centre = add_provider(service, name="Rudaki centre", places=1)
+    staff = provider_user(service, centre["id"])
+    other, child = register_child(service), register_child(service)
+    assess(service, other)
+    assess(service, child)
+    taken = refer(service, other, centre["id"]).get_json()
+    assert (
+        act(service, taken["id"], "accept", {"start_date": "2026-11-26"}, staff).status_code == 200
+    )
+    waitlist = {"child_id": child, "service_type": "day_care"}
+    cm = case_manager(service)
+    assert service.client.post("/waitlist", json=waitlist, headers=cm).status_code == 201
+    reads: list[str] = []
+    event.listen(
+        service.runtime.db.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_a: (
+            reads.append(statement)
+            if statement.lstrip().startswith("SELECT") and "FROM report_children" in statement
+            else None
+        ),
+    )
+    clock.advance(days=1)
+    offered = clock.now
+    # The place comes free: the waiting child is referred there, and leaves the waiting list.
+    assert act(service, taken["id"], "start", {}, staff).status_code == 200
+    done = {"outcome": "goals_met"}
+    assert act(service, taken["id"], "complete", done, staff).status_code == 200
+    (first,) = [r for r in outbox(service, "referral.sent") if r["payload"]["child_id"] == child]
+    decline = {"reason": "other", "note": "the family moved"}
+    assert (
+        act(service, first["payload"]["referral_id"], "decline", decline, staff).status_code == 200
+    )
+    clock.advance(days=1)
+    second = refer(service, child, centre["id"]).get_json()
+    clock.advance(hours=3)
+    accepted = clock.now
+    start = {"start_date": "2026-12-20"}
+    assert act(service, second["id"], "accept", start, staff).status_code == 200
+    # Referred, declined, referred again, accepted: each dated without reading the row.
+    assert reads == []
+    assert _report_row(service, child) == {
+        "referred": offered, "accepted": accepted, "left_waitlist": offered,
+    }  # fmt: skip
