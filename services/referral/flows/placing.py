@@ -35,6 +35,11 @@ def need_for(uow: UnitOfWork, child: ChildRecord, service_type: str) -> Need:
             updated_at=uow.now,
         )
         uow.session.add(need)
+        # Written at once: the need's unique index entry is taken now, so a referral the API
+        # sends for the child at the same moment waits for this transaction and reuses the
+        # need. Left to a consumer batch's commit, the API wrote it first and the whole batch
+        # failed on the duplicate, to be handled again one event at a time.
+        uow.session.flush()
     return need
 
 
