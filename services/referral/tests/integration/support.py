@@ -117,6 +117,17 @@ def act(h, referral_id: str, action: str, body: dict | None, headers: dict[str, 
     return h.client.post(f"/referrals/{referral_id}/{action}", json=body or {}, headers=headers)
 
 
+def full_centre(h, served: str, start: str = "2026-12-20") -> tuple[dict, dict, dict]:
+    """A one-place centre whose place the assessed child `served` has taken from `start`:
+    the centre, its staff's headers and the accepted referral."""
+    centre = add_provider(h, name="Rudaki centre", places=1)
+    staff = provider_user(h, centre["id"])
+    taken = refer(h, served, centre["id"]).get_json()
+    response = act(h, taken["id"], "accept", {"start_date": start}, staff)
+    assert response.status_code == 200, response.get_json()
+    return centre, staff, taken
+
+
 def outbox(h, event_type: str | None = None) -> list[dict[str, Any]]:
     """Events the service has emitted (its outbox), oldest first."""
     table = h.runtime.tables.outbox

@@ -7,7 +7,15 @@ from sqlalchemy import func, select
 
 from services.referral.models import ACCESS_AUDIT
 
-from .support import act, add_provider, assess, feed, provider_user, refer, register_child
+from .support import (
+    act,
+    add_provider,
+    assess,
+    feed,
+    full_centre,
+    refer,
+    register_child,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -68,15 +76,10 @@ def test_another_district_child_is_absent(service):
 
 
 def test_a_declined_child_on_the_waiting_list_shows_as_waiting(service):
-    centre = add_provider(service, name="Rudaki centre", places=1)
-    staff = provider_user(service, centre["id"])
     child, served = register_child(service), register_child(service)
     assess(service, child)
     assess(service, served)
-    taken = refer(service, served, centre["id"]).get_json()
-    assert (
-        act(service, taken["id"], "accept", {"start_date": "2026-12-20"}, staff).status_code == 200
-    )
+    centre, staff, _taken = full_centre(service, served)
     referral = refer(service, child, centre["id"]).get_json()
     assert (
         act(service, referral["id"], "decline", {"reason": "no_capacity"}, staff).status_code == 200

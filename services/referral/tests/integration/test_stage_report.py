@@ -13,6 +13,7 @@ from .support import (
     assess,
     case_manager,
     feed,
+    full_centre,
     outbox,
     provider_user,
     refer,
@@ -159,15 +160,10 @@ def _report_row(service, child_id):
 def test_referral_stages_are_dated_without_reading_the_row_and_keep_the_first_time(service, clock):
     from sqlalchemy import event
 
-    centre = add_provider(service, name="Rudaki centre", places=1)
-    staff = provider_user(service, centre["id"])
     other, child = register_child(service), register_child(service)
     assess(service, other)
     assess(service, child)
-    taken = refer(service, other, centre["id"]).get_json()
-    assert (
-        act(service, taken["id"], "accept", {"start_date": "2026-11-26"}, staff).status_code == 200
-    )
+    centre, staff, taken = full_centre(service, other, start="2026-11-26")
     waitlist = {"child_id": child, "service_type": "day_care"}
     cm = case_manager(service)
     assert service.client.post("/waitlist", json=waitlist, headers=cm).status_code == 201
