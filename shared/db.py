@@ -151,7 +151,7 @@ def read_rows_ahead(session: Session, model: type[Any], keys: Iterable[Any]) -> 
     mapper = inspect(model)
     (column,) = mapper.primary_key
     wanted = {key for key in keys if key is not None}
-    wanted -= {key for key in wanted if _held(session, model, key) is not None}
+    wanted -= {key for key in wanted if held(session, model, key) is not None}
     if not wanted:
         return
     name = mapper.get_property_by_column(column).key
@@ -168,11 +168,6 @@ def held(session: Session, model: type[Any], key: Any) -> Any:
     """The row of this primary key the session holds, added in this transaction or read, if
     any: without asking the database. A statement that changes the row without the ORM must
     not run while the session holds it, or the session's copy and the row disagree."""
-    return _held(session, model, key)
-
-
-def _held(session: Session, model: type[Any], key: Any) -> Any:
-    """The row the session holds for this key (added in this transaction, or read), if any."""
     pending = _pending(session, model, key)
     return pending if pending is not None else _in_identity_map(session, model, key)
 
