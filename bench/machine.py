@@ -27,7 +27,14 @@ PACKAGES = (
     "Werkzeug",
     "alembic",
 )
-PG_SETTINGS = ("server_version", "synchronous_commit", "fsync", "shared_buffers", "max_connections")
+PG_SETTINGS = (
+    "server_version",
+    "synchronous_commit",
+    "fsync",
+    "shared_buffers",
+    "max_connections",
+    "autovacuum",
+)
 
 
 def cpu_model() -> str:

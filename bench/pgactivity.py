@@ -68,3 +68,47 @@ class ActivitySampler:
             if self.samples
             else []
         )
+
+
+class StandInAutovacuum:
+    """ANALYZE the platform's databases every `every` seconds when the server's autovacuum is
+    off, as a deployed PostgreSQL's autovacuum would.
+
+    A machine can run PostgreSQL without autovacuum (this project's CI does). Its tables are
+    then never analyzed, and a plan cached while a table was small stays in use as the table
+    grows: in a 25,000-child run the notifications worker's look-up of handled events by
+    primary key ran as a sequential scan for the whole chain (up to 150 ms a batch). ANALYZE
+    lets PostgreSQL plan again, as it does in a deployment with autovacuum on.
+    """
+
+    def __init__(self, database_urls: dict[str, str], every: float = 30.0) -> None:
+        self.databases = [url.rsplit("/", 1)[1] for url in database_urls.values()]
+        self.every = every
+        self.analyses = 0
+        self.active = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pg-analyze", daemon=True)
+
+    def __enter__(self) -> StandInAutovacuum:
+        with psycopg.connect(_libpq_url(postgres_url()), autocommit=True) as connection:
+            (setting,) = connection.execute("SHOW autovacuum").fetchone()
+        self.active = setting != "on"
+        if self.active:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.active:
+            self._thread.join()
+
+    def _run(self) -> None:
+        base = _libpq_url(postgres_url()).rsplit("/", 1)[0]
+        while not self._stop.wait(self.every):
+            for database in self.databases:
+                try:
+                    with psycopg.connect(f"{base}/{database}", autocommit=True) as connection:
+                        connection.execute("ANALYZE")
+                except psycopg.Error:
+                    continue  # dropped at teardown, or not created yet: next time
+            self.analyses += 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.loadgen import HttpClient
+from bench.pgactivity import StandInAutovacuum
 from bench.servers import postgres_url, rabbitmq_url
 from shared.districts import DISTRICTS
 from shared.event_payloads import SERVICE_TYPES
@@ -34,7 +35,8 @@ def running(workdir: Path, workers: int = 1, **settings: str) -> Iterator[Platfo
     try:
         platform.up()
         add_workers(platform, workers)
-        yield platform
+        with StandInAutovacuum(platform.database_urls):
+            yield platform
     finally:
         platform.down()
 
