@@ -84,7 +84,6 @@ class StandInAutovacuum:
     def __init__(self, database_urls: dict[str, str], every: float = 30.0) -> None:
         self.databases = [url.rsplit("/", 1)[1] for url in database_urls.values()]
         self.every = every
-        self.analyses = 0
         self.active = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pg-analyze", daemon=True)
@@ -111,4 +110,3 @@ class StandInAutovacuum:
                         connection.execute("ANALYZE")
                 except psycopg.Error:
                     continue  # dropped at teardown, or not created yet: next time
-            self.analyses += 1

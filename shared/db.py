@@ -209,15 +209,8 @@ def find_unflushed(session: Session, model: type[T], **equal: Any) -> list[T]:
     judged on their values in memory. Plain equality only: compare with values of the
     attribute's own Python type.
     """
-    if any(value is None for value in equal.values()):
-        query = select(model)  # compared with IS NULL, not with a parameter
-        for name, value in equal.items():
-            column = getattr(model, name)
-            query = query.where(column.in_(value) if _is_many(value) else column == value)
-        params: dict[str, Any] = {}
-    else:
-        query = _lookup_statement(model, tuple((n, _is_many(v)) for n, v in equal.items()))
-        params = {n: sorted(v) if _is_many(v) else v for n, v in equal.items()}
+    query = _lookup_statement(model, tuple((n, _kind(v)) for n, v in equal.items()))
+    params = {n: sorted(v) if _is_many(v) else v for n, v in equal.items() if v is not None}
     with session.no_autoflush:
         found = list(session.scalars(query, params))
     changed = [*_added_of(session, model), *(r for r in session.dirty if isinstance(r, model))]
@@ -245,19 +238,28 @@ def _is_many(value: Any) -> bool:
     return isinstance(value, tuple | list | set | frozenset)
 
 
-_LOOKUPS: dict[tuple[type[Any], tuple[tuple[str, bool], ...]], Select] = {}
+def _kind(value: Any) -> str:
+    return "null" if value is None else "many" if _is_many(value) else "one"
 
 
-def _lookup_statement(model: type[Any], shape: tuple[tuple[str, bool], ...]) -> Select:
-    """One statement per model and set of compared attributes, built once with parameters:
-    building the comparisons anew was most of a look-up's own CPU."""
+_LOOKUPS: dict[tuple[type[Any], tuple[tuple[str, str], ...]], Select] = {}
+
+
+def _lookup_statement(model: type[Any], shape: tuple[tuple[str, str], ...]) -> Select:
+    """One statement per model and set of compared attributes, built once with parameters
+    (NULL compared with IS NULL): building the comparisons anew was most of a look-up's own
+    CPU."""
     statement = _LOOKUPS.get((model, shape))
     if statement is None:
         statement = select(model)
-        for name, many in shape:
+        for name, kind in shape:
             column = getattr(model, name)
-            wanted = bindparam(name, expanding=True) if many else bindparam(name)
-            statement = statement.where(column.in_(wanted) if many else column == wanted)
+            if kind == "null":
+                statement = statement.where(column.is_(None))
+            elif kind == "many":
+                statement = statement.where(column.in_(bindparam(name, expanding=True)))
+            else:
+                statement = statement.where(column == bindparam(name))
         _LOOKUPS[(model, shape)] = statement
     return statement
 

@@ -6,6 +6,9 @@ import uuid
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import event
+
+from services.referral.models import ReportChild
 
 from .support import (
     act,
@@ -150,16 +153,12 @@ def test_xlsx_carries_the_same_table(service, history):
 
 
 def _report_row(service, child_id):
-    from services.referral.models import ReportChild
-
     with service.runtime.db.session() as session:
         row = session.get(ReportChild, child_id)
         return {name: getattr(row, name) for name in ("referred", "accepted", "left_waitlist")}
 
 
 def test_referral_stages_are_dated_without_reading_the_row_and_keep_the_first_time(service, clock):
-    from sqlalchemy import event
-
     other, child = register_child(service), register_child(service)
     assess(service, other)
     assess(service, child)
