@@ -1,6 +1,8 @@
 """Scheduling and completing an assessment, and the events the other services rely on."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -99,6 +101,26 @@ def test_completing_scores_recommends_and_publishes_results_only(
 
     repeat = post(service, f"/assessments/{pending['id']}/complete", body, case_manager)
     assert repeat.status_code == 409
+
+
+def test_two_completions_at_once_complete_it_once(service, tap, pending, case_manager):
+    """The case manager's phone sends the form twice (a retry on a weak signal): the second
+    waits for the first and is refused, and the other services hear of one completion."""
+    body = {"answers": ANSWERS_2_4, "family_context": FAMILY}
+    path = f"/assessments/{pending['id']}/complete"
+    both = threading.Barrier(2)
+
+    def complete(_: int) -> int:
+        both.wait(timeout=10)
+        return post(service, path, body, case_manager).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        statuses = sorted(pool.map(complete, range(2)))
+    assert statuses == [200, 409]
+    tap.wait_for("assessment.completed")
+    shown = service.client.get(f"/assessments/{pending['id']}", headers=case_manager).get_json()
+    assert (shown["status"], shown["result"]["priority"]) == ("completed", "routine")
+    assert len(tap.of_type("assessment.completed")) == 1
 
 
 def test_wrong_answers_are_named_and_nothing_is_written(service, tap, pending, case_manager):
