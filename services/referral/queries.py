@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from services.referral.domain import matching
@@ -16,36 +16,45 @@ from shared.db import first_unflushed
 PLACE_TAKING = [s.value for s in PLACE_TAKING_STATES]
 
 
+# The statements of every referral, acceptance and match, built once: building a statement
+# and working out its cache key cost more CPU than PostgreSQL spent answering it.
+_PLACES_TAKEN = (
+    select(Referral.provider_id, func.count())
+    .where(Referral.status.in_(PLACE_TAKING))
+    .group_by(Referral.provider_id)
+)
+_PLACES_TAKEN_OF = _PLACES_TAKEN.where(
+    Referral.provider_id.in_(bindparam("provider_ids", expanding=True))
+)
+_PENDING_OFFERS = select(func.count()).where(
+    Referral.provider_id == bindparam("provider_id"), Referral.status == Status.SENT
+)
+_LOCK_PROVIDER = select(Provider).where(Provider.id == bindparam("id")).with_for_update()
+_LOCK_REFERRAL = select(Referral).where(Referral.id == bindparam("id")).with_for_update()
+
+
 def places_taken(session: Session, provider_ids: Iterable[str] | None = None) -> dict[str, int]:
     """Count accepted and in-progress referrals per provider."""
-    query = (
-        select(Referral.provider_id, func.count())
-        .where(Referral.status.in_(PLACE_TAKING))
-        .group_by(Referral.provider_id)
-    )
-    if provider_ids is not None:
-        query = query.where(Referral.provider_id.in_(list(provider_ids)))
-    return {pid: count for pid, count in session.execute(query).all()}
+    if provider_ids is None:
+        rows = session.execute(_PLACES_TAKEN)
+    else:
+        rows = session.execute(_PLACES_TAKEN_OF, {"provider_ids": list(provider_ids)})
+    return {pid: count for pid, count in rows.all()}
 
 
 def pending_offers(session: Session, provider_id: str) -> int:
     """Count referrals sent to a provider and not yet answered."""
-    query = select(func.count()).where(
-        Referral.provider_id == provider_id, Referral.status == Status.SENT
-    )
-    return session.execute(query).scalar_one()
+    return session.execute(_PENDING_OFFERS, {"provider_id": provider_id}).scalar_one()
 
 
 def lock_provider(session: Session, provider_id: str) -> Provider | None:
     """Load a provider and hold its row until commit: capacity decisions queue up here."""
-    query = select(Provider).where(Provider.id == provider_id).with_for_update()
-    return session.execute(query).scalar_one_or_none()
+    return session.execute(_LOCK_PROVIDER, {"id": provider_id}).scalar_one_or_none()
 
 
 def lock_referral(session: Session, referral_id: str) -> Referral | None:
     """Load a referral and hold its row until commit."""
-    query = select(Referral).where(Referral.id == referral_id).with_for_update()
-    return session.execute(query).scalar_one_or_none()
+    return session.execute(_LOCK_REFERRAL, {"id": referral_id}).scalar_one_or_none()
 
 
 def open_referral(session: Session, child_id: str, service_type: str) -> Referral | None:
