@@ -123,7 +123,7 @@ def _keep_result(uow: UnitOfWork, payload: dict[str, Any], when: datetime) -> No
 
 
 def _refresh_need(uow: UnitOfWork, child: ChildRecord, kind: str, payload: dict) -> Need:
-    need = need_for(uow, child, kind)
+    need = need_for(uow, child.id, kind)
     need.priority = payload["priority"]
     need.assessment_id = payload["assessment_id"]
     if need.status == "closed":

@@ -21,13 +21,13 @@ from shared.runtime import UnitOfWork
 SYSTEM = "system"
 
 
-def need_for(uow: UnitOfWork, child: ChildRecord, service_type: str) -> Need:
+def need_for(uow: UnitOfWork, child_id: str, service_type: str) -> Need:
     """Return the child's need for a service type, opening one when there is none."""
-    need = first_unflushed(uow.session, Need, child_id=child.id, service_type=service_type)
+    need = first_unflushed(uow.session, Need, child_id=child_id, service_type=service_type)
     if need is None:
         need = Need(
             id=str(uuid.uuid4()),
-            child_id=child.id,
+            child_id=child_id,
             service_type=service_type,
             priority="routine",
             status="open",
@@ -52,7 +52,7 @@ def send_referral(
     automatic: bool = False,
 ) -> Referral:
     """Create a referral `sent` with its deadline, move the need along, emit referral.sent."""
-    need = need_for(uow, child, service_type)
+    need = need_for(uow, child.id, service_type)
     referral = _new_referral(uow, child, provider.id, service_type, need.priority)
     referral.automatic, referral.created_by = automatic, created_by
     entry = repo.waiting_entry(uow.session, child.id, service_type)
@@ -89,7 +89,7 @@ def _new_referral(
 
 def put_on_waitlist(uow: UnitOfWork, child: ChildRecord, service_type: str, by: str) -> tuple:
     """Add the child to the queue of its region and emit referral.waitlisted with the position."""
-    need = need_for(uow, child, service_type)
+    need = need_for(uow, child.id, service_type)
     entry = WaitlistEntry(
         id=str(uuid.uuid4()),
         child_id=child.id,
@@ -162,7 +162,7 @@ def _refer_waiting(uow: UnitOfWork, entry_id: str, provider: Provider) -> Referr
 
 def back_to_matching(uow: UnitOfWork, referral: Referral) -> None:
     """After a decline or expiry: a child from the queue waits again, else its need reopens."""
-    need = need_for(uow, uow.session.get(ChildRecord, referral.child_id), referral.service_type)
+    need = need_for(uow, referral.child_id, referral.service_type)
     entry_id = referral.waitlist_entry_id
     entry = uow.session.get(WaitlistEntry, entry_id) if entry_id else None
     still_free = repo.waiting_entry(uow.session, referral.child_id, referral.service_type) is None
@@ -176,8 +176,7 @@ def back_to_matching(uow: UnitOfWork, referral: Referral) -> None:
 
 def set_need_status(uow: UnitOfWork, referral: Referral, status: str) -> None:
     """Move the need behind a referral to `status` (placed, closed, open)."""
-    child = uow.session.get(ChildRecord, referral.child_id)
-    _set_need(uow, need_for(uow, child, referral.service_type), status)
+    _set_need(uow, need_for(uow, referral.child_id, referral.service_type), status)
 
 
 def _set_need(uow: UnitOfWork, need: Need, status: str) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import OperationalError
 
 from services.referral.flows.placing import need_for
-from services.referral.models import ChildRecord, Need
+from services.referral.models import Need
 
 from .support import register_child
 
@@ -20,7 +20,7 @@ def test_a_need_opened_in_a_transaction_holds_its_place_before_the_commit(servic
     child_id = register_child(service)
     runtime = service.runtime
     with runtime.unit_of_work() as uow:
-        need_for(uow, uow.session.get(ChildRecord, child_id), "day_care")
+        need_for(uow, child_id, "day_care")
         # The same need written by another transaction (the API, sending a referral) must wait
         # for this one: here it gives up after a moment instead of waiting.
         with runtime.db.engine.connect() as other:
