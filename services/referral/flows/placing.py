@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from services.referral import payloads
 from services.referral import queries as repo
@@ -24,23 +27,50 @@ SYSTEM = "system"
 def need_for(uow: UnitOfWork, child_id: str, service_type: str) -> Need:
     """Return the child's need for a service type, opening one when there is none."""
     need = first_unflushed(uow.session, Need, child_id=child_id, service_type=service_type)
-    if need is None:
-        need = Need(
-            id=str(uuid.uuid4()),
-            child_id=child_id,
-            service_type=service_type,
-            priority="routine",
-            status="open",
-            opened_at=uow.now,
-            updated_at=uow.now,
-        )
-        uow.session.add(need)
-        # Written at once: the need's unique index entry is taken now, so a referral the API
-        # sends for the child at the same moment waits for this transaction and reuses the
-        # need. Left to a consumer batch's commit, the API wrote it first and the whole batch
-        # failed on the duplicate, to be handled again one event at a time.
-        uow.session.flush()
+    for _attempt in range(3):
+        if need is not None:
+            return need
+        need = _open_need(uow, child_id, service_type)
+        if need is None:  # another transaction opened it first, and has committed it
+            need = first_unflushed(uow.session, Need, child_id=child_id, service_type=service_type)
+    raise RuntimeError(f"the need of {child_id} for {service_type} neither opens nor is found")
+
+
+def _open_need(uow: UnitOfWork, child_id: str, service_type: str) -> Need | None:
+    """Write a new need at once, or None when the child already has one for the service type.
+
+    Written at once, the need's unique index entry is taken now: a referral the API sends for
+    the child at the same moment waits for this transaction and reuses the need. Written by
+    another transaction first (the API's referral, or a consumer batch), this one waits for it
+    and finds it, where the duplicate used to fail a whole batch of a consumer's events.
+    """
+    session = uow.session
+    session.flush()  # the child's own row first, when this transaction has just added it
+    values = {
+        "id": str(uuid.uuid4()),
+        "child_id": child_id,
+        "service_type": service_type,
+        "priority": "routine",
+        "status": "open",
+        "opened_at": uow.now,
+        "updated_at": uow.now,
+    }
+    connection = session.connection()
+    written = connection.execute(_new_need_statement(connection.dialect.name), values)
+    if written.rowcount != 1:
+        return None
+    need = Need(**values)
+    make_transient_to_detached(need)  # the row is written: the session holds it as read
+    session.add(need)
     return need
+
+
+@cache
+def _new_need_statement(dialect: str) -> Insert:
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(Need.__table__).on_conflict_do_nothing(
+        index_elements=[Need.__table__.c.child_id, Need.__table__.c.service_type]
+    )
 
 
 def send_referral(
