@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InvalidatePoolError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from shared.outbox_writes import attach_outbox_writes
 
@@ -77,6 +77,40 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
             raise InvalidatePoolError("a pooled connection no longer answers") from exc
 
 
+# session.info key: writes put off until the transaction commits or a savepoint begins.
+_DEFERRED = "deferred_writes"
+
+
+def defer_write(session: Session, key: Any, write: Callable[[Session], None]) -> bool:
+    """Have `write(session)` run once, before the transaction commits or before a savepoint
+    begins in it, whichever comes first; registered again under the same key, it runs once.
+
+    A consumer's batch writes one row per child this way in one statement, instead of one
+    statement per child. Whatever reads those rows before then must be given them by the
+    caller; a savepoint reads them from the database, where they are by then. False when
+    the session is not one of ours: the caller writes at once.
+    """
+    if not session.info.get(_TRACKED) or session.get_nested_transaction() is not None:
+        return False
+    session.info.setdefault(_DEFERRED, {})[key] = write
+    return True
+
+
+def _write_deferred(session: Session) -> None:
+    writes = session.info.pop(_DEFERRED, None)
+    for write in (writes or {}).values():
+        write(session)
+
+
+class _Session(Session):
+    """A session whose deferred writes (`defer_write`) land before any savepoint begins: a
+    savepoint rolled back never takes them with it."""
+
+    def begin_nested(self) -> SessionTransaction:
+        _write_deferred(self)
+        return super().begin_nested()
+
+
 class Database:
     """An engine and a session factory for one service's own database."""
 
@@ -100,8 +134,13 @@ class Database:
         elif not options.get("pool_pre_ping"):
             _ping_when_idle(self.engine, ping_after_idle)
         self.sessions = sessionmaker(
-            self.engine, expire_on_commit=False, future=True, info={_TRACKED: True}
+            self.engine,
+            class_=_Session,
+            expire_on_commit=False,
+            future=True,
+            info={_TRACKED: True},
         )
+        event.listen(self.sessions, "before_commit", _write_deferred)
         # Events emitted in a transaction are written as it commits (shared/outbox_writes.py).
         attach_outbox_writes(self.sessions)
         _keep_rows_read(self.sessions)
@@ -162,6 +201,7 @@ def _keep_rows_read(sessions: sessionmaker) -> None:
     @event.listens_for(sessions, "after_transaction_end")
     def _let_go(session: Session, transaction: Any) -> None:
         if transaction.parent is None:
+            session.info.pop(_DEFERRED, None)  # rolled back: never written
             session.info.pop(_READ, None)
             session.info.pop(_ABSENT, None)
             session.info.pop(_ADDED, None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     insert,
     select,
@@ -32,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from shared.db import defer_write
 from shared.events import Event, parse_event, parse_time
 
 # session.info key: the children this transaction has locked, with the savepoint that did.
@@ -91,6 +93,9 @@ class _ReadAhead:
     transaction: Any
     versions: dict[str, dict[str, Any] | None]
     parked: dict[str, list[str]]
+    # Versions changed in this transaction and not written yet, by child: whether the row is
+    # new, and the fields. Written together before the commit (or a savepoint).
+    unwritten: dict[str, tuple[bool, dict[str, Any]]] = field(default_factory=dict)
 
 
 class ChildOrdering:
@@ -99,6 +104,11 @@ class ChildOrdering:
     def __init__(self, versions: Table, parked: Table) -> None:
         self.versions = versions
         self.parked = parked
+        self._update_fields = (
+            update(versions)
+            .where(versions.c.child_id == bindparam("child"))
+            .values(fields=bindparam("held"))
+        )
 
     def lock(self, session: Session, child_id: str) -> None:
         """Serialise this child's handlers across workers (PostgreSQL; SQLite locks writes).
@@ -211,7 +221,9 @@ class ChildOrdering:
         self.lock(session, child_id)
         ahead = self._written(session, child_id)
         if ahead is not None:
-            # Rare (an update overtaking its registration): the child's next reads ask again.
+            # Rare (an update overtaking its registration): the child's next reads ask again,
+            # so what the database holds of its versions must be current first.
+            self._write_unwritten(session, ahead, [child_id])
             del ahead.versions[child_id], ahead.parked[child_id]
         session.execute(
             insert(self.parked).values(
@@ -262,15 +274,42 @@ class ChildOrdering:
         stored: dict[str, Any] | None,
         held: dict[str, Any],
     ) -> None:
+        ahead = self._written(session, child_id)
+        if ahead is not None and held != stored:
+            # A batch read ahead: its versions are written together, before it commits.
+            new = ahead.unwritten[child_id][0] if child_id in ahead.unwritten else stored is None
+            if defer_write(session, ("child versions", self.versions.name), self._write_all):
+                ahead.unwritten[child_id] = (new, held)
+                ahead.versions[child_id] = held
+                return
         t = self.versions
         with session.no_autoflush:
             if stored is None:
                 session.execute(insert(t).values(child_id=child_id, fields=held))
             elif held != stored:
                 session.execute(update(t).where(t.c.child_id == child_id).values(fields=held))
-        ahead = self._written(session, child_id)
         if ahead is not None:
             ahead.versions[child_id] = held
+
+    def _write_all(self, session: Session) -> None:
+        """Write the versions this transaction changed and has not written: new rows in one
+        statement, changed rows in another."""
+        ahead = self._read_ahead(session)
+        if ahead is not None:
+            self._write_unwritten(session, ahead, list(ahead.unwritten))
+
+    def _write_unwritten(self, session: Session, ahead: _ReadAhead, child_ids: list[str]) -> None:
+        rows = [(child_id, *ahead.unwritten.pop(child_id)) for child_id in child_ids
+                if child_id in ahead.unwritten]  # fmt: skip
+        new = [{"child_id": child_id, "fields": held} for child_id, is_new, held in rows if is_new]
+        changed = [
+            {"child": child_id, "held": held} for child_id, is_new, held in rows if not is_new
+        ]
+        connection = session.connection()
+        if new:
+            connection.execute(insert(self.versions), new)
+        if changed:
+            connection.execute(self._update_fields, changed)
 
 
 def _not_newer(held: list[str], version: list[str]) -> bool:

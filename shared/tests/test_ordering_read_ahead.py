@@ -122,3 +122,91 @@ def test_a_merge_in_a_batch_locks_both_children_with_the_rest_in_one_order(db):
         assert advisory_locks_held(db) == 2
         ordering.lock(session, kept[0].payload["child_id"])  # the merge's handler: held already
         assert _asked(statements, "pg_advisory_xact_lock") == 1
+
+
+def _versions(db) -> dict[str, dict]:
+    with db.session() as session:
+        rows = session.execute(text("SELECT child_id, fields FROM child_versions")).all()
+    return {child_id: fields for child_id, fields in rows}
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+
+def test_a_batch_writes_its_childrens_versions_together_before_it_commits(db):
+    ordering: ChildOrdering = db.ordering
+    stories = [child_story(start=T0) for _ in range(4)]
+    children = [story[0].payload["child_id"] for story in stories]
+    with db.session() as session:  # one child has versions already: its row is changed
+        ordering.newer_parts(
+            session, children[0], {"guardian": {"phone": "+992931110009"}}, _at(stories[0][1], 10)
+        )
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with db.session() as session:
+        ordering.read_ahead(session, children)
+        for n, story in enumerate(stories):
+            phone = {"guardian": {"phone": f"+99293111002{n}"}}
+            assert ordering.newer_parts(session, story[0].payload["child_id"], phone,
+                                        _at(story[2], 20)) == phone  # fmt: skip
+        # An older change of a field this batch set is refused, from what the batch holds.
+        older = {"guardian": {"phone": "+992931110030"}}
+        assert ordering.newer_parts(session, children[1], older, _at(stories[1][1], 15)) == {}
+        assert _writes(statements) == []  # nothing written before the commit
+    writes = _writes(statements)
+    assert len(writes) == 2, writes  # the new children's rows together, the changed one
+    stored = _versions(db)
+    assert sorted(stored) == sorted(children)
+    for n, story in enumerate(stories):
+        assert stored[story[0].payload["child_id"]]["guardian.phone"][1] == story[2].id, n
+
+
+def test_a_batch_rolled_back_writes_no_versions(db):
+    ordering: ChildOrdering = db.ordering
+    story = child_story(start=T0)
+    child_id = story[0].payload["child_id"]
+    with pytest.raises(RuntimeError), db.session() as session:
+        ordering.read_ahead(session, [child_id])
+        ordering.newer_parts(session, child_id, {"guardian": {"phone": "+992931110002"}},
+                             _at(story[1], 10))  # fmt: skip
+        raise RuntimeError("the batch failed")
+    assert _versions(db) == {}
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["savepoint kept", "savepoint rolled back"])
+def test_versions_a_batch_has_not_written_are_seen_in_a_savepoint_and_outlive_its_rollback(
+    db, kept
+):
+    ordering: ChildOrdering = db.ordering
+    story = child_story(start=T0)
+    child_id = story[0].payload["child_id"]
+    first = {"guardian": {"phone": "+992931110002"}}
+    later = {"guardian": {"phone": "+992931110004"}}
+    with db.session() as session:
+        ordering.read_ahead(session, [child_id])
+        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == first
+        savepoint = session.begin_nested()
+        # Read from the database inside the savepoint: the batch's change is there already.
+        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == {}
+        assert ordering.newer_parts(session, child_id, later, _at(story[2], 20)) == later
+        if kept:
+            savepoint.commit()
+        else:
+            savepoint.rollback()
+    expected = story[2].id if kept else story[1].id
+    assert _versions(db)[child_id]["guardian.phone"][1] == expected
+
+
+def test_an_update_parked_after_a_batch_change_keeps_the_change(db):
+    ordering: ChildOrdering = db.ordering
+    story = child_story(start=T0)
+    child_id = story[0].payload["child_id"]
+    first = {"guardian": {"phone": "+992931110002"}}
+    with db.session() as session:
+        ordering.read_ahead(session, [child_id])
+        ordering.newer_parts(session, child_id, first, _at(story[1], 10))
+        ordering.park(session, _at(story[3], 40), child_id)
+        # The child's next reads ask the database, which holds the change.
+        assert ordering.newer_parts(session, child_id, first, _at(story[1], 10)) == {}
+    assert _versions(db)[child_id]["guardian.phone"][1] == story[1].id
