@@ -33,6 +33,14 @@ def db(make_database):
     database.dispose()
 
 
+FIRST_PHONE = {"guardian": {"phone": "+992931110002"}}
+
+
+def _one_child() -> tuple[list, str]:
+    story = child_story(start=T0)
+    return story, story[0].payload["child_id"]
+
+
 def _asked(statements: list[str], word: str) -> int:
     return len([s for s in statements if word in s])
 
@@ -90,9 +98,8 @@ def test_a_batch_reads_its_children_ahead_and_decides_as_it_would_one_by_one(db)
 @pytest.mark.parametrize("kept", [True, False], ids=["savepoint kept", "savepoint rolled back"])
 def test_after_a_savepoint_a_child_is_read_as_the_savepoint_left_it(db, kept):
     ordering: ChildOrdering = db.ordering
-    story = child_story(start=T0)
-    child_id = story[0].payload["child_id"]
-    first = {"guardian": {"phone": "+992931110002"}}
+    story, child_id = _one_child()
+    first = FIRST_PHONE
     with db.session() as session:
         ordering.read_ahead(session, [child_id])
         savepoint = session.begin_nested()
@@ -164,12 +171,10 @@ def test_a_batch_writes_its_childrens_versions_together_before_it_commits(db):
 
 def test_a_batch_rolled_back_writes_no_versions(db):
     ordering: ChildOrdering = db.ordering
-    story = child_story(start=T0)
-    child_id = story[0].payload["child_id"]
+    story, child_id = _one_child()
     with pytest.raises(RuntimeError), db.session() as session:
         ordering.read_ahead(session, [child_id])
-        ordering.newer_parts(session, child_id, {"guardian": {"phone": "+992931110002"}},
-                             _at(story[1], 10))  # fmt: skip
+        ordering.newer_parts(session, child_id, FIRST_PHONE, _at(story[1], 10))
         raise RuntimeError("the batch failed")
     assert _versions(db) == {}
 
@@ -179,9 +184,8 @@ def test_versions_a_batch_has_not_written_are_seen_in_a_savepoint_and_outlive_it
     db, kept
 ):
     ordering: ChildOrdering = db.ordering
-    story = child_story(start=T0)
-    child_id = story[0].payload["child_id"]
-    first = {"guardian": {"phone": "+992931110002"}}
+    story, child_id = _one_child()
+    first = FIRST_PHONE
     later = {"guardian": {"phone": "+992931110004"}}
     with db.session() as session:
         ordering.read_ahead(session, [child_id])
@@ -200,9 +204,8 @@ def test_versions_a_batch_has_not_written_are_seen_in_a_savepoint_and_outlive_it
 
 def test_an_update_parked_after_a_batch_change_keeps_the_change(db):
     ordering: ChildOrdering = db.ordering
-    story = child_story(start=T0)
-    child_id = story[0].payload["child_id"]
-    first = {"guardian": {"phone": "+992931110002"}}
+    story, child_id = _one_child()
+    first = FIRST_PHONE
     with db.session() as session:
         ordering.read_ahead(session, [child_id])
         ordering.newer_parts(session, child_id, first, _at(story[1], 10))
