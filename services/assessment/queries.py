@@ -65,20 +65,23 @@ def children_by_id(session: Session, child_ids: Iterable[str]) -> dict[str, Chil
 def assessment_in_scope(
     session: Session, principal: Principal, assessment_id: str, *, lock: bool = False
 ) -> tuple[Assessment, Child | None]:
-    """Return an assessment the caller may see, with its child; 404 otherwise.
-
-    One statement reads both (each request of a visit reads them; two were a round trip more).
-    """
-    query = (
-        select(Assessment, Child)
-        .outerjoin(Child, Child.id == Assessment.child_id)
-        .where(Assessment.id == assessment_id)
-    )
+    """Return an assessment the caller may see, with its child; 404 otherwise."""
     if lock and session.get_bind().dialect.name == "postgresql":
-        # Two completions of one assessment: one waits. The child's row is not locked.
-        query = query.with_for_update(of=Assessment)
-    found = session.execute(query).one_or_none()
-    assessment, child = found if found is not None else (None, None)
+        # Two completions of one assessment: one waits. The child is read after the lock:
+        # joined to the locked row, it would be the child as it was before the wait, not as
+        # the transaction the wait was for (a correction, a merge) left it.
+        query = select(Assessment).where(Assessment.id == assessment_id).with_for_update()
+        assessment = session.execute(query).scalar_one_or_none()
+        child = session.get(Child, assessment.child_id) if assessment is not None else None
+    else:
+        # Unlocked, one statement reads both.
+        query = (
+            select(Assessment, Child)
+            .outerjoin(Child, Child.id == Assessment.child_id)
+            .where(Assessment.id == assessment_id)
+        )
+        found = session.execute(query).one_or_none()
+        assessment, child = found if found is not None else (None, None)
     not_found_unless(
         assessment is not None and principal.covers_district(assessment.district_code),
         "assessment",

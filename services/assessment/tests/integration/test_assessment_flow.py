@@ -3,11 +3,13 @@
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select, text
 
-from services.assessment.models import Assessment
+from services.assessment.models import Assessment, Child
+from shared.testing import wait_for
 
 from .support import ANSWERS_2_4, FAMILY, publish, registered, wait_for_assessment
 
@@ -121,6 +123,41 @@ def test_two_completions_at_once_complete_it_once(service, tap, pending, case_ma
     shown = service.client.get(f"/assessments/{pending['id']}", headers=case_manager).get_json()
     assert (shown["status"], shown["result"]["priority"]) == ("completed", "routine")
     assert len(tap.of_type("assessment.completed")) == 1
+
+
+def test_a_completion_that_waited_for_a_correction_is_judged_on_the_corrected_child(
+    service, pending, case_manager
+):
+    """The child's date of birth is corrected (a 6-year-old, not a 3-year-old) while the case
+    manager sends the form for 2-4 year olds: the completion waits for the correction and is
+    refused for the child as corrected, not accepted for the child as it was."""
+    path = f"/assessments/{pending['id']}/complete"
+    body = {"answers": ANSWERS_2_4, "family_context": FAMILY}
+    with ThreadPoolExecutor(1) as pool:
+        with service.runtime.unit_of_work() as uow:
+            # What the consumer's correction does: it holds the assessment and changes the child.
+            uow.session.execute(
+                select(Assessment).where(Assessment.id == pending["id"]).with_for_update()
+            ).scalar_one()
+            uow.session.get(Child, pending["child_id"]).date_of_birth = date(2020, 4, 12)
+            uow.session.flush()
+            sent = pool.submit(post, service, path, body, case_manager)
+            wait_for(lambda: _waiting_on_a_lock(service), timeout=10,
+                     message="the completion waits for the correction")  # fmt: skip
+        response = sent.result(timeout=10)
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["instrument"] == "cfm_5_17"
+
+
+def _waiting_on_a_lock(service) -> bool:
+    with service.runtime.db.engine.connect() as connection:
+        waiting = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'"
+            )
+        )
+        return bool(waiting.scalar_one())
 
 
 def test_wrong_answers_are_named_and_nothing_is_written(service, tap, pending, case_manager):
