@@ -96,7 +96,8 @@ def defer_write(session: Session, key: Any, write: Callable[[Session], None]) ->
     return True
 
 
-def _write_deferred(session: Session) -> None:
+def write_deferred(session: Session) -> None:
+    """Run the writes `defer_write` put off, now (a savepoint beginning does this itself)."""
     writes = session.info.pop(_DEFERRED, None)
     for write in (writes or {}).values():
         write(session)
@@ -107,7 +108,7 @@ class _Session(Session):
     savepoint rolled back never takes them with it."""
 
     def begin_nested(self) -> SessionTransaction:
-        _write_deferred(self)
+        write_deferred(self)
         return super().begin_nested()
 
 
@@ -140,7 +141,7 @@ class Database:
             future=True,
             info={_TRACKED: True},
         )
-        event.listen(self.sessions, "before_commit", _write_deferred)
+        event.listen(self.sessions, "before_commit", write_deferred)
         # Events emitted in a transaction are written as it commits (shared/outbox_writes.py).
         attach_outbox_writes(self.sessions)
         _keep_rows_read(self.sessions)

@@ -18,7 +18,7 @@ from services.referral.domain.states import Status
 from services.referral.domain.waitlist import choose_for_provider, position_of
 from services.referral.models import ChildRecord, Need, Provider, Referral, WaitlistEntry
 from services.referral.settings import deadline_policy, local_today
-from shared.db import first_unflushed, lock_for_update
+from shared.db import first_unflushed, lock_for_update, write_deferred
 from shared.runtime import UnitOfWork
 
 SYSTEM = "system"
@@ -55,6 +55,14 @@ def _open_need(uow: UnitOfWork, child_id: str, service_type: str) -> Need | None
         "opened_at": uow.now,
         "updated_at": uow.now,
     }
+    if session.get_nested_transaction() is not None:
+        # In a savepoint (a referral): added the ORM way, so that rolling the savepoint back
+        # takes the need with it. A need another transaction wrote first fails the savepoint,
+        # and its caller tries again.
+        need = Need(**values)
+        session.add(need)
+        session.flush()
+        return need
     connection = session.connection()
     written = connection.execute(_new_need_statement(connection.dialect.name), values)
     if written.rowcount != 1:
@@ -183,6 +191,9 @@ def _refer_waiting(uow: UnitOfWork, entry_id: str, provider: Provider) -> Referr
     if entry is None or repo.open_referral(uow.session, entry.child_id, entry.service_type):
         return None
     child = uow.session.get(ChildRecord, entry.child_id)
+    # What the batch has put off is written now, outside the try: its failure is not another
+    # worker taking the child.
+    write_deferred(uow.session)
     try:
         with uow.session.begin_nested():
             return send_referral(uow, child, provider, entry.service_type, SYSTEM, automatic=True)
