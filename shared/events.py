@@ -174,8 +174,8 @@ def parse_time(value: str) -> datetime:
 _ENVELOPE_KEYS = frozenset(_ENVELOPE_FIELDS)
 
 
-def _text(value: Any, longest: int | None = None) -> bool:
-    return type(value) is str and bool(value) and (longest is None or len(value) <= longest)
+def _text(value: Any, longest: int) -> bool:
+    return type(value) is str and 0 < len(value) <= longest
 
 
 def _plainly_valid(data: dict[str, Any]) -> bool:

@@ -37,15 +37,16 @@ def need_for(uow: UnitOfWork, child_id: str, service_type: str) -> Need:
 
 
 def _open_need(uow: UnitOfWork, child_id: str, service_type: str) -> Need | None:
-    """Write a new need at once, or None when the child already has one for the service type.
+    """Write a new need at once, or None when another transaction has written it first.
 
     Written at once, the need's unique index entry is taken now: a referral the API sends for
-    the child at the same moment waits for this transaction and reuses the need. Written by
-    another transaction first (the API's referral, or a consumer batch), this one waits for it
-    and finds it, where the duplicate used to fail a whole batch of a consumer's events.
+    the child at the same moment waits for this transaction and reuses the need. Outside a
+    savepoint (a consumer's batch), a need another transaction is writing is waited for and
+    then found, where the duplicate used to fail the whole batch. Inside one (a referral), the
+    need is added the ORM way, so that rolling the savepoint back takes it with it; a need
+    written first elsewhere fails the savepoint, and its caller tries again.
     """
     session = uow.session
-    session.flush()  # the child's own row first, when this transaction has just added it
     values = {
         "id": str(uuid.uuid4()),
         "child_id": child_id,
@@ -56,13 +57,11 @@ def _open_need(uow: UnitOfWork, child_id: str, service_type: str) -> Need | None
         "updated_at": uow.now,
     }
     if session.get_nested_transaction() is not None:
-        # In a savepoint (a referral): added the ORM way, so that rolling the savepoint back
-        # takes the need with it. A need another transaction wrote first fails the savepoint,
-        # and its caller tries again.
         need = Need(**values)
         session.add(need)
         session.flush()
         return need
+    session.flush()  # the child's own row first, when this transaction has just added it
     connection = session.connection()
     written = connection.execute(_new_need_statement(connection.dialect.name), values)
     if written.rowcount != 1:
