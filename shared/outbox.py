@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Column,
     DateTime,
@@ -24,6 +25,8 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    any_,
+    bindparam,
     delete,
     func,
     select,
@@ -172,6 +175,14 @@ def retry_failed(session: Session, table: Table, ids: list[str] | None = None) -
     return int(done.rowcount or 0)
 
 
+class _Unsettled:
+    """A batch the broker confirmed whose rows are not marked yet: its transaction, still open,
+    keeps them locked, so no relay picks them again meanwhile."""
+
+    def __init__(self, session: Session, rows: list[Any], confirmed: list[str]) -> None:
+        self.session, self.rows, self.confirmed = session, rows, confirmed
+
+
 class OutboxRelay:
     """Publishes unsent outbox rows oldest first, marking them sent only after the confirm.
 
@@ -180,6 +191,12 @@ class OutboxRelay:
     and no longer picked. Rows of the same child behind a failed row still go out: consumers
     take a child's events in any order (shared/ordering.py parks an update of a child whose
     registration has not arrived, and applies it once the retried registration does).
+
+    Draining a backlog on PostgreSQL, the relay marks a confirmed batch while the broker takes
+    the next one: the batch's transaction stays open, its rows locked, until the next batch has
+    been sent (`_Unsettled`). A batch is only sent once the one before it was confirmed, so the
+    order is kept; a crash in between sends the unmarked batch again, as a crash between a
+    confirm and its commit always did, and consumers drop what they already handled.
     """
 
     def __init__(
@@ -207,63 +224,116 @@ class OutboxRelay:
         # The last batch was full: a backlog waits, and the next batches walk the index in
         # order (shared/db.py walk_queue_in_order); a relay keeping up pays nothing for it.
         self._draining = False
+        # SQLite has one writer at a time: there a batch is marked before the next is read.
+        self._postgres = db.engine.dialect.name == "postgresql"
+        self._unsettled: _Unsettled | None = None
+        t = table
+        self._next = lock_for_update(
+            select(t.c.id, t.c.event_type, t.c.correlation_id, t.c.body)
+            .where(waiting(t))
+            .order_by(t.c.seq)
+            .limit(batch_size),
+            db,
+        )
+        # A text of its own, so its prepared statement and cached plan are made with sorting
+        # off: a plan cached for the short batches of a relay keeping up would be used again
+        # whatever the transaction's settings.
+        self._next_of_backlog = self._next.prefix_with("/* backlog */")
+        # On PostgreSQL the batch's ids are one array parameter: a statement with one
+        # parameter per id is too long for the driver to keep parsed, and is parsed each time.
+        ids = (
+            t.c.id == any_(bindparam("ids", type_=ARRAY(String)))
+            if self._postgres
+            else t.c.id.in_(bindparam("ids", expanding=True))
+        )
+        self._sent = (
+            update(t).where(ids).values(published_at=bindparam("at"), attempts=t.c.attempts + 1)
+        )
         # Test hook: called after the broker confirmed a batch, before rows are marked sent.
         self.after_confirm: Callable[[list[str]], None] | None = None
 
     def relay_once(self) -> int:
-        """Publish one batch; return how many events the broker confirmed."""
-        t = self.table
-        query = (
-            select(t.c.id, t.c.event_type, t.c.correlation_id, t.c.body)
-            .where(waiting(t))
-            .order_by(t.c.seq)
-            .limit(self.batch_size)
-        )
+        """Publish one batch; return how many events the broker confirmed.
+
+        When the batch filled (a backlog waits) on PostgreSQL, its rows are marked by the next
+        call, while the broker takes the next batch, or by `settle`.
+        """
         held = self._still_held()
+        query = self._next_of_backlog if self._draining else self._next
         if held:
-            query = query.where(t.c.id.not_in(held))
-        failure: PublishError | None = None
-        with self.db.session() as session:
+            query = query.where(self.table.c.id.not_in(held))
+        session = self.db.sessions()
+        try:
+            session.begin()
             if self._draining:
                 walk_queue_in_order(session)
-                # A text of its own, so its prepared statement and cached plan are made with
-                # sorting off: a plan cached for the short batches of a relay keeping up would
-                # be used again whatever the transaction's settings.
-                query = query.prefix_with("/* backlog */")
-            rows = session.execute(lock_for_update(query, self.db)).all()
-            self._draining = len(rows) == self.batch_size
-            if not rows:
-                return 0
-            messages = [self._message(row) for row in rows]
-            try:
-                confirmed = self.publisher.publish(messages)
-            except PublishError as exc:
-                failure = exc
-                confirmed = []
-            else:
-                self._mark(session, rows, confirmed)
-        if failure is not None:
+            rows = session.execute(query).all()
+        except BaseException:
+            session.close()
+            self.settle()
+            raise
+        self._draining = len(rows) == self.batch_size
+        if not rows:
+            session.close()
+            self.settle()
+            return 0
+        try:
+            confirmed = self._publish(rows)
+        except PublishError as failure:
+            session.close()
             # Recorded in a transaction of its own, after the row locks were released: the
             # relay's transaction carries no writes when the publish failed.
-            with self.db.session() as session:
-                self._record_failure(session, [r.id for r in rows], str(failure))
-            raise failure
-        self.published += len(confirmed)
+            with self.db.session() as failures:
+                self._record_failure(failures, [r.id for r in rows], str(failure))
+            raise
+        except BaseException:
+            session.close()
+            raise
+        batch = _Unsettled(session, rows, confirmed)
+        if self._draining and self._postgres:
+            self._unsettled = batch
+        else:
+            self._commit(batch)
         return len(confirmed)
+
+    def settle(self) -> None:
+        """Mark the batch confirmed last, if its rows wait to be marked."""
+        batch, self._unsettled = self._unsettled, None
+        if batch is not None:
+            self._commit(batch)
+
+    def _publish(self, rows: list[Any]) -> list[str]:
+        """Send the batch; settle the one before it while the broker takes this one."""
+        try:
+            confirmed = self.publisher.start([self._message(row) for row in rows])
+        except BaseException:
+            self.settle()
+            raise
+        try:
+            self.settle()
+        finally:
+            # Waited for even when marking the last batch failed, so the publisher is left
+            # with no confirms pending.
+            ids = confirmed()
+        return ids
+
+    def _commit(self, batch: _Unsettled) -> None:
+        try:
+            self._mark(batch.session, batch.rows, batch.confirmed)
+            batch.session.commit()
+        finally:
+            batch.session.close()
+        self.published += len(batch.confirmed)
 
     def _mark(self, session: Session, rows: list[Any], confirmed: list[str]) -> None:
         """Mark what the broker confirmed as sent; count a refusal on each refused row."""
-        t = self.table
         if self.after_confirm:
             self.after_confirm(confirmed)
         now = self.clock()
         if confirmed:
-            session.execute(
-                update(t)
-                .where(t.c.id.in_(confirmed))
-                .values(published_at=now, attempts=t.c.attempts + 1)
-            )
-        refused = [r for r in rows if r.id not in set(confirmed)]
+            session.execute(self._sent, {"ids": confirmed, "at": now})
+        taken = set(confirmed)
+        refused = [r for r in rows if r.id not in taken]
         if refused:
             self._record_refusal(session, refused, now)
 
@@ -347,6 +417,7 @@ class OutboxRelay:
                 self.relay_once()
                 while not stop.is_set() and self._draining:
                     self.relay_once()
+                self.settle()
                 backoff = 0.5
                 self.publisher.heartbeat()
             except PublishError as exc:

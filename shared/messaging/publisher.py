@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,13 +97,33 @@ class Publisher:
 
     def publish(self, messages: Sequence[Outgoing]) -> list[str]:
         """Publish messages; return the ids the broker confirmed (all or raise PublishError)."""
+        return self.start(messages)()
+
+    def start(self, messages: Sequence[Outgoing]) -> Callable[[], list[str]]:
+        """Send messages without waiting for the broker; return what waits for its confirms.
+
+        The returned function waits, then returns the ids the broker confirmed (or raises
+        PublishError), as `publish` does. Until it is called, the caller may do other work
+        (the outbox relay marks its previous batch meanwhile); nothing else may publish on
+        this publisher in between.
+        """
         if not messages:
-            return []
+            return list
         try:
             channel = self._ensure_channel()
             producer = Producer(channel)
             for message in messages:
                 self._send(producer, message)
+        except PublishError:
+            self.close()
+            raise
+        except Exception as exc:  # connection and channel errors of any transport
+            self.close()
+            raise PublishError(f"publish failed: {exc!r}") from exc
+        return lambda: self._confirmed(messages)
+
+    def _confirmed(self, messages: Sequence[Outgoing]) -> list[str]:
+        try:
             if self.server:
                 self._wait_for_confirms()
         except PublishError:

@@ -12,17 +12,18 @@ from shared.messaging.topology import topology_for
 from shared.metrics import Metrics
 from shared.outbox import OutboxRelay
 from shared.outbox import main as outbox_cli
+from shared.testing.publishers import StandInPublisher
 from shared.tests import backbone_app as app
 
 
-class BrokenPublisher:
+class BrokenPublisher(StandInPublisher):
     """A publisher whose broker is away: every publish fails."""
 
     def publish(self, messages):
         raise PublishError("connection refused by broker at 10.0.0.5")
 
 
-class RefusingPublisher:
+class RefusingPublisher(StandInPublisher):
     """A broker that confirms all but the first message."""
 
     def publish(self, messages):
@@ -69,7 +70,7 @@ def test_a_refused_row_is_counted_and_the_confirmed_one_is_sent(producer):
     assert sent[0] == 1 and sent[2] is not None
 
 
-class PickyPublisher:
+class PickyPublisher(StandInPublisher):
     """A broker that refuses the messages it is told to and confirms the others."""
 
     def __init__(self, refuse: set[str]) -> None:

@@ -17,10 +17,11 @@ from sqlalchemy import event, insert
 from shared.events import make_event
 from shared.messaging.topology import topology_for
 from shared.outbox import OutboxRelay
+from shared.testing.publishers import StandInPublisher
 from shared.tests import backbone_app as app
 
 
-class Broker:
+class Broker(StandInPublisher):
     """Takes every message; can run a callback inside the first publish."""
 
     def __init__(self) -> None:
@@ -32,9 +33,6 @@ class Broker:
             self.during_first.pop()()
         self.sent += [m.message_id for m in messages]
         return [m.message_id for m in messages]
-
-    def heartbeat(self) -> None:
-        pass
 
 
 pytestmark = pytest.mark.integration
