@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, insert
 from bench import broker_baselines as broker
 from bench.baseline_app import OutboxRow, Record, create_tables
 from bench.loadgen import HttpClient, run_load
+from bench.relay_backlog import publisher_alone_rate
 from bench.servers import (
     start_gunicorn,
     stop_process,
@@ -125,6 +126,9 @@ def broker_baselines(broker_url: str, scale: float) -> dict[str, Any]:
             "consume_ack_prefetch_50_quorum": broker.consume_with_acks(
                 broker_url, namespace, many, queue_type="quorum"
             ),
+            # The relay's own ceiling: its publisher, its messages and the platform's routing
+            # (an event goes to every queue that takes it), with no database.
+            "relay_publisher_alone": publisher_alone_rate(broker_url, many),
         }
     finally:
         _delete_leftovers(broker_url, namespace)

@@ -28,7 +28,7 @@ from shared.db import Database
 from shared.messaging.publisher import Outgoing, Publisher
 from shared.messaging.topology import Topology
 from shared.outbox import OutboxRelay, outbox_table
-from shared.subscriptions import is_routed
+from shared.subscriptions import SUBSCRIPTIONS, is_routed
 from shared.testing.fixtures import delete_namespace
 
 EVENT_TYPE = "child.registered"
@@ -45,6 +45,40 @@ def timed(run: Callable[[], int]) -> dict[str, float]:
         "events_per_s": round(events / seconds),
         "cpu_s": round(time.process_time() - cpu, 2),
     }
+
+
+def publish_alone(broker_url: str, topology: Topology, events: int, batch: int) -> int:
+    """The relay's publisher with no database: event-sized messages as the relay sends them,
+    routed as `child.registered` to every queue of `topology` that takes it, in batches, each
+    confirmed before the next. Return how many were published."""
+    publisher = Publisher(broker_url)
+    messages = [
+        Outgoing(BODY, topology.events, EVENT_TYPE, str(uuid.uuid4()),
+                 mandatory=is_routed(EVENT_TYPE), headers={"event_type": EVENT_TYPE},
+                 correlation_id=str(uuid.uuid4()))
+        for _ in range(events)
+    ]  # fmt: skip
+    try:
+        for start in range(0, events, batch):
+            publisher.publish(messages[start : start + batch])
+    finally:
+        publisher.close()
+    return events
+
+
+def publisher_alone_rate(broker_url: str, events: int, batch: int = 200) -> dict[str, Any]:
+    """The relay's ceiling on this broker: `publish_alone` in a namespace of its own (the
+    platform's queues and exchanges, removed afterwards); events/s and this process's CPU."""
+    namespace = unique_name("relayalone")
+    topology = Topology(namespace)
+    try:
+        with Connection(broker_url) as connection:
+            topology.declare(connection)
+        figures = timed(lambda: publish_alone(broker_url, topology, events, batch))
+    finally:
+        delete_namespace(broker_url, namespace)
+    queues = sum(EVENT_TYPE in types for types in SUBSCRIPTIONS.values())
+    return {**figures, "batch": batch, "queues": queues, "queue_type": topology.queue_type}
 
 
 class Bench:
@@ -64,18 +98,7 @@ class Bench:
             self.topology.declare(connection)
 
     def publisher_alone(self) -> int:
-        publisher = Publisher(self.broker_url)
-        messages = [
-            Outgoing(BODY, self.topology.events, EVENT_TYPE, str(uuid.uuid4()),
-                     mandatory=is_routed(EVENT_TYPE), headers={"event_type": EVENT_TYPE})
-            for _ in range(self.events)
-        ]  # fmt: skip
-        try:
-            for start in range(0, self.events, self.batch):
-                publisher.publish(messages[start : start + self.batch])
-        finally:
-            publisher.close()
-        return self.events
+        return publish_alone(self.broker_url, self.topology, self.events, self.batch)
 
     def fill(self, analyze: bool) -> None:
         """A fresh outbox (dropped and made again: no statistics) holding the backlog."""

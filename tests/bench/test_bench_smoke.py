@@ -75,6 +75,10 @@ def test_every_child_went_through_the_whole_chain(report):
 def test_baselines_intake_importer_and_scaling_have_figures(report):
     data = report["data"]
     assert data["baselines"]["broker"]["publish_confirm_batch_100"]["rate_per_s"] > 0
+    # the relay's own ceiling: its publisher, routed as the platform routes a registration
+    alone = data["baselines"]["broker"]["relay_publisher_alone"]
+    assert alone["events"] > 0 and alone["events_per_s"] > 0
+    assert alone["queues"] == 3 and alone["queue_type"] == "quorum"
     assert data["baselines"]["http"]["validate_insert_outbox_post"]["statuses"] == {
         "201": data["baselines"]["http"]["validate_insert_outbox_post"]["requests"]
     }
@@ -117,3 +121,4 @@ def test_intake_alone_and_beside_workers_relay_rate_and_family_sms_have_figures(
     assert sms["count"] == family["children"]
     markdown = next(p for p in report["paths"] if p.suffix == ".md").read_text()
     assert "registrations alone" in markdown and "workers paused" in markdown
+    assert "of its publisher alone" in markdown and "the same routing (3 quorum queues)" in markdown
