@@ -25,3 +25,6 @@ def test_each_way_publishes_every_event_and_has_a_rate(postgres_url, rabbitmq_ur
     ]
     assert [row["events"] for row in rows] == [300, 300, 300]
     assert all(row["events_per_s"] > 0 and row["cpu_s"] >= 0 for row in rows)
+    # the broker's and the database's share, measured beside each way
+    assert all(row["rabbitmq_cpu_s"] >= 0 and row["postgres_cpu_s"] >= 0 for row in rows)
+    assert sum(row["rabbitmq_cpu_s"] for row in rows) > 0
