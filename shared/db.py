@@ -96,6 +96,11 @@ def defer_write(session: Session, key: Any, write: Callable[[Session], None]) ->
     return True
 
 
+def deferred(session: Session, key: Any) -> Callable[[Session], None] | None:
+    """The write `defer_write` holds under `key`, while it waits to run in this transaction."""
+    return session.info.get(_DEFERRED, {}).get(key)
+
+
 def write_deferred(session: Session) -> None:
     """Run the writes `defer_write` put off, now (a savepoint beginning does this itself)."""
     writes = session.info.pop(_DEFERRED, None)

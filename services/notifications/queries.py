@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from services.notifications.domain import status as st
 from services.notifications.domain.planning import CONFIRMATIONS, Draft
 from services.notifications.domain.sms import analyse
 from services.notifications.models import Notification, OptOut, StatusChange
 from services.notifications.settings import SmsSetup
-from shared.db import find_unflushed, get_unflushed
+from shared.db import defer_write, deferred, find_unflushed, get_unflushed
 from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 
@@ -91,10 +93,32 @@ def _new_row(uow: UnitOfWork, draft: Draft, language: str, text: str) -> Notific
     )
 
 
+class _History:
+    """A transaction's status changes, written together before it commits (shared.db
+    defer_write): one short INSERT run for every row, where the ORM would send one statement
+    with every row's values and ask each row's id back, too long for the driver to keep
+    parsed (the SMS sender records a whole batch's outcomes in one transaction)."""
+
+    KEY = "notification status changes"
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def __call__(self, session: Session) -> None:
+        if self.rows:
+            session.flush()  # the notifications they belong to are written first
+            session.connection().execute(insert(StatusChange.__table__), self.rows)
+
+
 def _history(uow: UnitOfWork, n: Notification, status: str, reason: str | None) -> None:
-    uow.session.add(
-        StatusChange(notification_id=n.id, status=status, reason=_short(reason), at=uow.now)
-    )
+    row = {"notification_id": n.id, "status": status, "reason": _short(reason), "at": uow.now}
+    history = deferred(uow.session, _History.KEY)
+    if history is None:
+        history = _History()
+        if not defer_write(uow.session, _History.KEY, history):
+            uow.session.add(StatusChange(**row))  # inside a savepoint: at once
+            return
+    history.rows.append(row)
 
 
 def _short(text: str | None) -> str | None:

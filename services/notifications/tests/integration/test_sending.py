@@ -4,9 +4,11 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event, select
 
 from services.notifications.flows import sending
 from services.notifications.flows.sending import send_due
+from services.notifications.models import StatusChange
 from services.notifications.settings import sms_setup
 from services.notifications.tests.integration import events as ev
 from services.notifications.tests.integration.support import drain, emitted, handle, only, rows
@@ -241,3 +243,38 @@ def test_held_sms_beyond_the_daily_cap_go_most_important_first(make_service, gat
     assert waiting.template == "assessment_completed"  # the first held, but the least important
     assert waiting.due_at == datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
     assert only(rows(service, status="cancelled")).template == "child_registered"
+
+
+def test_a_round_of_many_sms_keeps_every_history_and_sends_short_statements(service, gateway):
+    """The sender records a whole batch's outcomes in one transaction. Their status changes go
+    in as one short INSERT run for every row: no statement carries more than the 50
+    parameters the database driver keeps parsed (the ORM sent one with every row's values)."""
+    phones = [f"+99290{n:07d}" for n in range(30)]
+    for phone in phones:
+        handle(service, ev.registered(phone=phone))
+    statements = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if "notification_status_changes" in statement and statement.lstrip().startswith("INSERT"):
+            # a run of rows, one execution each, or one statement with every row's values
+            runs = parameters if isinstance(parameters, list | tuple) else [parameters]
+            statements.append((len(runs), max(len(row) for row in runs)))
+
+    engine = service.runtime.db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        drain(service)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+    sent = rows(service, status="sent")
+    assert len(sent) == len(phones) and {sms.to for sms in sent} == set(phones)
+    assert all(per_execution <= 50 for _, per_execution in statements), statements
+    assert sum(count for count, _ in statements) == len(phones)  # one "sent" row each
+    with service.runtime.db.session() as session:
+        history = session.execute(
+            select(StatusChange.notification_id, StatusChange.status)
+            .order_by(StatusChange.at, StatusChange.id)
+        ).all()  # fmt: skip
+    for sms in sent:
+        assert [status for n, status in history if n == sms.id] == ["pending", "sent"]
