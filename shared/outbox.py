@@ -102,8 +102,12 @@ def erase_child_events(
                 owned, table.c.published_at.is_(None), table.c.event_type.in_(drop_unsent)
             )
         )
+    # Locked before they are read: a row the relay is sending is read once it is marked, so
+    # an event already published is rewritten as published.
     rows = session.execute(
-        select(table.c.id, table.c.event_type, table.c.body, table.c.published_at).where(owned)
+        select(table.c.id, table.c.event_type, table.c.body, table.c.published_at)
+        .where(owned)
+        .with_for_update()
     ).all()
     for row in rows:
         envelope = json.loads(row.body)
@@ -196,7 +200,8 @@ class OutboxRelay:
     the next one: the batch's transaction stays open, its rows locked, until the next batch has
     been sent (`_Unsettled`). A batch is only sent once the one before it was confirmed, so the
     order is kept; a crash in between sends the unmarked batch again, as a crash between a
-    confirm and its commit always did, and consumers drop what they already handled.
+    confirm and its commit always did, and consumers drop what they already handled. A batch
+    with a refused row is marked at once.
     """
 
     def __init__(
@@ -290,9 +295,11 @@ class OutboxRelay:
             session.close()
             raise
         batch = _Unsettled(session, rows, confirmed)
-        if self._draining and self._postgres:
+        if self._draining and self._postgres and len(confirmed) == len(rows):
             self._unsettled = batch
         else:
+            # A refused row is counted and held back before the next batch is read; a relay
+            # that stops at a call returning 0 leaves no transaction open.
             self._commit(batch)
         return len(confirmed)
 
@@ -307,15 +314,22 @@ class OutboxRelay:
         try:
             confirmed = self.publisher.start([self._message(row) for row in rows])
         except BaseException:
-            self.settle()
+            self._settle_or_resend()
             raise
+        self._settle_or_resend()
+        return confirmed()
+
+    def _settle_or_resend(self) -> None:
+        """Settle; a confirmed batch that cannot be marked is logged and sent again later
+        (consumers drop what they already handled), so the publish in flight is still seen
+        through and its own failure, if any, is the one recorded."""
         try:
             self.settle()
-        finally:
-            # Waited for even when marking the last batch failed, so the publisher is left
-            # with no confirms pending.
-            ids = confirmed()
-        return ids
+        except Exception as exc:
+            log.warning(
+                "outbox relay could not mark a confirmed batch sent; it will be sent again",
+                extra={"fields": {"error": repr(exc)[:300]}},
+            )
 
     def _commit(self, batch: _Unsettled) -> None:
         try:
