@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,29 +109,29 @@ class Publisher:
         """
         if not messages:
             return list
-        try:
+        with self._dropped_on_failure():
             channel = self._ensure_channel()
             producer = Producer(channel)
             for message in messages:
                 self._send(producer, message)
-        except PublishError:
-            self.close()
-            raise
-        except Exception as exc:  # connection and channel errors of any transport
-            self.close()
-            raise PublishError(f"publish failed: {exc!r}") from exc
         return lambda: self._confirmed(messages)
 
-    def _confirmed(self, messages: Sequence[Outgoing]) -> list[str]:
+    @contextlib.contextmanager
+    def _dropped_on_failure(self) -> Iterator[None]:
+        """Drop the connection on any failure, raised as a PublishError."""
         try:
-            if self.server:
-                self._wait_for_confirms()
+            yield
         except PublishError:
             self.close()
             raise
         except Exception as exc:  # connection and channel errors of any transport
             self.close()
             raise PublishError(f"publish failed: {exc!r}") from exc
+
+    def _confirmed(self, messages: Sequence[Outgoing]) -> list[str]:
+        if self.server:
+            with self._dropped_on_failure():
+                self._wait_for_confirms()
         failed = dict(self._confirms.failed)
         self._confirms.failed.clear()
         if failed:

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, Table, create_engine, text
 from sqlalchemy.pool import NullPool
 
+from shared.db import Database
 from shared.messaging.connection import connect
 from shared.messaging.topology import Names, Topology
 from shared.migrations import upgrade
+from shared.outbox import outbox_table
 from shared.testing import (
     DEFAULT_POSTGRES_URL,
     DEFAULT_RABBITMQ_URL,
@@ -347,6 +349,16 @@ def make_database(postgres_url: str) -> Iterator[Callable[[str], str]]:
     yield _make
     for url in created:
         drop_database(postgres_url, url)
+
+
+@pytest.fixture
+def outbox_database(make_database: Callable[[str], str]) -> Iterator[tuple[Database, Table]]:
+    """A fresh PostgreSQL database holding only an outbox table: (database, table)."""
+    db = Database(make_database("outbox"))
+    table = outbox_table(MetaData())
+    table.metadata.create_all(db.engine)
+    yield db, table
+    db.dispose()
 
 
 def delete_namespace(

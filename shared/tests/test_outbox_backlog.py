@@ -13,11 +13,11 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import MetaData, event, insert
+from sqlalchemy import event, insert
 
 from shared.db import Database
 from shared.messaging.topology import Topology
-from shared.outbox import OutboxRelay, outbox_table
+from shared.outbox import OutboxRelay
 from shared.testing.publishers import StandInPublisher
 
 pytestmark = pytest.mark.integration
@@ -76,17 +76,8 @@ def _scanned(node: dict) -> list[int]:
     return found or [0]
 
 
-@pytest.fixture
-def outbox(make_database):
-    db = Database(make_database("backlog"))
-    table = outbox_table(MetaData())
-    table.metadata.create_all(db.engine)
-    yield db, table
-    db.dispose()
-
-
-def test_each_batch_of_a_backlog_after_the_first_reads_about_a_batch_of_rows(outbox):
-    db, table = outbox
+def test_each_batch_of_a_backlog_after_the_first_reads_about_a_batch_of_rows(outbox_database):
+    db, table = outbox_database
     with db.engine.begin() as connection:
         connection.execute(insert(table), rows(BACKLOG))
     relay = OutboxRelay(db, table, Broker(), Topology("t"), batch_size=BATCH)

@@ -14,12 +14,12 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import MetaData, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from shared.db import Database
 from shared.messaging.publisher import PublishError
 from shared.messaging.topology import Topology
-from shared.outbox import OutboxRelay, erase_child_events, outbox_table
+from shared.outbox import OutboxRelay, erase_child_events
 
 pytestmark = pytest.mark.integration
 BATCH = 10
@@ -68,15 +68,6 @@ class Broker:
         pass
 
 
-@pytest.fixture
-def outbox(make_database):
-    db = Database(make_database("overlap"))
-    table = outbox_table(MetaData())
-    table.metadata.create_all(db.engine)
-    yield db, table
-    db.dispose()
-
-
 def fill(db: Database, table, count: int) -> list[str]:
     ids = [str(uuid.uuid4()) for _ in range(count)]
     with db.engine.begin() as connection:
@@ -99,8 +90,8 @@ def states(db: Database, table, ids: list[str]) -> list[tuple]:
     return sorted((row[1], row[2], row[3] is not None) for row in found)
 
 
-def test_a_backlog_batch_is_marked_while_the_next_is_with_the_broker(outbox):
-    db, table = outbox
+def test_a_backlog_batch_is_marked_while_the_next_is_with_the_broker(outbox_database):
+    db, table = outbox_database
     ids = fill(db, table, 3 * BATCH + 4)
     broker = Broker(db, table)
     relay = OutboxRelay(db, table, broker, Topology("t"), batch_size=BATCH)
@@ -120,8 +111,8 @@ def test_a_backlog_batch_is_marked_while_the_next_is_with_the_broker(outbox):
     assert broker.marked() == len(ids) and relay.published == len(ids)
 
 
-def test_a_confirmed_batch_is_marked_even_when_the_next_one_fails(outbox):
-    db, table = outbox
+def test_a_confirmed_batch_is_marked_even_when_the_next_one_fails(outbox_database):
+    db, table = outbox_database
     ids = fill(db, table, 2 * BATCH + 4)
     broker = Broker(db, table, fail_batch=1)
     relay = OutboxRelay(db, table, broker, Topology("t"), batch_size=BATCH)
@@ -142,8 +133,8 @@ def test_a_confirmed_batch_is_marked_even_when_the_next_one_fails(outbox):
     assert broker.marked() == len(ids)
 
 
-def test_a_relay_stopped_mid_backlog_marks_every_batch_confirmed(outbox):
-    db, table = outbox
+def test_a_relay_stopped_mid_backlog_marks_every_batch_confirmed(outbox_database):
+    db, table = outbox_database
     fill(db, table, 5 * BATCH)
     broker = Broker(db, table)
     relay = OutboxRelay(db, table, broker, Topology("t"), batch_size=BATCH)
@@ -161,8 +152,8 @@ def test_a_relay_stopped_mid_backlog_marks_every_batch_confirmed(outbox):
     assert broker.marked() == 2 * BATCH
 
 
-def test_a_waiting_batch_is_marked_when_sending_the_next_one_fails(outbox):
-    db, table = outbox
+def test_a_waiting_batch_is_marked_when_sending_the_next_one_fails(outbox_database):
+    db, table = outbox_database
     ids = fill(db, table, 2 * BATCH + 4)
     broker = Broker(db, table)
     broker.fail_on_start = 1
@@ -177,8 +168,8 @@ def test_a_waiting_batch_is_marked_when_sending_the_next_one_fails(outbox):
     assert states(db, table, second) == [(False, 1, True)] * BATCH  # tried, error recorded
 
 
-def test_a_row_refused_in_a_full_batch_is_counted_and_held_back_before_the_next_batch(outbox):
-    db, table = outbox
+def test_a_refused_row_of_a_full_batch_is_counted_and_held_back_first(outbox_database):
+    db, table = outbox_database
     ids = fill(db, table, 3 * BATCH)
     broker = Broker(db, table)
     broker.refuse = {ids[3]}
@@ -197,11 +188,11 @@ def test_a_row_refused_in_a_full_batch_is_counted_and_held_back_before_the_next_
     assert broker.marked() == 3 * BATCH - 1
 
 
-def test_an_erasure_during_a_batch_being_marked_treats_its_rows_as_published(outbox):
+def test_an_erasure_during_a_batch_being_marked_treats_its_rows_as_published(outbox_database):
     """Consent withdrawn while the relay still holds a sent batch unmarked: the erasure waits
     for the batch to be marked, then rewrites the child's event as published (only the
     child's id left), not as an unsent event with its phone blanked."""
-    db, table = outbox
+    db, table = outbox_database
     ids = fill(db, table, 2 * BATCH)
     broker = Broker(db, table)
     relay = OutboxRelay(db, table, broker, Topology("t"), batch_size=BATCH)
