@@ -37,18 +37,29 @@ EVENT_TYPE = "child.registered"
 BODY = json.dumps({"type": EVENT_TYPE, "payload": {"pad": "x" * 900}})  # about 1 KB
 
 
-def _servers_cpu() -> dict[str, float]:
-    """CPU seconds so far of the broker's and PostgreSQL's processes on this machine."""
-    used = {"rabbitmq": 0.0, "postgres": 0.0}
-    for process in psutil.process_iter(["cmdline", "cpu_times"]):
+def _servers_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of each broker and PostgreSQL process on this machine, by pid."""
+    used = {}
+    for process in psutil.process_iter(["pid", "cmdline", "cpu_times"]):
         command, times = process.info["cmdline"] or [""], process.info["cpu_times"]
-        if times is None:
+        if times is None or not command:
             continue
         if "beam.smp" in command[0]:
-            used["rabbitmq"] += times.user + times.system
+            used[process.info["pid"]] = ("rabbitmq", times.user + times.system)
         elif command[0].startswith("postgres"):
-            used["postgres"] += times.user + times.system
+            used[process.info["pid"]] = ("postgres", times.user + times.system)
     return used
+
+
+def _spent(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict:
+    """CPU seconds each server spent between two readings: by processes alive at the second
+    (a process that ended in between takes its share with it)."""
+    spent = {"rabbitmq": 0.0, "postgres": 0.0}
+    for pid, (server, seconds) in after.items():
+        earlier = before.get(pid)
+        # a pid used again by a newer process of the same server: counted from its start
+        spent[server] += max(0.0, seconds - (earlier[1] if earlier else 0.0))
+    return spent
 
 
 def timed(run: Callable[[], int]) -> dict[str, float]:
@@ -60,13 +71,13 @@ def timed(run: Callable[[], int]) -> dict[str, float]:
     events = run()
     seconds = time.perf_counter() - started
     own = time.process_time() - cpu
-    after = _servers_cpu()
+    spent = _spent(servers, _servers_cpu())
     return {
         "events": events,
         "events_per_s": round(events / seconds),
         "cpu_s": round(own, 2),
-        "rabbitmq_cpu_s": round(after["rabbitmq"] - servers["rabbitmq"], 2),
-        "postgres_cpu_s": round(after["postgres"] - servers["postgres"], 2),
+        "rabbitmq_cpu_s": round(spent["rabbitmq"], 2),
+        "postgres_cpu_s": round(spent["postgres"], 2),
     }
 
 
