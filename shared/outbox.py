@@ -313,10 +313,8 @@ class OutboxRelay:
         """Send the batch; settle the one before it while the broker takes this one."""
         try:
             confirmed = self.publisher.start([self._message(row) for row in rows])
-        except BaseException:
+        finally:
             self._settle_or_resend()
-            raise
-        self._settle_or_resend()
         return confirmed()
 
     def _settle_or_resend(self) -> None:
