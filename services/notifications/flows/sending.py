@@ -63,6 +63,9 @@ def _reconsidered(
     uow: UnitOfWork, setup: SmsSetup, rows: Sequence[Notification]
 ) -> list[Notification]:
     """Cancel held SMS a later step superseded; keep beyond the daily cap the least important."""
+    if not rows:
+        # Nearly every round of the sender finds nothing held: no question to ask then.
+        return []
     rules = held_rules()
     held = [_as_sms(n) for n in rows if n.recipient == GUARDIAN]
     children = {n.child_id for n in rows if n.child_id}

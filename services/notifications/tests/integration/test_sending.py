@@ -279,3 +279,22 @@ def test_a_round_of_many_sms_keeps_every_history_and_sends_short_statements(make
         ).all()  # fmt: skip
     for sms in sent:
         assert [status for n, status in history if n == sms.id] == ["pending", "sent"]
+
+
+def test_a_round_with_nothing_held_or_due_asks_only_those_two_questions(service, gateway):
+    """The sender runs five times a second. A quiet round looks for held SMS whose window
+    has passed and for due ones, and stops there: no query about held SMS it did not find."""
+    registered_sms(service)
+    drain(service)
+    statements = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement.split()[0])
+
+    engine = service.runtime.db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert sending.run_sender(service.runtime) == 0
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert [s for s in statements if s.upper() not in ("BEGIN", "COMMIT")] == ["SELECT", "SELECT"]
