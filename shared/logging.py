@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from shared.phones import mask_phones_in_text
 
 _context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_context", default={})  # noqa: B039
@@ -88,6 +90,19 @@ class JsonFormatter(logging.Formatter):
             line.update({k: _scrub_value(v) for k, v in fields.items()})
         if record.exc_info:
             line["error"] = scrub_error_text(self.formatException(record.exc_info))
+        return _json_line(line)
+
+
+# Times and dataclasses go to str() as json's default=str would write them; so the lines read
+# as before. Every handled event writes a line: orjson writes it several times faster.
+_LINE_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_LINE_OPTIONS |= orjson.OPT_NON_STR_KEYS
+
+
+def _json_line(line: dict[str, Any]) -> str:
+    try:
+        return orjson.dumps(line, default=str, option=_LINE_OPTIONS).decode()
+    except TypeError:  # what orjson cannot write (an integer beyond 64 bits): json can
         return json.dumps(line, ensure_ascii=False, default=str)
 
 

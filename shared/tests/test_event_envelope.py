@@ -94,3 +94,24 @@ def test_the_variants_cover_acceptance_and_refusal():
     assert outcomes["as written"] and outcomes["time with Z"] and outcomes["id as a URN"]
     assert not outcomes["time without a zone"] and not outcomes["version 0"]
     assert not outcomes["an extra field"] and not outcomes["no causation"]
+
+
+def test_an_event_is_written_as_compact_utf8_json_and_read_back_the_same():
+    """Outbox bodies are compact JSON with Tajik and Russian letters as they are: what json
+    itself writes with those settings, byte for byte."""
+    event = make_event(
+        "child.consent_withdrawn",
+        {"child_id": "Фарзона-1", "withdrawn_at": "2026-12-07T10:00:00+00:00"},
+        producer="intake",
+        correlation_id="c-1",
+    )
+    expected = json.dumps(event.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    assert event.to_json() == expected
+    assert parse_event(event.to_json()) == event
+    assert parse_event(event.to_json().encode()) == event
+
+
+@pytest.mark.parametrize("body", [b"{", b"\xff\xfe", b'{"version": NaN}', b"", "[1, 2"])
+def test_a_body_that_is_not_json_is_refused_as_such(body):
+    with pytest.raises(InvalidEvent, match="body is not JSON"):
+        parse_event(body)

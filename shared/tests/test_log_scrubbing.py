@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, insert
@@ -58,3 +60,14 @@ def test_database_errors_never_show_the_statements_parameters(tmp_path):
     with pytest.raises(IntegrityError) as raised, db.session() as session:
         session.execute(insert(table).values(phone=PHONE))
     assert PHONE not in str(raised.value)
+
+
+def test_a_line_writes_times_ids_and_odd_values_as_text_and_never_fails():
+    """Lines are written with a fast encoder; values it has no form for are written as text,
+    times as Python writes them, and a number too big for it still makes a line."""
+    at = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    ident = uuid.UUID("7b0f3c52-9d1e-4f43-8a57-2f1f0c1d2e3f")
+    line = formatted("ok", {"at": at, "id": ident, "ms": 1.5, 3: "three", "big": 2**70})
+    assert line["at"] == "2026-12-07 10:00:00+00:00" and line["id"] == str(ident)
+    assert line["ms"] == 1.5 and line["3"] == "three" and line["big"] == 2**70
+    assert line["msg"] == "ok" and line["level"] == "error"
