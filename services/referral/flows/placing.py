@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from functools import cache
 
-from sqlalchemy import Insert, select
+from sqlalchemy import Insert, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from services.referral.domain.states import Status
 from services.referral.domain.waitlist import choose_for_provider, position_of
 from services.referral.models import ChildRecord, Need, Provider, Referral, WaitlistEntry
 from services.referral.settings import deadline_policy, local_today
-from shared.db import first_unflushed, lock_for_update, write_deferred
+from shared.db import first_unflushed, held, lock_for_update, write_deferred
 from shared.runtime import UnitOfWork
 
 SYSTEM = "system"
@@ -61,7 +61,8 @@ def _open_need(uow: UnitOfWork, child_id: str, service_type: str) -> Need | None
         session.add(need)
         session.flush()
         return need
-    session.flush()  # the child's own row first, when this transaction has just added it
+    if _unwritten_before_need(session, child_id):
+        session.flush()
     connection = session.connection()
     written = connection.execute(_new_need_statement(connection.dialect.name), values)
     if written.rowcount != 1:
@@ -70,6 +71,20 @@ def _open_need(uow: UnitOfWork, child_id: str, service_type: str) -> Need | None
     make_transient_to_detached(need)  # the row is written: the session holds it as read
     session.add(need)
     return need
+
+
+def _unwritten_before_need(session: Session, child_id: str) -> bool:
+    """Whether the new need's row must wait for rows this transaction has not written yet.
+
+    Its child's row, when this transaction has just added the child (the need refers to it),
+    and a need added the ORM way (the unique index must see it). Nothing else: a batch's other
+    changes, such as its children's first assessment dates, are written together at commit,
+    not flushed once for every need the batch opens.
+    """
+    child = held(session, ChildRecord, child_id)
+    if child is not None and inspect(child).pending:
+        return True
+    return any(isinstance(row, Need) for row in session.new)
 
 
 @cache

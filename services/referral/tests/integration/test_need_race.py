@@ -6,11 +6,15 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import OperationalError
 
 from services.referral.flows.placing import need_for
-from services.referral.models import Need
+from services.referral.handlers import HANDLERS
+from services.referral.models import ChildRecord, Need
+from shared.events import make_event
+from shared.handling import handle_many
 from shared.testing import wait_for
 
 from .support import register_child
@@ -81,3 +85,46 @@ def _waiting_on_a_lock(runtime) -> bool:
                 )
             ).scalar_one()
         )
+
+
+def test_a_batch_of_assessed_children_opens_their_needs_without_writing_row_by_row(service):
+    """A consumer's batch of assessments opens each child's need at once (its unique index
+    entry held), and leaves the rest, such as each child's first assessment date, to be
+    written together at commit: not flushed once for every need it opens."""
+    runtime = service.runtime
+    children = [register_child(service) for _ in range(4)]
+    events = [
+        make_event(
+            "assessment.completed",
+            {
+                "assessment_id": str(uuid.uuid4()), "child_id": child_id, "age_group": "5_17",
+                "domains": {"walking": {"difficulty": True}}, "functional_difficulty": True,
+                "priority": "high", "recommended_service_types": ["day_care"],
+            },
+            producer="assessment", correlation_id=child_id, occurred_at=runtime.now(),
+        )
+        for child_id in children
+    ]  # fmt: skip
+    writes: list[tuple[str, bool]] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        words = statement.split()
+        if words[0] in ("INSERT", "UPDATE"):
+            writes.append((" ".join(words[:3]), executemany))
+
+    sa_event.listen(runtime.db.engine, "before_cursor_execute", note)
+    try:
+        assert handle_many(runtime, HANDLERS, events) == [True] * 4
+    finally:
+        sa_event.remove(runtime.db.engine, "before_cursor_execute", note)
+    dates = [w for w in writes if w[0] == "UPDATE children SET"]
+    assert len(dates) == 1 and dates[0][1], writes  # four children's dates in one run
+    assert [w for w in writes if w[0] == "INSERT INTO needs"] == [("INSERT INTO needs", False)] * 4
+    with runtime.db.session() as session:
+        needs = session.scalars(select(Need).where(Need.child_id.in_(children))).all()
+        assert sorted(n.child_id for n in needs) == sorted(children)
+        assert {n.priority for n in needs} == {"high"}
+        assigned = session.scalars(
+            select(ChildRecord.first_assessed_at).where(ChildRecord.id.in_(children))
+        ).all()
+        assert len(assigned) == 4 and None not in assigned
