@@ -77,14 +77,22 @@ def _unwritten_before_need(session: Session, child_id: str) -> bool:
     """Whether the new need's row must wait for rows this transaction has not written yet.
 
     Its child's row, when this transaction has just added the child (the need refers to it),
-    and a need added the ORM way (the unique index must see it). Nothing else: a batch's other
-    changes, such as its children's first assessment dates, are written together at commit,
-    not flushed once for every need the batch opens.
+    and any need this transaction added the ORM way, deleted, or moved to another child or
+    service (a merge): the unique index must see the needs as they are now. Nothing else: a
+    batch's other changes, such as its children's first assessment dates or the priorities of
+    needs it refreshed, are written together at commit, not flushed once for every need.
     """
     child = held(session, ChildRecord, child_id)
     if child is not None and inspect(child).pending:
         return True
-    return any(isinstance(row, Need) for row in session.new)
+    if any(isinstance(row, Need) for row in (*session.new, *session.deleted)):
+        return True
+    return any(isinstance(row, Need) and _moved(row) for row in session.dirty)
+
+
+def _moved(need: Need) -> bool:
+    state = inspect(need).attrs
+    return state.child_id.history.has_changes() or state.service_type.history.has_changes()
 
 
 @cache

@@ -17,7 +17,7 @@ from shared.events import make_event
 from shared.handling import handle_many
 from shared.testing import wait_for
 
-from .support import register_child
+from .support import assess, register_child
 
 pytestmark = pytest.mark.integration
 
@@ -128,3 +128,38 @@ def test_a_batch_of_assessed_children_opens_their_needs_without_writing_row_by_r
             select(ChildRecord.first_assessed_at).where(ChildRecord.id.in_(children))
         ).all()
         assert len(assigned) == 4 and None not in assigned
+
+
+@pytest.mark.parametrize("surviving_need", [False, True], ids=["moved", "dropped"])
+def test_a_batch_that_merges_a_child_then_assesses_it_opens_its_need_in_one_go(
+    service, surviving_need
+):
+    """A merge in a batch moves the merged child's need to the surviving child, or drops it
+    when that child has one: not written yet when a later event of the same batch opens a
+    need for the merged child. The new need's row waits for those changes, so the batch goes
+    through whole instead of failing on the need it no longer sees."""
+    runtime = service.runtime
+    gone, into = register_child(service), register_child(service)
+    assess(service, gone)
+    if surviving_need:
+        assess(service, into)
+
+    def made(event_type, payload, producer):
+        return make_event(
+            event_type, payload, producer=producer, correlation_id=payload["child_id"],
+            occurred_at=runtime.now(),
+        )  # fmt: skip
+
+    merged = made("child.merged", {"child_id": gone, "into": into}, "intake")
+    assessed = made("assessment.completed", {
+        "assessment_id": str(uuid.uuid4()), "child_id": gone, "age_group": "5_17",
+        "domains": {"walking": {"difficulty": True}}, "functional_difficulty": True,
+        "priority": "high", "recommended_service_types": ["day_care"],
+    }, "assessment")  # fmt: skip
+    assert handle_many(runtime, HANDLERS, [merged, assessed]) == [True, True]
+    with runtime.db.session() as session:
+        needs = session.scalars(select(Need).where(Need.child_id.in_([gone, into]))).all()
+        assert sorted((n.child_id == into, n.service_type) for n in needs) == [
+            (False, "day_care"),
+            (True, "day_care"),
+        ]
