@@ -133,7 +133,10 @@ class Event:
         # Every event is written once to an outbox: a shallow envelope, not asdict's deep copy,
         # and orjson, which writes the same text several times faster than json.
         envelope = {name: getattr(self, name) for name in _ENVELOPE_FIELDS}
-        return orjson.dumps(envelope).decode()
+        try:
+            return orjson.dumps(envelope).decode()
+        except TypeError:  # what orjson cannot write (an integer beyond 64 bits): json can
+            return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
 
 
 def make_event(

@@ -30,14 +30,29 @@ class _Unsupported(Exception):
 def compile_check(schema: Schema) -> Check | None:
     """A function telling whether a payload is plainly valid for `schema`; None if none."""
     try:
-        return _schema_check(schema)
+        check = _schema_check(schema)
     except _Unsupported:
         return None
+
+    def plainly_valid(payload: Any) -> bool:
+        try:
+            return check(payload)
+        except Exception:  # a value the rules cannot even compare: the schema will say
+            return False
+
+    return plainly_valid
 
 
 def _schema_check(schema: Schema) -> Check:
     if any(schema._hooks.values()):  # pre/post load, validates, validates_schema
         raise _Unsupported("hooks")
+    if schema.many:
+        raise _Unsupported("many")
+    if schema.partial is not None and any(
+        isinstance(field, fields.Nested) for field in schema.load_fields.values()
+    ):
+        # A partial load passes its own partial down to nested parts, over theirs.
+        raise _Unsupported("partial with nested parts")
     parts: list[tuple[str, bool, Check]] = []
     for name, field in schema.load_fields.items():
         key = field.data_key or name
@@ -73,6 +88,10 @@ def _schema_check(schema: Schema) -> Check:
 
 def _field_check(field: fields.Field) -> Check:
     """The check of one field's value (present in the payload), validators included."""
+    if field.pre_load or field.post_load:
+        raise _Unsupported("field processors")
+    if isinstance(field, fields.Nested) and field.validators:
+        raise _Unsupported("validators of a nested part")  # run on the loaded part
     base = _type_check(field)
     rules = tuple(_validator_check(v) for v in field.validators)
     allow_none = field.allow_none
@@ -93,11 +112,15 @@ def _type_check(field: fields.Field) -> Check:
     if kind is fields.String:
         return _is_str
     if kind is fields.Boolean:
+        if not ({True} <= field.truthy and {False} <= field.falsy):
+            raise _Unsupported("truthy or falsy values without the booleans")
         return _is_bool
     if kind is fields.Integer:
         return _is_int
     if kind is fields.Float:
-        return _finite_number if not field.allow_nan else _is_number
+        if field.allow_nan:
+            raise _Unsupported("NaN allowed")
+        return _finite_number
     if kind is fields.Date:
         if (field.format or "iso") not in ("iso", "iso8601"):
             raise _Unsupported("date format")
@@ -113,7 +136,7 @@ def _type_check(field: fields.Field) -> Check:
     if kind is fields.Dict:
         return _dict_check(field)
     if kind is fields.Nested:
-        if field.many or field.only or field.exclude:
+        if field.many or field.only or field.exclude or field.schema.many:
             raise _Unsupported("nested options")
         return _schema_check(field.schema)
     raise _Unsupported(kind.__name__)
@@ -184,12 +207,14 @@ def _is_int(value: Any) -> bool:
     return type(value) is int
 
 
-def _is_number(value: Any) -> bool:
-    return type(value) is int or type(value) is float
+# Integers a float holds exactly: beyond them the schema's float is another number.
+_EXACT = 2**53
 
 
 def _finite_number(value: Any) -> bool:
-    return type(value) is int or (type(value) is float and math.isfinite(value))
+    if type(value) is int:
+        return -_EXACT <= value <= _EXACT
+    return type(value) is float and math.isfinite(value)
 
 
 def _anything(value: Any) -> bool:

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from marshmallow import ValidationError
 
-from shared.events import EnvelopeSchema, InvalidEvent, make_event, parse_event
+from shared.events import EnvelopeSchema, Event, InvalidEvent, make_event, parse_event
 
 GOOD = make_event(
     "child.consent_withdrawn",
@@ -115,3 +115,10 @@ def test_an_event_is_written_as_compact_utf8_json_and_read_back_the_same():
 def test_a_body_that_is_not_json_is_refused_as_such(body):
     with pytest.raises(InvalidEvent, match="body is not JSON"):
         parse_event(body)
+
+
+def test_an_event_with_a_number_beyond_64_bits_is_still_written():
+    event = make_event("child.consent_withdrawn", {"child_id": "c-1"}, producer="intake",
+                       correlation_id="c-1")  # fmt: skip
+    big = Event(**{**event.to_dict(), "payload": {"child_id": "c-1", "n": 2**70}})
+    assert json.loads(big.to_json())["payload"]["n"] == 2**70
