@@ -175,7 +175,8 @@ _ENVELOPE_FIELDS = tuple(_ENVELOPE.fields)
 def parse_event(body: bytes | str | dict[str, Any]) -> Event:
     """Parse and validate a received event; newer producers' extra fields are tolerated."""
     try:
-        # orjson reads what json reads, except NaN and Infinity, which JSON does not allow.
+        # orjson reads what json reads, except NaN and Infinity (not JSON) and integers beyond
+        # 64 bits, which it reads as floats: no producer of ours writes either.
         data = orjson.loads(body) if isinstance(body, bytes | str) else body
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidEvent(f"body is not JSON: {exc}") from exc
