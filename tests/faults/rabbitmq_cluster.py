@@ -84,6 +84,40 @@ class RabbitCluster:
         return cluster
 
     @classmethod
+    def started(cls, attempts: int = 2) -> RabbitCluster:
+        """Create and start a cluster, on fresh ports again if a node does not boot.
+
+        The ports are free when chosen, but another process of a parallel test run can take
+        one before the node binds it: the node then stops at boot, while the port answers for
+        someone else. Each failed attempt is cleaned away; the last one's error carries the
+        nodes' logs.
+        """
+        for attempt in range(1, attempts + 1):
+            cluster = cls.create()
+            try:
+                return cluster.start()
+            except RuntimeError as exc:
+                logs = cluster.log_tails()
+                try:
+                    cluster.remove()
+                except Exception:  # a node that will not stop: keep the first error in view
+                    shutil.rmtree(cluster.base, ignore_errors=True)
+                if attempt == attempts:
+                    raise RuntimeError(f"{exc}\n{logs}") from exc
+                print(f"RabbitMQ cluster did not start ({exc}); again on fresh ports\n{logs}",
+                      file=sys.stderr)  # fmt: skip
+        raise AssertionError("unreachable")
+
+    def log_tails(self, lines: int = 15) -> str:
+        """The last lines of every node's logs."""
+        parts = []
+        for node in self.nodes:
+            for path in sorted((node.folder / "log").glob("*")):
+                text = path.read_text(errors="replace").splitlines()[-lines:]
+                parts.append(f"--- {node.short} {path.name}\n" + "\n".join(text))
+        return "\n".join(parts)
+
+    @classmethod
     def load(cls, base: Path) -> RabbitCluster:
         """Return the cluster described by a base folder made by create()."""
         state = json.loads((base / STATE_FILE).read_text())

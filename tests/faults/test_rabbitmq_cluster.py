@@ -32,9 +32,9 @@ def cluster() -> Iterator[RabbitCluster]:
     require((SBIN / "rabbitmq-server").exists(), "rabbitmq-server is not installed")
     require(server_user_exists(), "the rabbitmq user does not exist")
     require(os.geteuid() == 0, "starting RabbitMQ nodes as the rabbitmq user needs root")
-    running = RabbitCluster.create()
+    running = RabbitCluster.started()
     try:
-        yield running.start()
+        yield running
     finally:
         running.remove()
 
