@@ -9,14 +9,9 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import (
-    ARRAY,
-    ColumnElement,
     DateTime,
-    Enum,
     Select,
-    String,
     TypeDecorator,
-    any_,
     bindparam,
     create_engine,
     event,
@@ -176,36 +171,6 @@ class Database:
         self.engine.dispose()
 
 
-def among(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
-    """`column IN values`, asked on PostgreSQL as `column = ANY(array)` with one parameter.
-
-    With one parameter per value, a batch of 3 and a batch of 4 are two statements: each
-    length is parsed and planned anew, and the driver, which keeps a statement prepared only
-    after it has seen the same text a few times, rarely does. One array parameter gives every
-    length the same text. Other databases are asked with IN.
-    """
-    values = list(values)
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=_array_of(column)))
-    return column.in_(values)
-
-
-def _among_param(column: Any, name: str, postgres: bool) -> ColumnElement[bool]:
-    """`among` for a statement built once: the values come as parameter `name`, a list."""
-    if postgres:
-        return column == any_(bindparam(name, type_=_array_of(column)))
-    return column.in_(bindparam(name, expanding=True))
-
-
-def _array_of(column: Any) -> ARRAY:
-    """The array type of a column's values. Strings are cast unbounded: cast to VARCHAR(10),
-    a longer value would be cut to 10 characters, and the cut value could match a row."""
-    kind = column.type
-    if isinstance(kind, String) and not isinstance(kind, Enum):
-        kind = String()
-    return ARRAY(kind)
-
-
 _READ = "rows_read"
 # session.info key: (model, key) of rows `read_rows_ahead` found missing, until the tx ends.
 _ABSENT = "rows_absent"
@@ -273,7 +238,7 @@ def read_rows_ahead(session: Session, model: type[Any], keys: Iterable[Any]) -> 
     with session.no_autoflush:
         found = {
             getattr(row, name)
-            for row in session.scalars(select(model).where(among(session, column, sorted(wanted))))
+            for row in session.scalars(select(model).where(column.in_(sorted(wanted))))
         }
     absent = session.info.setdefault(_ABSENT, set())
     absent.update((model, key) for key in wanted - found)
@@ -324,8 +289,7 @@ def find_unflushed(session: Session, model: type[T], **equal: Any) -> list[T]:
     judged on their values in memory. Plain equality only: compare with values of the
     attribute's own Python type.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
-    query = _lookup_statement(model, tuple((n, _kind(v)) for n, v in equal.items()), postgres)
+    query = _lookup_statement(model, tuple((n, _kind(v)) for n, v in equal.items()))
     params = {n: sorted(v) if _is_many(v) else v for n, v in equal.items() if v is not None}
     with session.no_autoflush:
         found = list(session.scalars(query, params))
@@ -358,16 +322,14 @@ def _kind(value: Any) -> str:
     return "null" if value is None else "many" if _is_many(value) else "one"
 
 
-_LOOKUPS: dict[tuple[type[Any], tuple[tuple[str, str], ...], bool], Select] = {}
+_LOOKUPS: dict[tuple[type[Any], tuple[tuple[str, str], ...]], Select] = {}
 
 
-def _lookup_statement(
-    model: type[Any], shape: tuple[tuple[str, str], ...], postgres: bool
-) -> Select:
+def _lookup_statement(model: type[Any], shape: tuple[tuple[str, str], ...]) -> Select:
     """One statement per model and set of compared attributes, built once with parameters
     (NULL compared with IS NULL): building the comparisons anew was most of a look-up's own
     CPU."""
-    statement = _LOOKUPS.get((model, shape, postgres))
+    statement = _LOOKUPS.get((model, shape))
     if statement is None:
         statement = select(model)
         for name, kind in shape:
@@ -375,10 +337,10 @@ def _lookup_statement(
             if kind == "null":
                 statement = statement.where(column.is_(None))
             elif kind == "many":
-                statement = statement.where(_among_param(column, name, postgres))
+                statement = statement.where(column.in_(bindparam(name, expanding=True)))
             else:
                 statement = statement.where(column == bindparam(name))
-        _LOOKUPS[(model, shape, postgres)] = statement
+        _LOOKUPS[(model, shape)] = statement
     return statement
 
 

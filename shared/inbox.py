@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select
 from sqlalchemy.orm import Session
 
-from shared.db import among
 from shared.events import Event
 
 
@@ -31,7 +30,7 @@ def already_handled(session: Session, table: Table, event_id: str) -> bool:
 
 def handled_among(session: Session, table: Table, event_ids: Iterable[str]) -> set[str]:
     """Return which of these event ids were handled before (one query for a batch)."""
-    query = select(table.c.event_id).where(among(session, table.c.event_id, event_ids))
+    query = select(table.c.event_id).where(table.c.event_id.in_(list(event_ids)))
     return set(session.scalars(query))
 
 

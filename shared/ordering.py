@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from shared.db import among, defer_write
+from shared.db import defer_write
 from shared.events import Event, parse_event, parse_time
 
 # session.info key: the children this transaction has locked, with the savepoint that did.
@@ -156,11 +156,11 @@ class ChildOrdering:
                 held = session.info.setdefault(_LOCKED, {})
                 held.update(dict.fromkeys(ids, transaction))
             v, p = self.versions.c, self.parked.c
-            versions = select(v.child_id, v.fields).where(among(session, v.child_id, ids))
-            found = dict(session.execute(versions).all())
+            found = dict(
+                session.execute(select(v.child_id, v.fields).where(v.child_id.in_(ids))).all()
+            )
             parked: dict[str, list[str]] = {child_id: [] for child_id in ids}
-            query = select(p.child_id, p.body).where(among(session, p.child_id, ids))
-            query = query.order_by(p.occurred_at)
+            query = select(p.child_id, p.body).where(p.child_id.in_(ids)).order_by(p.occurred_at)
             for child_id, body in session.execute(query):
                 parked[child_id].append(body)
         ahead = _ReadAhead(transaction, {child_id: found.get(child_id) for child_id in ids}, parked)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from services.assessment.domain.worklist import COMPLETED, OPEN_STATUSES
 from services.assessment.models import Assessment, Child, FamilyReply
-from shared.db import among
 from shared.principal import Principal
 from shared.refusals import not_found_unless
 from shared.scope import in_districts
@@ -48,7 +47,7 @@ def unanswered_replies(session: Session, child_ids: Iterable[str]) -> dict[str, 
         return {}
     query = (
         select(FamilyReply.child_id, func.count())
-        .where(among(session, FamilyReply.child_id, sorted(ids)), FamilyReply.answered_at.is_(None))
+        .where(FamilyReply.child_id.in_(ids), FamilyReply.answered_at.is_(None))
         .group_by(FamilyReply.child_id)
     )
     return {child_id: count for child_id, count in session.execute(query).all()}
@@ -59,7 +58,7 @@ def children_by_id(session: Session, child_ids: Iterable[str]) -> dict[str, Chil
     ids = set(child_ids)
     if not ids:
         return {}
-    rows = session.execute(select(Child).where(among(session, Child.id, sorted(ids)))).scalars()
+    rows = session.execute(select(Child).where(Child.id.in_(ids))).scalars()
     return {child.id: child for child in rows}
 
 

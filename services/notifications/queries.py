@@ -14,7 +14,7 @@ from services.notifications.domain.planning import CONFIRMATIONS, Draft
 from services.notifications.domain.sms import analyse
 from services.notifications.models import Notification, OptOut, StatusChange
 from services.notifications.settings import SmsSetup
-from shared.db import among, defer_write, deferred, find_unflushed, get_unflushed
+from shared.db import defer_write, deferred, find_unflushed, get_unflushed
 from shared.phones import mask_phone
 from shared.runtime import UnitOfWork
 
@@ -39,8 +39,7 @@ def opted_out_among(uow: UnitOfWork, phones: set[str]) -> set[str]:
     if not phones:
         return set()
     with uow.session.no_autoflush:
-        phones_among = among(uow.session, OptOut.phone, sorted(phones))
-        query = select(OptOut.phone).where(phones_among, OptOut.opted_out)
+        query = select(OptOut.phone).where(OptOut.phone.in_(sorted(phones)), OptOut.opted_out)
         return set(uow.session.scalars(query))
 
 

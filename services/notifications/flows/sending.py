@@ -20,7 +20,7 @@ from services.notifications.domain.sending_window import cap_reached, hold_until
 from services.notifications.gateways import SendResult, StatusResult
 from services.notifications.models import DUE_AT, Notification
 from services.notifications.settings import SmsSetup, sms_setup
-from shared.db import among, lock_for_update
+from shared.db import lock_for_update
 from shared.localtime import local_day, local_day_bounds
 from shared.runtime import Runtime, UnitOfWork
 from shared.worker import Timer
@@ -71,7 +71,7 @@ def _reconsidered(
     children = {n.child_id for n in rows if n.child_id}
     others = uow.session.scalars(
         select(Notification).where(
-            among(uow.session, Notification.child_id, sorted(children)),
+            Notification.child_id.in_(children),
             Notification.recipient == GUARDIAN,
             Notification.status != st.CANCELLED,
         )
@@ -113,7 +113,7 @@ def _sent_today_by_phone(uow: UnitOfWork, phones: Sequence[str]) -> dict[str, in
     query = (
         select(Notification.to, func.count(Notification.id))
         .where(
-            among(uow.session, Notification.to, sorted(set(phones))),
+            Notification.to.in_(sorted(set(phones))),
             Notification.sent_at >= start,
             Notification.sent_at < end,
         )
@@ -256,7 +256,7 @@ def _record_many(
         # Waits for, never skips, a row someone else is changing (a delivery receipt, say).
         query = (
             select(Notification)
-            .where(among(uow.session, Notification.id, ids))
+            .where(Notification.id.in_(ids))
             .order_by(Notification.id)
             .with_for_update()
         )
