@@ -197,6 +197,29 @@ def run(events: int, batch: int, rounds: int) -> list[dict[str, Any]]:
     return results
 
 
+def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The relay's rate over every round, beside the same rounds' publisher alone: means, the
+    lowest and highest share of a round's publisher alone, and every row measured."""
+    alone = [r["events_per_s"] for r in rows if r["way"] == "publisher alone"]
+    relay = [r for r in rows if r["way"] != "publisher alone"]
+    by_round = {r["round"]: r["events_per_s"] for r in rows if r["way"] == "publisher alone"}
+    shares = [r["events_per_s"] / by_round[r["round"]] for r in relay if by_round.get(r["round"])]
+    return {
+        "events": rows[0]["events"] if rows else 0,
+        "rounds": len(alone),
+        "publisher_alone_per_s": round(sum(alone) / len(alone)) if alone else None,
+        "relay_per_s": round(sum(r["events_per_s"] for r in relay) / len(relay)) if relay else None,
+        "share_of_alone": round(sum(shares) / len(shares), 3) if shares else None,
+        "share_of_alone_range": [round(min(shares), 3), round(max(shares), 3)] if shares else None,
+        "rows": rows,
+    }
+
+
+def backlog_phase(events: int, batch: int = 200, rounds: int = 2) -> dict[str, Any]:
+    """The full run's relay figure: `run` on a backlog of `events`, summarised."""
+    return {**summary(run(events, batch, rounds)), "batch": batch}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.relay_backlog", description=__doc__)
     parser.add_argument("--events", type=int, default=20_000)

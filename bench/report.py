@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bench.stats import ratio
 from bench.targets import get, num, targets
 
 
@@ -41,7 +42,8 @@ def markdown(results: dict[str, Any]) -> str:
         )
     for name, trace in (results.get("errors") or {}).items():
         lines.append(f"\n**Phase {name} failed:** `{trace.strip().splitlines()[-1]}`")
-    lines += _baselines(results.get("baselines") or {}) + _scaling(results.get("scaling") or [])
+    lines += _baselines(results.get("baselines") or {}) + _relay(results.get("relay_backlog"))
+    lines += _scaling(results.get("scaling") or [])
     lines += _memory(results.get("peak_rss_mb") or {}) + _importer(results.get("importer"))
     lines += _cpu(results.get("chain") or {}, results["machine"]["cpus"])
     lines += _activity((results.get("chain") or {}).get("database_activity") or [])
@@ -94,6 +96,35 @@ def _memory(rss: dict[str, float]) -> list[str]:
         return []
     rows = ["", "## Peak RSS (MB)", "", "| process | MB |", "|---|---|"]
     return rows + [f"| {name} | {mb:.1f} |" for name, mb in sorted(rss.items())]
+
+
+def _relay(result: dict[str, Any] | None) -> list[str]:
+    """Each round of the relay on its backlog, beside the same round's publisher alone."""
+    if not result or not result.get("rows"):
+        return []
+    rows = [
+        "",
+        "## Outbox relay on a backlog",
+        "",
+        f"{num(result['events'])} events in each way, batches of {result.get('batch')}, before "
+        "the platform started. CPU seconds of the relay's process, RabbitMQ and PostgreSQL "
+        "meanwhile.",
+        "",
+        "| round | way | events/s | share of the round's publisher alone | CPU s: relay, "
+        "RabbitMQ, PostgreSQL |",
+        "|---|---|---|---|---|",
+    ]
+    alone: dict[int, int] = {}
+    for row in result["rows"]:
+        if row["way"] == "publisher alone":
+            alone[row["round"]] = row["events_per_s"]
+        share = ratio(row["events_per_s"], alone.get(row["round"]))
+        rows.append(
+            f"| {row['round']} | {row['way']} | {num(row['events_per_s'])} | "
+            f"{'' if row['way'] == 'publisher alone' else num(share and share * 100, '%')} | "
+            f"{row['cpu_s']:.2f}, {row['rabbitmq_cpu_s']:.2f}, {row['postgres_cpu_s']:.2f} |"
+        )
+    return rows
 
 
 def _importer(result: dict[str, Any] | None) -> list[str]:

@@ -22,6 +22,7 @@ from bench.importer_bench import importer_bench
 from bench.machine import machine_facts
 from bench.phases import chain_phase, family_sms_phase, intake_phase
 from bench.plot import plot_chain
+from bench.relay_backlog import backlog_phase
 from bench.report import write
 from bench.servers import rabbitmq_url
 
@@ -35,6 +36,7 @@ SMOKE = {
     "baseline_seconds": 1.5,
     "baseline_scale": 0.02,
     "import_rows": 40,
+    "relay_events": 300,
     "scaling_children": 10,
     "scaling_rate": 10.0,
     "reuse_platform": True,
@@ -60,6 +62,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--baseline-seconds", type=float, default=10.0)
     p.add_argument("--baseline-scale", type=float, default=1.0, help="share of broker messages")
     p.add_argument("--import-rows", type=int, default=25_000)
+    p.add_argument(
+        "--relay-events",
+        type=int,
+        default=20_000,
+        help="the outbox relay's backlog, published in two rounds each way",
+    )
     p.add_argument("--scaling-children", type=int, default=2_000)
     p.add_argument("--scaling-rate", type=float, default=50.0)
     p.add_argument("--scaling-workers", default="1,2", help="worker processes per service")
@@ -70,7 +78,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="scale on the main platform instead of fresh ones",
     )
-    for phase in ("baselines", "intake", "family", "chain", "importer", "scaling"):
+    for phase in ("baselines", "relay", "intake", "family", "chain", "importer", "scaling"):
         p.add_argument(f"--skip-{phase}", action="store_true")
     p.add_argument("--smoke", action="store_true", help="tiny sizes: checks the harness only")
     p.add_argument("--profile", action="store_true", help="py-spy every process mid-chain")
@@ -212,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
             args.baseline_scale,
             work,
         )
+    if not args.skip_relay:
+        # Before the platform starts: the relay and its publisher alone have the machine.
+        phase(results, "relay_backlog", backlog_phase, args.relay_events)
     _log("platform phases")
     on_platform(args, work, results)
     if not args.reuse_platform and not args.skip_scaling:

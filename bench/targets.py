@@ -64,14 +64,32 @@ def _intake_rows(g: Any) -> list[dict[str, Any]]:
 
 
 def _relay_row(g: Any) -> dict[str, Any]:
-    relay = g("intake_api.relay.events_per_s") or g("importer.relay.events_per_s")
+    backlog = g("relay_backlog") or {}
+    drained = g("intake_api.relay") or g("importer.relay") or {}
+    relay = backlog.get("relay_per_s") or drained.get("events_per_s")
     classic = g("baselines.broker.publish_confirm_batch_100.rate_per_s")
     quorum = g("baselines.broker.publish_confirm_batch_100_quorum.rate_per_s")
     alone = g("baselines.broker.relay_publisher_alone") or {}
     share = ratio(relay, classic)
     measured = f"{num(relay)} events/s = {_pct(share)}"
     baseline = f"raw kombu, batches of 100: {num(classic)} classic, {num(quorum)} quorum msg/s"
-    if alone.get("events_per_s"):
+    if backlog.get("relay_per_s"):
+        low, high = backlog.get("share_of_alone_range") or (None, None)
+        measured += (
+            f" (a backlog of {num(backlog['events'])} events, {backlog['rounds']} rounds, "
+            f"analyzed and not); {_pct(backlog['share_of_alone'])} of its publisher alone in "
+            f"the same rounds ({_pct(low)}-{_pct(high)})"
+        )
+        baseline += (
+            f"; the relay's publisher alone in the same rounds, batches of "
+            f"{backlog.get('batch')}: {num(backlog['publisher_alone_per_s'])} events/s"
+        )
+        if drained.get("events_per_s"):
+            measured += (
+                f"; intake's relay on the load's backlog of {num(drained.get('backlog'))}: "
+                f"{num(drained['events_per_s'])} events/s"
+            )
+    elif alone.get("events_per_s"):
         # Raw kombu sends to one queue; the relay's events go to every queue that takes them.
         measured += f"; {_pct(ratio(relay, alone['events_per_s']))} of its publisher alone"
         baseline += (

@@ -121,4 +121,22 @@ def test_intake_alone_and_beside_workers_relay_rate_and_family_sms_have_figures(
     assert sms["count"] == family["children"]
     markdown = next(p for p in report["paths"] if p.suffix == ".md").read_text()
     assert "registrations alone" in markdown and "workers paused" in markdown
-    assert "of its publisher alone" in markdown and "the same routing (3 quorum queues)" in markdown
+    assert "of its publisher alone in the same rounds" in markdown
+    assert "intake's relay on the load's backlog" in markdown
+
+
+def test_the_relay_target_is_judged_on_a_backlog_of_its_own(report):
+    backlog = report["data"]["relay_backlog"]
+    assert backlog["events"] == 300 and backlog["rounds"] == 2
+    ways = [(row["round"], row["way"]) for row in backlog["rows"]]
+    assert ways == [
+        (r, w)
+        for r in (1, 2)
+        for w in ("publisher alone", "relay, not analyzed", "relay, analyzed")
+    ]
+    assert all(row["events"] == 300 for row in backlog["rows"])
+    assert backlog["relay_per_s"] > 0 and backlog["share_of_alone"] > 0
+    markdown = next(p for p in report["paths"] if p.suffix == ".md").read_text()
+    assert "## Outbox relay on a backlog" in markdown
+    relay_row = next(line for line in markdown.splitlines() if line.startswith("| Outbox relay"))
+    assert f"{backlog['relay_per_s']:,} events/s" in relay_row

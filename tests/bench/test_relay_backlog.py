@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.relay_backlog import run
+from bench.relay_backlog import run, summary
 
 pytestmark = pytest.mark.integration
 
@@ -28,3 +28,23 @@ def test_each_way_publishes_every_event_and_has_a_rate(postgres_url, rabbitmq_ur
     # the broker's and the database's share, measured beside each way
     assert all(row["rabbitmq_cpu_s"] >= 0 and row["postgres_cpu_s"] >= 0 for row in rows)
     assert sum(row["rabbitmq_cpu_s"] for row in rows) > 0
+
+
+def test_the_summary_compares_each_relay_round_with_its_own_publisher_alone():
+    def row(round_, way, rate):
+        return {"round": round_, "way": way, "events": 1000, "events_per_s": rate}
+
+    rows = [
+        row(1, "publisher alone", 8000), row(1, "relay, not analyzed", 6000),
+        row(1, "relay, analyzed", 8000), row(2, "publisher alone", 4000),
+        row(2, "relay, not analyzed", 4000), row(2, "relay, analyzed", 2000),
+    ]  # fmt: skip
+
+    figures = summary(rows)
+
+    assert figures["publisher_alone_per_s"] == 6000
+    assert figures["relay_per_s"] == 5000
+    # 75%, 100%, 100% and 50%: each beside its own round's publisher, not the mean of all
+    assert figures["share_of_alone"] == 0.812
+    assert figures["share_of_alone_range"] == [0.5, 1.0]
+    assert figures["rounds"] == 2 and figures["events"] == 1000 and figures["rows"] == rows
