@@ -24,6 +24,7 @@ from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from shared.outbox_writes import attach_outbox_writes
+from shared.pg_cursor import LazyDescriptionCursor
 
 T = TypeVar("T")
 
@@ -46,6 +47,16 @@ def _sqlite_hooks(engine: Engine) -> None:
         # IMMEDIATE takes the write lock up front: two processes never read the same outbox
         # rows or timer rows at once, and a read-then-write never fails half-way with BUSY.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _columns_when_read(engine: Engine) -> None:
+    """Give every new connection cursors whose `description` is built only when read: a
+    statement run before reads its columns from SQLAlchemy's cache (shared/pg_cursor.py)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if hasattr(dbapi_connection, "cursor_factory"):  # psycopg 3
+            dbapi_connection.cursor_factory = LazyDescriptionCursor
 
 
 # A pooled connection back from use within this many seconds is taken without asking the
@@ -137,8 +148,10 @@ class Database:
         self.engine = create_engine(url, **options)
         if self.is_sqlite:
             _sqlite_hooks(self.engine)
-        elif not options.get("pool_pre_ping"):
-            _ping_when_idle(self.engine, ping_after_idle)
+        else:
+            _columns_when_read(self.engine)
+            if not options.get("pool_pre_ping"):
+                _ping_when_idle(self.engine, ping_after_idle)
         self.sessions = sessionmaker(
             self.engine,
             class_=_Session,
