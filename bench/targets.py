@@ -84,10 +84,11 @@ def _relay_row(g: Any) -> dict[str, Any]:
             f"; the relay's publisher alone in the same rounds, batches of "
             f"{backlog.get('batch')}: {num(backlog['publisher_alone_per_s'])} events/s"
         )
-        if drained.get("events_per_s"):
+        if drained:
+            # n/a when that backlog was gone before the first look at it
             measured += (
                 f"; intake's relay on the load's backlog of {num(drained.get('backlog'))}: "
-                f"{num(drained['events_per_s'])} events/s"
+                f"{num(drained.get('events_per_s'))} events/s"
             )
     elif alone.get("events_per_s"):
         # Raw kombu sends to one queue; the relay's events go to every queue that takes them.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bench.relay_backlog import run, summary
+from bench.targets import _relay_row, get
 
 pytestmark = pytest.mark.integration
 
@@ -48,3 +49,23 @@ def test_the_summary_compares_each_relay_round_with_its_own_publisher_alone():
     assert figures["share_of_alone"] == 0.812
     assert figures["share_of_alone_range"] == [0.5, 1.0]
     assert figures["rounds"] == 2 and figures["events"] == 1000 and figures["rows"] == rows
+
+
+def test_the_target_row_judges_the_backlog_and_shows_a_drain_too_quick_to_time():
+    results = {
+        "baselines": {"broker": {"publish_confirm_batch_100": {"rate_per_s": 8000}}},
+        "relay_backlog": {
+            "events": 20000, "rounds": 2, "batch": 200, "relay_per_s": 7400,
+            "publisher_alone_per_s": 8000, "share_of_alone": 0.925,
+            "share_of_alone_range": [0.88, 0.97],
+        },
+        # gone before the first look: no rate
+        "intake_api": {"relay": {"backlog": 40, "seconds": None, "events_per_s": None}},
+    }  # fmt: skip
+
+    row = _relay_row(lambda path: get(results, path))
+
+    assert row["met"] is True  # 7,400 of raw kombu's 8,000
+    assert row["measured"].startswith("7,400 events/s = 92%")
+    assert "88%-97%" in row["measured"] and "8,000 events/s" in row["baseline"]
+    assert "intake's relay on the load's backlog of 40: n/a events/s" in row["measured"]
