@@ -8,7 +8,7 @@ child) paid for 20-30 columns nobody looked at, on every statement of every requ
 
 Here `description` is None exactly when psycopg's is, and otherwise a sequence that builds
 psycopg's own columns, from the result it was read for, the first time it is indexed, iterated
-or measured. `tests` compare it with psycopg's on every kind of result.
+or measured. shared/tests/test_pg_cursor.py holds it to psycopg's on every kind of result.
 """
 
 from __future__ import annotations

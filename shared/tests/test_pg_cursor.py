@@ -88,16 +88,16 @@ def test_the_services_engines_use_it_and_their_results_are_unchanged(make_databa
         with db.session() as session:
             session.execute(insert(table), [
                 {"id": 1, "given_name": "Фарзона", "district_code": "rudaki"},
-                {"id": 2, "given_name": "Шаҳлo", "district_code": "vahdat"},
+                {"id": 2, "given_name": "Шаҳло", "district_code": "vahdat"},
             ])  # fmt: skip
         query = select(table.c.given_name, table.c.district_code).where(table.c.id == 2)
         for _again in range(3):  # the first run builds SQLAlchemy's cached metadata; then cached
             with db.session() as session:
                 row = session.execute(query).one()
-                assert row.given_name == "Шаҳлo" and row._mapping["district_code"] == "vahdat"
+                assert row.given_name == "Шаҳло" and row._mapping["district_code"] == "vahdat"
         with db.session() as session:
             result = session.execute(text("SELECT id AS child, given_name FROM children"))
             assert list(result.keys()) == ["child", "given_name"]
-            assert sorted(result.all()) == [(1, "Фарзона"), (2, "Шаҳлo")]
+            assert sorted(result.all()) == [(1, "Фарзона"), (2, "Шаҳло")]
     finally:
         db.dispose()
