@@ -11,7 +11,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 # What a gateway adapter passes; anything else goes the whole way through requests.
-_DIRECT = frozenset({"params", "data", "json", "headers", "timeout"})
+_DIRECT = frozenset({"params", "data", "json", "headers", "timeout", "allow_redirects"})
 
 
 def _netrc_present() -> bool:
@@ -29,13 +29,18 @@ class GatewaySession(requests.Session):
     the wire, the same connection pool, the same response and the same exceptions (a refused
     connection and a read timeout stay apart, which the sender's no-duplicate rule relies on).
     Left out are what a gateway does not use and what cost the SMS sender most of requests' own
-    CPU: merging cookies, auth and settings, hooks, and following redirects. An SMS POST
-    answered with a redirect is not sent again as a GET elsewhere: the sender sees the 3xx,
-    which it treats as an unknown outcome and asks the gateway about before any resend.
+    CPU: merging cookies, auth and settings, and hooks. No call follows a redirect unless it
+    asks to, whichever way it goes: an SMS POST answered with a redirect is not sent again as a
+    GET elsewhere, nor a Kannel sendsms GET to another address. The sender sees the 3xx, an
+    unknown outcome, and asks the gateway (or waits for Kannel's delivery report) before any
+    resend.
     """
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if self.trust_env or not _DIRECT.issuperset(kwargs):
+        # A gateway's answer is read as it comes: a redirect is followed only when asked for.
+        kwargs.setdefault("allow_redirects", False)
+        direct = _DIRECT.issuperset(kwargs) and not kwargs["allow_redirects"]
+        if self.trust_env or not direct:
             return super().request(method, url, **kwargs)
         headers = CaseInsensitiveDict(self.headers)
         headers.update(kwargs.get("headers") or {})
@@ -59,6 +64,10 @@ class GatewaySession(requests.Session):
         )
         _ = response.content  # read now, as requests does unless streaming: the connection is free
         return response
+
+    def get(self, url: str, params: Any = None, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """GET, without requests' own default of following redirects."""
+        return self.request("GET", url, params=params, **kwargs)
 
 
 def gateway_session() -> requests.Session:

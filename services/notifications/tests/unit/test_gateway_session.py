@@ -142,3 +142,18 @@ def test_a_call_with_other_settings_goes_the_whole_way_through_requests(
     url, seen = recorder
     answer = gateway_session().post(f"{url}/moved", data={"a": "b"}, allow_redirects=True)
     assert answer.status_code == 200 and [r["path"] for r in seen] == ["/moved", "/elsewhere"]
+
+
+@pytest.mark.parametrize("environment_each_call", [False, True])
+def test_a_sendsms_get_answered_with_a_redirect_is_not_followed_either(
+    plain_environment, recorder, environment_each_call
+):
+    url, seen = recorder
+    session = gateway_session()
+    session.trust_env = environment_each_call  # as with a proxy or .netrc configured
+
+    answer = session.get(f"{url}/moved", params={"to": "+992931234567"}, timeout=(1.0, 2.0))
+
+    # Followed, Kannel's sendsms (the SMS in its query) would go to another address.
+    assert answer.status_code == 302
+    assert [request["path"] for request in seen] == ["/moved?to=%2B992931234567"]
